@@ -1,0 +1,302 @@
+"""Seeded demo ledger: a French company and ~50 customers with distinct payment habits.
+
+Loaded by the add-on's demo data (so by the README's run command) and reused by the tests.
+Dates are relative to ``today`` so the ledger always has current and overdue items; with the same
+seed and the same ``today`` the ledger is the same.
+"""
+
+import random
+from dataclasses import dataclass
+from datetime import timedelta
+
+from odoo import api, fields, models
+
+DEMO_COMPANY_XMLID = "credit_collection.demo_company_fr"
+
+
+@dataclass(frozen=True)
+class PaymentProfile:
+    code: str
+    count: int  # customers with this profile
+    invoices: int  # invoices per customer over 18 months
+    amount_range: tuple  # untaxed amount of one invoice
+    delay_range: tuple  # days paid after the due date (negative = early)
+    unpaid_rate: float = 0.0  # share of invoices left open although their payment date passed
+    partial_rate: float = 0.0  # share of invoices paid in two parts, the second often late
+    is_company: bool = True
+    lang: str = "fr_FR"
+    country: str = "FR"
+    payment_term: str = "account.account_payment_term_30days"
+
+
+PROFILES = (
+    PaymentProfile("prompt", 18, 10, (400, 6000), (-6, 3)),
+    PaymentProfile("regular", 10, 12, (300, 9000), (0, 20), payment_term="account.account_payment_term_45days"),
+    PaymentProfile("chronic_late", 8, 12, (500, 12000), (15, 95), unpaid_rate=0.25),
+    PaymentProfile("partial_payer", 4, 10, (800, 15000), (5, 40), partial_rate=0.7, unpaid_rate=0.1),
+    PaymentProfile("disputer", 2, 10, (1000, 8000), (0, 15), unpaid_rate=0.2),
+    PaymentProfile("receivership", 1, 8, (2000, 20000), (20, 60)),
+    PaymentProfile(
+        "consumer", 4, 4, (60, 900), (0, 45), unpaid_rate=0.15, is_company=False,
+        payment_term="account.account_payment_term_immediate",
+    ),
+    PaymentProfile("foreign", 3, 8, (1000, 10000), (0, 30), lang="en_US", country="BE"),
+)
+
+COMPANY_NAMES = [
+    "Boulangeries Martin", "Transports Lefèvre", "Menuiserie Garnier", "Clinique des Alpes",
+    "Hôtel Le Méridien Lyon", "Garage Roux", "Imprimerie Morel", "Pharmacie Centrale Fournier",
+    "Bâtiment Girard", "Restaurant Chez Bonnet", "Cabinet Dupuis Avocats", "Agence Lambert Immobilier",
+    "Fromagerie Fontaine", "Électricité Rousseau", "Plomberie Vincent", "Librairie Muller",
+    "Boucherie Lefebvre", "Transports Mercier", "Hôtel du Parc Blanc", "Scierie Guerin",
+    "Vins Boyer", "Cave Chevalier", "Ambulances François", "Laboratoire Legrand",
+    "Atelier Gauthier", "Carrosserie Perrin", "Fleurs Robin", "Optique Clément",
+    "Traiteur Morin", "Chauffage Nicolas", "Bureautique Henry", "Serrurerie Roussel",
+    "Pressing Mathieu", "Papeterie Dumont", "Nettoyage Masson", "Informatique Marchand",
+    "Textile Duval", "Sport Denis", "Charpente Lemaire", "Verrerie Dufour", "Brasserie Meunier",
+    "Isolation Brun", "Jardins Blanchard", "Mécanique Giraud",
+]
+RECEIVERSHIP_NAME = "Métallerie Bertrand (en redressement judiciaire)"
+FOREIGN_NAMES = ["Brussels Office Supply SA", "Antwerp Logistics NV", "Liège Food Services SRL"]
+CONSUMER_NAMES = ["Sophie Laurent", "Pierre Michel", "Camille Leroy", "Antoine Simon"]
+CITIES = [
+    ("Lyon", "69003"), ("Villeurbanne", "69100"), ("Grenoble", "38000"), ("Saint-Étienne", "42000"),
+    ("Annecy", "74000"), ("Chambéry", "73000"), ("Valence", "26000"), ("Mâcon", "71000"),
+]
+PRODUCTS = [
+    ("Maintenance contract (month)", 450.0),
+    ("Installation service (hour)", 85.0),
+    ("Spare parts kit", 240.0),
+    ("Industrial cleaning (day)", 620.0),
+    ("Equipment rental (week)", 390.0),
+]
+
+
+def siren_with_check_digit(prefix8):
+    """A SIREN is 8 digits plus a Luhn check digit."""
+    digits = [int(c) for c in prefix8]
+    total = 0
+    for index, digit in enumerate(reversed(digits)):
+        if index % 2 == 0:
+            digit *= 2
+            digit = digit - 9 if digit > 9 else digit
+        total += digit
+    return prefix8 + str((10 - total % 10) % 10)
+
+
+def french_vat(siren):
+    key = (12 + 3 * (int(siren) % 97)) % 97
+    return "FR%02d%s" % (key, siren)
+
+
+class CreditCollectionDemo(models.AbstractModel):
+    _name = "credit.collection.demo"
+    _description = "Credit collection demo ledger generator"
+
+    @api.model
+    def _load_demo(self):
+        """Entry point of the demo data file; does nothing if the demo company already exists."""
+        if self.env.ref(DEMO_COMPANY_XMLID, raise_if_not_found=False):
+            return
+        self.generate()
+
+    @api.model
+    def generate(self, seed=2024, today=None):
+        self = self.sudo().with_context(
+            tracking_disable=True, mail_create_nolog=True, mail_notrack=True, mail_create_nosubscribe=True,
+        )
+        rng = random.Random(seed)
+        today = today or fields.Date.context_today(self)
+        for lang in ("fr_FR", "en_US"):
+            self.env["res.lang"]._activate_lang(lang)
+        company = self._demo_company()
+        env = self.with_company(company).env
+        products = self._demo_products(env, company)
+        customers = self._demo_customers(env, rng)
+        self._demo_ledger(env, company, products, customers, rng, today)
+        return company
+
+    def _demo_company(self):
+        france = self.env.ref("base.fr")
+        siren = siren_with_check_digit("48273419")
+        company = self.env["res.company"].create({
+            "name": "Ateliers Dupont SAS",
+            "street": "12 rue de la République",
+            "zip": "69002",
+            "city": "Lyon",
+            "country_id": france.id,
+            "currency_id": self.env.ref("base.EUR").id,
+            "email": "comptabilite@ateliers-dupont.example",
+            "phone": "+33 4 72 00 00 00",
+            "vat": french_vat(siren),
+            "company_registry": siren,
+        })
+        company.partner_id.lang = "fr_FR"
+        self.env["ir.model.data"]._update_xmlids([
+            {"xml_id": DEMO_COMPANY_XMLID, "record": company, "noupdate": True},
+        ])
+        template = "fr" if "fr" in self.env["account.chart.template"]._get_chart_template_mapping() else None
+        self.env["account.chart.template"].try_loading(template, company, install_demo=False)
+        admin = self.env.ref("base.user_admin")
+        admin.write({"company_ids": [(4, company.id)], "company_id": company.id})
+        return company
+
+    def _demo_products(self, env, company):
+        # Goods-style VAT due on invoice: cash-basis VAT would add a tax entry to every payment.
+        tax = env["account.tax"].search([
+            ("company_id", "=", company.id), ("type_tax_use", "=", "sale"), ("amount", "=", 20),
+            ("price_include", "=", False), ("tax_exigibility", "=", "on_invoice"),
+        ], limit=1) or company.account_sale_tax_id
+        return env["product.product"].create([
+            {
+                "name": name,
+                "type": "service",
+                "list_price": price,
+                "taxes_id": [(6, 0, tax.ids)],
+                "company_id": company.id,
+            }
+            for name, price in PRODUCTS
+        ])
+
+    def _demo_customers(self, env, rng):
+        """Returns [(partner, profile)] in a stable order."""
+        countries = {code: env.ref("base.%s" % code.lower()) for code in ("FR", "BE")}
+        names = {
+            "receivership": iter([RECEIVERSHIP_NAME]),
+            "consumer": iter(CONSUMER_NAMES),
+            "foreign": iter(FOREIGN_NAMES),
+        }
+        company_names = iter(COMPANY_NAMES)
+        values, profiles = [], []
+        for profile in PROFILES:
+            for index in range(profile.count):
+                name = next(names.get(profile.code, company_names))
+                city, zip_code = rng.choice(CITIES)
+                slug = "".join(c for c in name.lower() if c.isalnum())[:20]
+                vals = {
+                    "name": name,
+                    "is_company": profile.is_company,
+                    "lang": profile.lang,
+                    "country_id": countries[profile.country].id,
+                    "street": "%d rue %s" % (rng.randint(1, 120), rng.choice(["Victor Hugo", "Pasteur", "Jean Jaurès", "de la Gare"])),
+                    "city": "Bruxelles" if profile.country == "BE" else city,
+                    "zip": "1000" if profile.country == "BE" else zip_code,
+                    "email": "%s@example.com" % slug,
+                    "phone": "+33 6 %02d %02d %02d %02d" % tuple(rng.randint(10, 99) for _ in range(4)),
+                    "property_payment_term_id": env.ref(profile.payment_term).id,
+                    "comment": "Demo payment profile: %s" % profile.code,
+                }
+                if profile.is_company and profile.country == "FR":
+                    siren = siren_with_check_digit("%08d" % rng.randint(30000000, 99999999))
+                    vals.update(vat=french_vat(siren), company_registry=siren)
+                values.append(vals)
+                profiles.append(profile)
+        partners = env["res.partner"].create(values)
+        self.env["ir.model.data"]._update_xmlids([
+            {"xml_id": "credit_collection.demo_customer_%02d" % (i + 1), "record": partner, "noupdate": True}
+            for i, partner in enumerate(partners)
+        ])
+        return list(zip(partners, profiles))
+
+    def _demo_ledger(self, env, company, products, customers, rng, today):
+        invoice_values, plans = [], []
+        for partner, profile in customers:
+            for _ in range(profile.invoices):
+                invoice_date = today - timedelta(days=rng.randint(3, 540))
+                lines = []
+                target = rng.uniform(*profile.amount_range)
+                for product in rng.sample(list(products), rng.randint(1, 3)):
+                    quantity = max(1, round(target / len(products) / product.list_price))
+                    lines.append((0, 0, {"product_id": product.id, "quantity": quantity, "price_unit": product.list_price}))
+                invoice_values.append({
+                    "move_type": "out_invoice",
+                    "partner_id": partner.id,
+                    "invoice_date": invoice_date,
+                    "invoice_payment_term_id": partner.property_payment_term_id.id,
+                    "invoice_line_ids": lines,
+                })
+                plans.append(profile)
+        invoices = env["account.move"].create(invoice_values)
+        invoices.action_post()
+
+        # Decide everything first, then create credit notes and payments in batches: one ORM call
+        # per invoice would take minutes.
+        refunded, payments = [], []
+        for invoice, profile in zip(invoices, plans):
+            if rng.random() < 0.03:
+                refunded.append((invoice, rng.uniform(0.1, 0.3), rng.randint(3, 15)))
+            payments.extend(self._demo_payment_plan(invoice, profile, rng, today))
+        self._demo_credit_notes(env, refunded)
+
+        bank = env["account.journal"].search([("company_id", "=", company.id), ("type", "=", "bank")], limit=1)
+        payment_values, targets, remaining = [], [], {}
+        for invoice, share, date in payments:
+            residual = remaining.get(invoice, invoice.amount_residual)
+            amount = invoice.currency_id.round(residual * share)
+            remaining[invoice] = residual - amount
+            payment_values.append({
+                "payment_type": "inbound",
+                "partner_type": "customer",
+                "partner_id": invoice.partner_id.id,
+                "amount": amount,
+                "date": max(date, invoice.invoice_date),
+                "journal_id": bank.id,
+                "ref": invoice.name,
+            })
+            targets.append(invoice)
+        records = env["account.payment"].create(payment_values)
+        records.action_post()
+        for payment, invoice in zip(records, targets):
+            self._demo_reconcile(payment.move_id | invoice)
+
+    def _demo_payment_plan(self, invoice, profile, rng, today):
+        """[(invoice, share of the residual then, date)] for the payments this customer makes."""
+        due = invoice.invoice_date_due
+        if profile.code == "receivership" and invoice.invoice_date > today - timedelta(days=150):
+            return []  # stopped paying when the proceedings opened
+        if profile.code == "disputer" and rng.random() < profile.unpaid_rate:
+            invoice.narration = "Customer disputes the delivered quantities."
+            return []
+        pay_date = due + timedelta(days=rng.randint(*profile.delay_range))
+        if pay_date > today:
+            return []
+        if profile.code != "disputer" and rng.random() < profile.unpaid_rate:
+            return []
+        if rng.random() < profile.partial_rate:
+            first_share = rng.uniform(0.3, 0.7)
+            second_date = pay_date + timedelta(days=rng.randint(10, 60))
+            plan = [(invoice, first_share, pay_date)]
+            if second_date <= today and rng.random() > profile.unpaid_rate:
+                plan.append((invoice, 1.0, second_date))
+            return plan
+        return [(invoice, 1.0, pay_date)]
+
+    @staticmethod
+    def _demo_reconcile(moves):
+        moves.line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable" and not line.reconciled
+        ).reconcile()
+
+    def _demo_credit_notes(self, env, refunded):
+        refunds = env["account.move"].create([
+            {
+                "move_type": "out_refund",
+                "partner_id": invoice.partner_id.id,
+                "invoice_date": invoice.invoice_date + timedelta(days=delay),
+                "reversed_entry_id": invoice.id,
+                "ref": "Commercial gesture on %s" % invoice.name,
+                "invoice_line_ids": [
+                    (0, 0, {
+                        "product_id": line.product_id.id,
+                        "quantity": line.quantity,
+                        "price_unit": invoice.currency_id.round(line.price_unit * share),
+                        "tax_ids": [(6, 0, line.tax_ids.ids)],
+                    })
+                    for line in invoice.invoice_line_ids
+                ],
+            }
+            for invoice, share, delay in refunded
+        ])
+        refunds.action_post()
+        for refund, (invoice, _share, _delay) in zip(refunds, refunded):
+            self._demo_reconcile(refund | invoice)

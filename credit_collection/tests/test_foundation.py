@@ -1,0 +1,107 @@
+from datetime import timedelta
+
+from odoo import fields
+from odoo.tests import TransactionCase, new_test_user, tagged
+
+
+@tagged("post_install", "-at_install")
+class TestInstallAndAccess(TransactionCase):
+    def test_three_addons_installed(self):
+        modules = self.env["ir.module.module"].search([
+            ("name", "in", ["credit_collection", "credit_collection_insurance", "credit_collection_portal"]),
+        ])
+        self.assertEqual(set(modules.mapped("state")), {"installed"})
+        self.assertEqual(len(modules), 3)
+
+    def test_groups_and_menu(self):
+        user_group = self.env.ref("credit_collection.group_collection_user")
+        manager_group = self.env.ref("credit_collection.group_collection_manager")
+        self.assertIn(user_group, manager_group.implied_ids)
+        self.assertIn(self.env.ref("account.group_account_invoice"), user_group.implied_ids)
+
+        collector = new_test_user(self.env, "collector_t", groups="credit_collection.group_collection_user")
+        manager = new_test_user(self.env, "manager_t", groups="credit_collection.group_collection_manager")
+        clerk = new_test_user(self.env, "clerk_t", groups="account.group_account_invoice")
+        root = self.env.ref("credit_collection.menu_collection_root")
+        config = self.env.ref("credit_collection.menu_collection_config")
+        self.assertEqual(root.parent_id, self.env.ref("account.menu_finance"))
+
+        def visible(user):
+            return self.env["ir.ui.menu"].with_user(user)._visible_menu_ids()
+
+        self.assertIn(root.id, visible(collector))
+        self.assertIn(root.id, visible(manager))
+        self.assertNotIn(root.id, visible(clerk))
+        self.assertNotIn(config.id, visible(collector))
+        self.assertEqual(config.groups_id, self.env.ref("credit_collection.group_collection_manager"))
+
+    def test_access_rights_load_for_each_group(self):
+        for xmlid in ("credit_collection.group_collection_user", "credit_collection.group_collection_manager"):
+            group = self.env.ref(xmlid)
+            user = new_test_user(self.env, xmlid.split(".")[1], groups=xmlid)
+            for access in self.env["ir.model.access"].search([("group_id", "in", (group | group.trans_implied_ids).ids)]):
+                model = self.env[access.model_id.model].with_user(user)
+                if access.perm_read:
+                    model.check_access_rights("read")
+
+
+@tagged("post_install", "-at_install")
+class TestDemoLedger(TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.env.ref("credit_collection.demo_company_fr")
+        cls.customers = cls.env["res.partner"].browse([
+            cls.env.ref("credit_collection.demo_customer_%02d" % n).id for n in range(1, 51)
+        ])
+        cls.invoices = cls.env["account.move"].search([
+            ("company_id", "=", cls.company.id), ("move_type", "=", "out_invoice"), ("state", "=", "posted"),
+        ])
+        cls.today = fields.Date.context_today(cls.env.user)
+
+    def test_french_company(self):
+        self.assertEqual(self.company.currency_id, self.env.ref("base.EUR"))
+        self.assertEqual(self.company.country_id, self.env.ref("base.fr"))
+        self.assertEqual(self.company.chart_template, "fr")
+        self.assertTrue(self.env["account.account"].search([
+            ("company_id", "=", self.company.id), ("code", "=like", "411%")]))
+
+    def test_customers_and_profiles(self):
+        self.assertEqual(len(self.customers), 50)
+        consumers = self.customers.filtered(lambda p: not p.is_company)
+        self.assertEqual(len(consumers), 4)
+        self.assertIn("en_US", self.customers.mapped("lang"))
+        self.assertIn("fr_FR", self.customers.mapped("lang"))
+        receivership = self.env.ref("credit_collection.demo_customer_43")
+        self.assertIn("redressement judiciaire", receivership.name)
+
+    def test_invoices_payments_and_credit_notes(self):
+        self.assertEqual(len(self.invoices), 504)
+        self.assertTrue(self.invoices.filtered(lambda m: m.invoice_date < self.today - timedelta(days=500)))
+        states = set(self.invoices.mapped("payment_state"))
+        self.assertTrue({"paid", "partial", "not_paid"} <= states | {"in_payment"}, states)
+        self.assertTrue(self.invoices.filtered(lambda m: m.payment_state == "partial"))
+        refunds = self.env["account.move"].search_count([
+            ("company_id", "=", self.company.id), ("move_type", "=", "out_refund"), ("state", "=", "posted")])
+        self.assertGreater(refunds, 5)
+
+    def test_overdue_amounts_follow_profiles(self):
+        open_items = self.invoices.filtered(lambda m: m.payment_state in ("not_paid", "partial"))
+        overdue = open_items.filtered(lambda m: m.invoice_date_due < self.today)
+        self.assertGreater(len(overdue), 30)
+        by_customer = {}
+        for move in overdue:
+            late = (self.today - move.invoice_date_due).days
+            by_customer[move.partner_id] = max(by_customer.get(move.partner_id, 0), late)
+        prompt_payers = self.customers[:18]
+        for partner in prompt_payers:
+            self.assertLessEqual(by_customer.get(partner, 0), 3, partner.name)
+        receivership = self.env.ref("credit_collection.demo_customer_43")
+        self.assertGreater(by_customer.get(receivership, 0), 60)
+        chronic = self.customers[28:36]
+        self.assertGreaterEqual(sum(1 for partner in chronic if by_customer.get(partner, 0) > 30), 4)
+        total_overdue = sum(overdue.mapped("amount_residual"))
+        self.assertGreater(total_overdue, 50000)
+
+    def test_admin_works_in_the_demo_company(self):
+        self.assertEqual(self.env.ref("base.user_admin").company_id, self.company)

@@ -1,0 +1,97 @@
+"""Fixtures for the tests that run against a live Odoo: the server, RPC and SMTP clients.
+
+setup/test exports CC_ODOO_CONF, CC_TEST_DB, CC_ODOO_SRC and CC_TEST_HTTP_PORT; the database
+already holds the three add-ons and the demo ledger.
+"""
+
+import os
+import subprocess
+import sys
+import time
+import xmlrpc.client
+from pathlib import Path
+
+import pytest
+import requests
+
+REPO = Path(__file__).resolve().parent.parent
+ADMIN = ("admin", "admin")
+
+
+def _env(name):
+    value = os.environ.get(name)
+    if not value:
+        pytest.exit(f"{name} is not set: run the tests through setup/test", returncode=2)
+    return value
+
+
+@pytest.fixture(scope="session")
+def odoo_settings():
+    return {
+        "conf": _env("CC_ODOO_CONF"),
+        "db": _env("CC_TEST_DB"),
+        "src": _env("CC_ODOO_SRC"),
+        "port": int(_env("CC_TEST_HTTP_PORT")),
+    }
+
+
+def odoo_command(settings, *args):
+    return [sys.executable, os.path.join(settings["src"], "odoo-bin"), "-c", settings["conf"], *args]
+
+
+@pytest.fixture(scope="session")
+def odoo_server(odoo_settings, tmp_path_factory):
+    """An Odoo server on the test database, as a user would run it (no test mode)."""
+    log = tmp_path_factory.mktemp("odoo") / "server.log"
+    url = f"http://127.0.0.1:{odoo_settings['port']}"
+    process = subprocess.Popen(
+        odoo_command(
+            odoo_settings, "-d", odoo_settings["db"], f"--db-filter=^{odoo_settings['db']}$",
+            "--max-cron-threads=0", f"--logfile={log}",
+        ),
+    )
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"Odoo exited with {process.returncode}: {log.read_text()[-3000:]}")
+        try:
+            if requests.get(f"{url}/web/login", timeout=5).status_code == 200:
+                break
+        except requests.ConnectionError:
+            pass
+        time.sleep(1)
+    else:
+        process.kill()
+        pytest.fail("Odoo did not answer on /web/login within 120 s")
+    yield {"url": url, "db": odoo_settings["db"], "log": log}
+    process.terminate()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+class OdooRPC:
+    """A thin XML-RPC client: execute_kw as a given user."""
+
+    def __init__(self, url, db, login, password):
+        self.db, self.password = db, password
+        self.uid = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/common").authenticate(db, login, password, {})
+        if not self.uid:
+            raise AssertionError(f"login {login} refused")
+        self.models = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/object", allow_none=True)
+
+    def __call__(self, model, method, *args, **kwargs):
+        return self.models.execute_kw(self.db, self.uid, self.password, model, method, list(args), kwargs)
+
+    def ref(self, xmlid):
+        module, name = xmlid.split(".")
+        rows = self("ir.model.data", "search_read", [("module", "=", module), ("name", "=", name)],
+                    fields=["res_id"])
+        assert rows, f"no record {xmlid}"
+        return rows[0]["res_id"]
+
+
+@pytest.fixture(scope="session")
+def admin_rpc(odoo_server):
+    return OdooRPC(odoo_server["url"], odoo_server["db"], *ADMIN)
