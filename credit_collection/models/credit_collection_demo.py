@@ -137,9 +137,29 @@ class CreditCollectionDemo(models.AbstractModel):
         ])
         template = "fr" if "fr" in self.env["account.chart.template"]._get_chart_template_mapping() else None
         self.env["account.chart.template"].try_loading(template, company, install_demo=False)
+        policy = self.env.ref("credit_collection.policy_france_b2b")
+        company.write({
+            "collection_policy_id": policy.copy({"company_id": company.id, "name": policy.name}).id,
+            "collection_fee_product_id": self.env.ref("credit_collection.product_collection_fee").id,
+        })
         admin = self.env.ref("base.user_admin")
         admin.write({"company_ids": [(4, company.id)], "company_id": company.id})
+        self._demo_users(company)
         return company
+
+    def _demo_users(self, company):
+        users = self.env["res.users"].with_context(no_reset_password=True)
+        for login, name, group in (
+            ("claire", "Claire Martin", "credit_collection.group_collection_user"),
+            ("julien", "Julien Moreau", "credit_collection.group_collection_manager"),
+        ):
+            user = users.create({
+                "login": login, "password": login, "name": name, "email": "%s@ateliers-dupont.example" % login,
+                "company_id": company.id, "company_ids": [(6, 0, company.ids)], "lang": "fr_FR",
+                "groups_id": [(6, 0, [self.env.ref("base.group_user").id, self.env.ref(group).id])],
+            })
+            self.env["ir.model.data"]._update_xmlids([
+                {"xml_id": "credit_collection.demo_user_%s" % login, "record": user, "noupdate": True}])
 
     def _demo_products(self, env, company):
         # Goods-style VAT due on invoice: cash-basis VAT would add a tax entry to every payment.
@@ -192,6 +212,9 @@ class CreditCollectionDemo(models.AbstractModel):
                 values.append(vals)
                 profiles.append(profile)
         partners = env["res.partner"].create(values)
+        collectors = [self.env.ref("credit_collection.demo_user_claire"), self.env.ref("credit_collection.demo_user_julien")]
+        for index, partner in enumerate(partners):
+            partner.collection_user_id = collectors[index % 2]
         self.env["ir.model.data"]._update_xmlids([
             {"xml_id": "credit_collection.demo_customer_%02d" % (i + 1), "record": partner, "noupdate": True}
             for i, partner in enumerate(partners)

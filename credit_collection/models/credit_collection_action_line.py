@@ -1,0 +1,31 @@
+from odoo import fields, models
+
+
+class CreditCollectionActionLine(models.Model):
+    """One due item in one reminder: the unique (item, level, channel) key that makes runs idempotent."""
+
+    _name = "credit.collection.action.line"
+    _description = "Item of a collection action"
+    _order = "date_maturity, id"
+
+    action_id = fields.Many2one("credit.collection.action", required=True, ondelete="cascade", index=True)
+    move_line_id = fields.Many2one("account.move.line", "Due item", required=True, ondelete="cascade", index=True)
+    move_id = fields.Many2one("account.move", "Invoice", required=True, ondelete="cascade", index=True)
+    level_id = fields.Many2one("credit.collection.level", required=True, ondelete="restrict")
+    channel = fields.Selection(related="action_id.channel", store=True)
+    partner_id = fields.Many2one(related="action_id.partner_id", store=True)
+    company_id = fields.Many2one(related="action_id.company_id", store=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    date_maturity = fields.Date("Due date")
+    days_late = fields.Integer()
+    amount_residual = fields.Monetary("Due at planning", currency_field="currency_id")
+    fee_amount = fields.Monetary("Recovery fee", currency_field="currency_id")
+    interest_amount = fields.Monetary("Late interest", currency_field="currency_id")
+    state = fields.Selection(
+        [("planned", "Planned"), ("done", "Done"), ("cancelled", "Cancelled")], default="planned", required=True)
+    cancel_reason = fields.Char()
+
+    _sql_constraints = [
+        ("item_level_channel_unique", "unique(move_line_id, level_id, channel)",
+         "An item is reminded once per level and channel."),
+    ]

@@ -1,0 +1,304 @@
+import logging
+import time
+from collections import defaultdict
+
+from psycopg2.extras import execute_values
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+_logger = logging.getLogger(__name__)
+
+# Advisory lock namespace of collection runs: one planning at a time per company.
+RUN_LOCK_KEY = 774411
+
+
+class CreditCollectionRun(models.Model):
+    _name = "credit.collection.run"
+    _inherit = ["mail.thread"]
+    _description = "Collection run"
+    _order = "date desc, id desc"
+
+    name = fields.Char(compute="_compute_name", store=True)
+    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    date = fields.Date(required=True, default=fields.Date.context_today)
+    state = fields.Selection(
+        [("draft", "Draft"), ("done", "Done"), ("failed", "Failed")], default="draft", required=True)
+    action_ids = fields.One2many("credit.collection.action", "run_id")
+    message_ids_report = fields.One2many("credit.collection.run.message", "run_id", "Skipped and errors")
+    duration = fields.Float("Planning time (s)", readonly=True)
+    planned_items = fields.Integer(readonly=True)
+    action_count = fields.Integer(compute="_compute_counts")
+    to_review_count = fields.Integer(compute="_compute_counts")
+    sent_count = fields.Integer(compute="_compute_counts")
+    failed_count = fields.Integer(compute="_compute_counts")
+    skipped_count = fields.Integer(compute="_compute_counts")
+    amount_planned = fields.Monetary(compute="_compute_counts", currency_field="currency_id")
+    report_html = fields.Html("Report", compute="_compute_report_html", sanitize=False)
+
+    @api.depends("date", "company_id")
+    def _compute_name(self):
+        for run in self:
+            run.name = _("Run of %(date)s - %(company)s", date=run.date, company=run.company_id.name)
+
+    def _compute_counts(self):
+        for run in self:
+            actions = run.action_ids
+            run.action_count = len(actions)
+            run.to_review_count = len(actions.filtered(lambda a: a.state == "to_review"))
+            run.sent_count = len(actions.filtered(lambda a: a.state == "sent"))
+            run.failed_count = len(actions.filtered(lambda a: a.state == "failed"))
+            run.skipped_count = len(run.message_ids_report.filtered(lambda m: m.kind == "skipped"))
+            run.amount_planned = sum(actions.mapped("amount_due"))
+
+    def _report_rows(self):
+        """Counts and amounts by level and channel, one read_group."""
+        self.ensure_one()
+        groups = self.env["credit.collection.action"]._read_group(
+            [("run_id", "=", self.id)], ["level_id", "channel", "state"], ["__count", "amount_due:sum"])
+        return groups
+
+    def _compute_report_html(self):
+        channels = dict(self.env["credit.collection.action"]._fields["channel"].selection)
+        states = dict(self.env["credit.collection.action"]._fields["state"].selection)
+        for run in self:
+            rows = "".join(
+                "<tr><td>%s</td><td>%s</td><td>%s</td><td class='text-end'>%s</td><td class='text-end'>%s</td></tr>" % (
+                    level.name, channels.get(channel), states.get(state), count,
+                    run.company_id.currency_id.format(amount))
+                for level, channel, state, count, amount in run._report_rows())
+            reasons = defaultdict(int)
+            for message in run.message_ids_report:
+                reasons[(message.kind, message.reason)] += 1
+            skipped = "".join("<li>%s: %s (%s)</li>" % (kind, reason, count) for (kind, reason), count in reasons.items())
+            run.report_html = (
+                "<table class='table table-sm'><thead><tr><th>%s</th><th>%s</th><th>%s</th>"
+                "<th class='text-end'>%s</th><th class='text-end'>%s</th></tr></thead><tbody>%s</tbody></table>"
+                "<ul>%s</ul>" % (_("Level"), _("Channel"), _("State"), _("Actions"), _("Amount due"), rows, skipped)
+            )
+
+    # ------------------------------------------------------------------ entry points
+    @api.model
+    def _cron_daily_run(self):
+        for company in self.env["res.company"].search([("collection_policy_id", "!=", False)]):
+            run = self.with_company(company).create({"company_id": company.id})
+            run.action_run()
+            self.env.cr.commit()
+        self.env.ref("credit_collection.ir_cron_send_queued_actions")._trigger()
+
+    def action_run(self):
+        for run in self:
+            run._plan()
+            run.action_ids.filtered(lambda a: a.state == "queued")._send()
+        return True
+
+    def action_send_queued(self):
+        self.action_ids.filtered(lambda a: a.state == "queued")._send()
+
+    def action_print_letters(self):
+        letters = self.action_ids.filtered(lambda a: a.channel == "letter" and a.state == "sent")
+        if not letters:
+            raise UserError(_("No letter was generated by this run."))
+        return self.env.ref("credit_collection.action_report_collection_letter").report_action(letters)
+
+    def action_open_actions(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id("credit_collection.action_collection_actions")
+        action["domain"] = [("run_id", "in", self.ids)]
+        action["context"] = {}
+        return action
+
+    # ------------------------------------------------------------------ planning
+    def _plan(self):
+        """Selects what is due at ``date`` and creates the actions, in one transaction."""
+        self.ensure_one()
+        start = time.time()
+        cr = self.env.cr
+        cr.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [RUN_LOCK_KEY, self.company_id.id])
+        if not cr.fetchone()[0]:
+            raise UserError(_("Another collection run is planning for %s: try again when it is done.",
+                              self.company_id.name))
+        self.env.flush_all()
+        rows = self._select_due_items()
+        planned = self._create_actions(rows)
+        self.write({"state": "done", "duration": time.time() - start, "planned_items": planned})
+        _logger.info("collection run %s: %s items planned in %.2fs", self.id, planned, time.time() - start)
+
+    def _select_due_items(self):
+        """Due items that reached a new level of their policy, in one query.
+
+        Policy: the invoice's override, else the customer's (company-dependent), else the company's.
+        The level is the latest one whose delay has passed; an item is selected only if that level
+        is later than the last level it reached.
+        """
+        company = self.company_id
+        policy_field = self.env["ir.model.fields"]._get("res.partner", "collection_policy_id")
+        self.env.cr.execute("""
+            WITH partner_policy AS (
+                SELECT split_part(res_id, ',', 2)::int AS partner_id,
+                       split_part(value_reference, ',', 2)::int AS policy_id
+                  FROM ir_property
+                 WHERE fields_id = %(field)s AND company_id = %(company)s
+                   AND res_id IS NOT NULL AND value_reference IS NOT NULL
+            ), candidates AS (
+                SELECT aml.id AS line_id, aml.move_id, m.commercial_partner_id AS partner_id,
+                       COALESCE(m.collection_policy_id, pp.policy_id, %(default_policy)s) AS policy_id,
+                       %(date)s::date - aml.date_maturity AS days_late,
+                       aml.date_maturity, aml.amount_residual, aml.collection_level_id,
+                       (aml.blocked OR m.collection_blocked OR p.collection_blocked) AS blocked,
+                       COALESCE(m.collection_block_reason, p.collection_block_reason) AS block_reason
+                  FROM account_move_line aml
+                  JOIN account_move m ON m.id = aml.move_id
+                  JOIN res_partner p ON p.id = m.commercial_partner_id
+                  JOIN account_account a ON a.id = aml.account_id AND a.account_type = 'asset_receivable'
+             LEFT JOIN partner_policy pp ON pp.partner_id = m.commercial_partner_id
+                 WHERE aml.company_id = %(company)s
+                   AND aml.parent_state = 'posted'
+                   AND aml.reconciled IS NOT TRUE
+                   AND aml.amount_residual > 0
+                   AND aml.date_maturity <= %(date)s::date - %(min_delay)s
+                   AND m.move_type IN ('out_invoice', 'out_receipt')
+            )
+            SELECT c.line_id, c.move_id, c.partner_id, c.days_late, c.date_maturity, c.amount_residual,
+                   lvl.id AS level_id, c.blocked, c.block_reason
+              FROM candidates c
+              JOIN LATERAL (
+                    SELECT l.id, l.delay_days FROM credit_collection_level l
+                     WHERE l.policy_id = c.policy_id AND l.active AND l.delay_days <= c.days_late
+                  ORDER BY l.delay_days DESC LIMIT 1
+                   ) lvl ON TRUE
+         LEFT JOIN credit_collection_level cur ON cur.id = c.collection_level_id
+             WHERE cur.id IS NULL OR cur.delay_days < lvl.delay_days
+          ORDER BY c.partner_id, lvl.delay_days, c.date_maturity, c.line_id
+        """, {
+            "field": policy_field.id,
+            "company": company.id,
+            "default_policy": company.collection_policy_id.id or None,
+            "date": self.date,
+            "min_delay": self._min_delay(),
+        })
+        return self.env.cr.dictfetchall()
+
+    def _min_delay(self):
+        self.env.cr.execute("""
+            SELECT COALESCE(MIN(delay_days), 0) FROM credit_collection_level
+             WHERE active AND company_id = %s
+        """, [self.company_id.id])
+        return self.env.cr.fetchone()[0]
+
+    def _create_actions(self, rows):
+        """Groups the selected items by customer and level and inserts actions and items in bulk."""
+        levels = {level.id: level for level in self.env["credit.collection.level"].browse(
+            {row["level_id"] for row in rows})}
+        partners = self.env["res.partner"].browse({row["partner_id"] for row in rows})
+        collectors = {partner.id: partner.collection_user_id.id or None for partner in partners}
+        already_charged = self._items_with_fee({row["move_id"] for row in rows})
+
+        groups = defaultdict(list)
+        skipped = defaultdict(list)
+        for row in rows:
+            if row["blocked"]:
+                skipped[(row["partner_id"], row["block_reason"] or _("dunning blocked"))].append(row)
+            else:
+                groups[(row["partner_id"], row["level_id"])].append(row)
+
+        action_rows, item_rows = [], []
+        for (partner_id, level_id), items in groups.items():
+            level = levels[level_id]
+            total = sum(item["amount_residual"] for item in items)
+            if level.currency_id.compare_amounts(total, level.min_overdue_amount) < 0:
+                skipped[(partner_id, _("below the minimum of %s", level.name))].extend(items)
+                continue
+            for channel in level._channels():
+                key = len(action_rows)
+                action_rows.append((partner_id, level_id, channel))
+                for item in items:
+                    fee = 0.0
+                    if level.recovery_fee and item["move_id"] not in already_charged:
+                        fee = level.recovery_fee
+                    item_rows.append((key, item, fee, level._interest(item["amount_residual"], item["days_late"])))
+            if level.recovery_fee:
+                already_charged.update(item["move_id"] for item in items)
+
+        action_ids = self._insert_actions(action_rows, levels, collectors)
+        inserted = self._insert_items(item_rows, action_ids, action_rows)
+        self._insert_skipped(skipped)
+        self.env.invalidate_all()
+        actions = self.env["credit.collection.action"].browse(action_ids)
+        empty = actions.filtered(lambda action: not action.line_ids)
+        empty.unlink()  # every item of it was planned by a concurrent run: the unique key kept them out
+        (actions - empty)._compute_name()
+        (actions - empty)._compute_amounts()
+        return inserted
+
+    def _items_with_fee(self, move_ids):
+        if not move_ids:
+            return set()
+        self.env.cr.execute("""
+            SELECT DISTINCT move_id FROM credit_collection_action_line
+             WHERE move_id IN %s AND fee_amount > 0 AND state != 'cancelled'
+        """, [tuple(move_ids)])
+        return {row[0] for row in self.env.cr.fetchall()}
+
+    def _insert_actions(self, action_rows, levels, collectors):
+        if not action_rows:
+            return []
+        now, uid = fields.Datetime.now(), self.env.uid
+        values = [
+            (self.id, self.company_id.id, partner_id, collectors.get(partner_id), level_id, channel, self.date,
+             "queued" if levels[level_id].auto_send else "to_review", now, uid, now, uid)
+            for partner_id, level_id, channel in action_rows
+        ]
+        ids = execute_values(self.env.cr._obj, """
+            INSERT INTO credit_collection_action
+                (run_id, company_id, partner_id, user_id, level_id, channel, date, state,
+                 create_date, create_uid, write_date, write_uid)
+            VALUES %s RETURNING id
+        """, values, page_size=5000, fetch=True)
+        return [row[0] for row in ids]
+
+    def _insert_items(self, item_rows, action_ids, action_rows):
+        if not item_rows:
+            return 0
+        now, uid = fields.Datetime.now(), self.env.uid
+        values = [
+            (action_ids[key], item["line_id"], item["move_id"], item["level_id"], action_rows[key][2],
+             action_rows[key][0], self.company_id.id, item["date_maturity"], item["days_late"],
+             item["amount_residual"], fee, interest, "planned", now, uid, now, uid)
+            for key, item, fee, interest in item_rows
+        ]
+        inserted = execute_values(self.env.cr._obj, """
+            INSERT INTO credit_collection_action_line
+                (action_id, move_line_id, move_id, level_id, channel, partner_id, company_id, date_maturity,
+                 days_late, amount_residual, fee_amount, interest_amount, state,
+                 create_date, create_uid, write_date, write_uid)
+            VALUES %s
+            ON CONFLICT (move_line_id, level_id, channel) DO NOTHING
+            RETURNING move_line_id, level_id
+        """, values, page_size=5000, fetch=True)
+        # The level an item reached, and the invoice's and customer's summary of it.
+        reached = {line_id: level_id for line_id, level_id in inserted}
+        if reached:
+            execute_values(self.env.cr._obj, """
+                UPDATE account_move_line aml SET collection_level_id = v.level_id
+                  FROM (VALUES %s) AS v(line_id, level_id) WHERE aml.id = v.line_id
+            """, list(reached.items()), page_size=5000)
+            self.env.cr.execute("""
+                UPDATE account_move m SET collection_level_id = top.level_id, collection_last_date = %s
+                  FROM (SELECT DISTINCT ON (aml.move_id) aml.move_id, aml.collection_level_id AS level_id
+                          FROM account_move_line aml JOIN credit_collection_level l ON l.id = aml.collection_level_id
+                         WHERE aml.id IN %s ORDER BY aml.move_id, l.delay_days DESC) top
+                 WHERE m.id = top.move_id
+            """, [self.date, tuple(reached)])
+        return len(reached)
+
+    def _insert_skipped(self, skipped):
+        for (partner_id, reason), items in skipped.items():
+            self._log_message("skipped", reason, self.env["res.partner"].browse(partner_id),
+                              self.env["account.move"].browse({item["move_id"] for item in items}))
+
+    def _log_message(self, kind, reason, partner, moves, action=None):
+        self.env["credit.collection.run.message"].sudo().create({
+            "run_id": self.id, "kind": kind, "reason": reason[:250], "partner_id": partner.id,
+            "move_ids": [(6, 0, moves.ids)], "action_id": action.id if action else False,
+        })

@@ -1,0 +1,53 @@
+import logging
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+from odoo import _, fields, models
+from odoo.exceptions import UserError
+
+_logger = logging.getLogger(__name__)
+
+
+class CreditCollectionSmsGateway(models.Model):
+    """A generic HTTP SMS gateway: POST {"to", "message", "sender"} as JSON with a bearer key."""
+
+    _name = "credit.collection.sms.gateway"
+    _description = "SMS gateway"
+
+    name = fields.Char(required=True)
+    url = fields.Char("Endpoint URL", required=True)
+    api_key = fields.Char("API key", groups="credit_collection.group_collection_manager")
+    sender = fields.Char(help="Sender name or number shown to the customer.")
+    timeout = fields.Float("Timeout (s)", default=10.0)
+    retries = fields.Integer(default=2, help="Retries on connection errors and 5xx answers.")
+
+    def _session(self):
+        retry = Retry(total=self.retries, backoff_factor=0.2, status_forcelist=(500, 502, 503, 504),
+                      allowed_methods=frozenset({"POST"}))
+        session = requests.Session()
+        session.mount("http://", HTTPAdapter(max_retries=retry))
+        session.mount("https://", HTTPAdapter(max_retries=retry))
+        return session
+
+    def _send_sms(self, number, message):
+        """Returns the gateway's message id; raises UserError with a readable reason otherwise."""
+        self.ensure_one()
+        gateway = self.sudo()
+        headers = {"Authorization": "Bearer %s" % gateway.api_key} if gateway.api_key else {}
+        try:
+            answer = gateway._session().post(
+                gateway.url, json={"to": number, "message": message, "sender": gateway.sender or ""},
+                headers=headers, timeout=gateway.timeout)
+        except requests.Timeout:
+            raise UserError(_("SMS gateway %s did not answer within %s s.", self.name, gateway.timeout)) from None
+        except requests.RequestException as error:
+            raise UserError(_("SMS gateway %(name)s unreachable: %(error)s", name=self.name, error=error)) from None
+        if answer.status_code >= 400:
+            raise UserError(_("SMS gateway %(name)s refused the message (HTTP %(code)s): %(text)s",
+                              name=self.name, code=answer.status_code, text=answer.text[:200]))
+        try:
+            return answer.json().get("id")
+        except ValueError:
+            raise UserError(_("SMS gateway %s sent an answer that is not JSON.", self.name)) from None

@@ -1,0 +1,11 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    collection_policy_id = fields.Many2one(
+        related="company_id.collection_policy_id", readonly=False,
+        domain="[('company_id', '=', company_id)]")
+    collection_fee_product_id = fields.Many2one(related="company_id.collection_fee_product_id", readonly=False)
+    collection_sms_gateway_id = fields.Many2one(related="company_id.collection_sms_gateway_id", readonly=False)
