@@ -172,7 +172,7 @@ class CreditCollectionAction(models.Model):
                         lambda line: line.state == "done")))
         note = '%s <a href="#" data-oe-model="%s" data-oe-id="%s">%s</a>' % (
             summary, self._name, self.id, self.name)
-        for record in self.partner_id | self.line_ids.move_id:
+        for record in [self.partner_id, *self.line_ids.move_id]:
             record.message_post(body=note, subtype_xmlid="mail.mt_note")
         self.message_post(body=summary, subtype_xmlid="mail.mt_note")
 

@@ -1,0 +1,83 @@
+from datetime import timedelta
+
+from odoo import Command, fields
+
+from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+
+
+class CollectionCommon(AccountTestInvoicingCommon):
+    """Two companies with the generic chart, a test policy on company 1, helpers for invoices and runs."""
+
+    @classmethod
+    def setUpClass(cls, chart_template_ref=None):
+        super().setUpClass(chart_template_ref=chart_template_ref)
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        cls.company = cls.company_data["company"]
+        cls.today = fields.Date.context_today(cls.env.user)
+        cls.policy = cls._make_policy(cls.company)
+        cls.company.collection_policy_id = cls.policy
+        cls.company.collection_fee_product_id = cls.env.ref("credit_collection.product_collection_fee")
+        cls.level_pre, cls.level_1, cls.level_2, cls.level_call, cls.level_formal, cls.level_escalation = (
+            cls.policy.level_ids.sorted("delay_days"))
+        cls.customer = cls.env["res.partner"].create({
+            "name": "Durand Matériaux", "email": "compta@durand.example", "mobile": "+33 6 11 22 33 44",
+            "lang": "en_US", "is_company": True,
+        })
+
+    @classmethod
+    def _make_policy(cls, company):
+        templates = {tone: cls.env.ref("credit_collection.mail_template_reminder_%s" % tone)
+                     for tone in ("courteous", "firm", "formal")}
+        return cls.env["credit.collection.policy"].create({
+            "name": "Test policy",
+            "company_id": company.id,
+            "level_ids": [
+                Command.create({"name": "Pre-reminder", "delay_days": -5, "tone": "courteous",
+                                "email_template_id": templates["courteous"].id, "case_stage": "pre_reminder"}),
+                Command.create({"name": "Reminder 1", "delay_days": 5, "tone": "courteous",
+                                "email_template_id": templates["courteous"].id, "case_stage": "reminder_1"}),
+                Command.create({"name": "Reminder 2", "delay_days": 15, "tone": "firm", "channel_sms": True,
+                                "email_template_id": templates["firm"].id,
+                                "sms_template_id": cls.env.ref("credit_collection.sms_template_reminder").id,
+                                "case_stage": "reminder_2"}),
+                Command.create({"name": "Call", "delay_days": 25, "tone": "firm", "channel_email": False,
+                                "channel_phone": True, "case_stage": "reminder_2"}),
+                Command.create({"name": "Formal notice", "delay_days": 40, "tone": "formal", "channel_letter": True,
+                                "email_template_id": templates["formal"].id, "recovery_fee": 40.0,
+                                "interest_rate": 12.0, "interest_day_count": "365", "case_stage": "formal_notice"}),
+                Command.create({"name": "Escalation", "delay_days": 90, "tone": "formal", "channel_email": False,
+                                "channel_phone": True, "escalate": True, "case_stage": "provision"}),
+            ],
+        })
+
+    @classmethod
+    def _invoice(cls, amount, due, partner=None, company=None, currency=None, post=True):
+        company = company or cls.company
+        move = cls.env["account.move"].with_company(company).create({
+            "move_type": "out_invoice",
+            "partner_id": (partner or cls.customer).id,
+            "invoice_date": due - timedelta(days=30),
+            "invoice_date_due": due,
+            "currency_id": (currency or company.currency_id).id,
+            "invoice_line_ids": [Command.create({
+                "name": "Maintenance", "quantity": 1, "price_unit": amount, "tax_ids": [Command.clear()]})],
+        })
+        if post:
+            move.action_post()
+        return move
+
+    def _pay(self, invoice, amount=None, date=None):
+        wizard = self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=invoice.ids,
+        ).create({"payment_date": date or self.today, "payment_difference_handling": "open",
+                  **({"amount": amount} if amount is not None else {})})
+        return wizard._create_payments()
+
+    def _run(self, date, company=None):
+        run = self.env["credit.collection.run"].with_company(company or self.company).create({
+            "company_id": (company or self.company).id, "date": date})
+        run._plan()
+        return run
+
+    def _actions(self, invoice):
+        return self.env["credit.collection.action"].search([("line_ids.move_id", "in", invoice.ids)])
