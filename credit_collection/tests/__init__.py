@@ -1,2 +1,3 @@
 from . import test_foundation
 from . import test_collection_engine
+from . import test_sms_gateway

@@ -1,0 +1,89 @@
+"""A live server runs the dunning policy on the demo ledger; a real SMTP server receives the reminders."""
+
+import email
+import email.policy
+import socket
+import time
+from datetime import date
+
+import pytest
+from aiosmtpd.controller import Controller
+
+
+class Inbox:
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        self.messages.append((envelope.rcpt_tos, message))
+        return "250 OK"
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture()
+def smtp_inbox(admin_rpc):
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    server_id = admin_rpc("ir.mail_server", "create", {
+        "name": "test SMTP", "smtp_host": "127.0.0.1", "smtp_port": controller.port,
+        "smtp_encryption": "none", "sequence": 0,
+    })
+    yield inbox
+    admin_rpc("ir.mail_server", "unlink", [server_id])
+    controller.stop()
+
+
+def test_daily_run_on_demo_ledger_sends_reminders_by_smtp(admin_rpc, smtp_inbox):
+    company_id = admin_rpc.ref("credit_collection.demo_company_fr")
+    run_id = admin_rpc("credit.collection.run", "create", {"company_id": company_id, "date": date.today().isoformat()})
+    admin_rpc("credit.collection.run", "action_run", [run_id])
+    actions = admin_rpc(
+        "credit.collection.action", "search_read", [("run_id", "=", run_id)],
+        fields=["partner_id", "channel", "state", "level_id", "mail_id", "error_message"],
+    )
+    assert actions, "the demo ledger has overdue items: the run must plan reminders"
+    emails = [a for a in actions if a["channel"] == "email" and a["state"] == "sent"]
+    assert emails, actions
+    assert not [a for a in actions if a["state"] == "failed"], [a["error_message"] for a in actions]
+    assert {a["state"] for a in actions} <= {"sent", "to_review", "cancelled"}
+
+    admin_rpc("mail.mail", "process_email_queue")
+    deadline = time.time() + 60
+    while len(smtp_inbox.messages) < len(emails) and time.time() < deadline:
+        time.sleep(0.5)
+    assert len(smtp_inbox.messages) == len(emails)
+
+    partners = {p["id"]: p for p in admin_rpc(
+        "res.partner", "read", list({a["partner_id"][0] for a in emails}), fields=["email", "lang", "name"])}
+    received = {}
+    for recipients, message in smtp_inbox.messages:
+        assert len(recipients) == 1
+        received[recipients[0]] = message
+    for action in emails:
+        partner = partners[action["partner_id"][0]]
+        message = received[partner["email"]]
+        subject = message["subject"]
+        assert "Ateliers Dupont SAS" in subject
+        if partner["lang"] == "fr_FR":
+            assert any(word in subject for word in ("Relance", "relance", "Mise en demeure")), subject
+        else:
+            assert "eminder" in subject or "Formal notice" in subject, subject
+        pdfs = [part for part in message.iter_attachments() if part.get_content_type() == "application/pdf"]
+        assert len(pdfs) == 2, [part.get_filename() for part in message.iter_attachments()]
+        for pdf in pdfs:
+            assert pdf.get_content().startswith(b"%PDF"), pdf.get_filename()
+
+    # Run again the same day: nothing new is planned, nothing is sent twice.
+    again = admin_rpc("credit.collection.run", "create", {"company_id": company_id, "date": date.today().isoformat()})
+    admin_rpc("credit.collection.run", "action_run", [again])
+    assert admin_rpc("credit.collection.action", "search_count", [("run_id", "=", again)]) == 0
+    admin_rpc("mail.mail", "process_email_queue")
+    time.sleep(1)
+    assert len(smtp_inbox.messages) == len(emails)
