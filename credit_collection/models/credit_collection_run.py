@@ -293,9 +293,11 @@ class CreditCollectionRun(models.Model):
         return len(reached)
 
     def _insert_skipped(self, skipped):
-        for (partner_id, reason), items in skipped.items():
-            self._log_message("skipped", reason, self.env["res.partner"].browse(partner_id),
-                              self.env["account.move"].browse({item["move_id"] for item in items}))
+        self.env["credit.collection.run.message"].sudo().create([
+            {"run_id": self.id, "kind": "skipped", "reason": reason[:250], "partner_id": partner_id,
+             "move_ids": [(6, 0, list({item["move_id"] for item in items}))]}
+            for (partner_id, reason), items in skipped.items()
+        ])
 
     def _log_message(self, kind, reason, partner, moves, action=None):
         self.env["credit.collection.run.message"].sudo().create({
