@@ -135,7 +135,10 @@ class CreditCollectionDemo(models.AbstractModel):
         self.env["ir.model.data"]._update_xmlids([
             {"xml_id": DEMO_COMPANY_XMLID, "record": company, "noupdate": True},
         ])
-        template = "fr" if "fr" in self.env["account.chart.template"]._get_chart_template_mapping() else None
+        # The French chart when l10n_fr is there (setup/run installs it first), else the generic one:
+        # a chart module cannot be installed while the registry is loading.
+        l10n_fr = self.env["ir.module.module"].search([("name", "=", "l10n_fr"), ("state", "=", "installed")])
+        template = "fr" if l10n_fr else "generic_coa"
         self.env["account.chart.template"].try_loading(template, company, install_demo=False)
         policy = self.env.ref("credit_collection.policy_france_b2b")
         company.write({
