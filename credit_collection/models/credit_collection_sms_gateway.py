@@ -21,10 +21,13 @@ class CreditCollectionSmsGateway(models.Model):
     api_key = fields.Char("API key", groups="credit_collection.group_collection_manager")
     sender = fields.Char(help="Sender name or number shown to the customer.")
     timeout = fields.Float("Timeout (s)", default=10.0)
-    retries = fields.Integer(default=2, help="Retries on connection errors and 5xx answers.")
+    retries = fields.Integer(default=2, help="Retries on refused connections and 502/503/504 answers.")
 
     def _session(self):
-        retry = Retry(total=self.retries, backoff_factor=0.2, status_forcelist=(500, 502, 503, 504),
+        # Retry what the gateway cannot have processed (refused connections, 502/503/504), never a
+        # read timeout: the SMS may have left, and a customer must not get it twice.
+        retry = Retry(total=self.retries, connect=self.retries, read=False, status=self.retries,
+                      backoff_factor=0.2, status_forcelist=(502, 503, 504), raise_on_status=False,
                       allowed_methods=frozenset({"POST"}))
         session = requests.Session()
         session.mount("http://", HTTPAdapter(max_retries=retry))
