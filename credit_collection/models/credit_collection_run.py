@@ -91,10 +91,24 @@ class CreditCollectionRun(models.Model):
         for run in self:
             run._plan()
             run.action_ids.filtered(lambda a: a.state == "queued")._send()
+            run._attach_letter_batch()
         return True
+
+    def _attach_letter_batch(self):
+        """One PDF with every letter of the run, attached to the run, for the day's printing."""
+        letters = self.action_ids.filtered(lambda a: a.channel == "letter" and a.state == "sent")
+        if not letters:
+            return
+        report = self.env.ref("credit_collection.action_report_collection_letter")
+        content, _kind = report._render_qweb_pdf(report.report_name, letters.ids)
+        self.env["ir.attachment"].create({
+            "name": _("Letters to print %s.pdf", self.date),
+            "raw": content, "res_model": self._name, "res_id": self.id, "mimetype": "application/pdf",
+        })
 
     def action_send_queued(self):
         self.action_ids.filtered(lambda a: a.state == "queued")._send()
+        self._attach_letter_batch()
 
     def action_print_letters(self):
         letters = self.action_ids.filtered(lambda a: a.channel == "letter" and a.state == "sent")

@@ -274,6 +274,8 @@ class TestFeesAndTemplates(CollectionCommon):
         self.assertAlmostEqual(fee_invoice.amount_total, 53.15)
         self.assertIn(invoice.name, " ".join(fee_invoice.invoice_line_ids.mapped("name")))
         self.assertTrue(action.letter_attachment_id)
+        batch = self.env["ir.attachment"].search([("res_model", "=", run._name), ("res_id", "=", run.id)])
+        self.assertEqual(len(batch), 1, "the run keeps one PDF of all its letters to print")
 
     def test_template_language_follows_customer(self):
         self.env["res.lang"]._activate_lang("fr_FR")
