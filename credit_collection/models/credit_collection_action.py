@@ -242,7 +242,7 @@ class CreditCollectionAction(models.Model):
         report = self.env.ref("credit_collection.action_report_collection_letter")
         content, _kind = report._render_qweb_pdf(report.report_name, self.ids)
         self.letter_attachment_id = self.env["ir.attachment"].create({
-            "name": "%s.pdf" % (_("Reminder") + " " + (self.partner_id.name or "")).replace("/", "-"),
+            "name": self._customer_file_name("letter"),
             "raw": content,
             "res_model": self._name,
             "res_id": self.id,
@@ -255,12 +255,21 @@ class CreditCollectionAction(models.Model):
         partner = self.partner_id.with_context(collection_company_id=self.company_id.id)
         content, _kind = report.with_company(self.company_id)._render_qweb_pdf(report.report_name, partner.ids)
         return self.env["ir.attachment"].create({
-            "name": "%s.pdf" % (_("Statement") + " " + (self.partner_id.name or "")).replace("/", "-"),
+            "name": self._customer_file_name("statement"),
             "raw": content,
             "res_model": self._name,
             "res_id": self.id,
             "mimetype": "application/pdf",
         })
+
+    def _customer_file_name(self, kind):
+        """A document's file name in the customer's language, not the collector's."""
+        action = self.with_context(lang=self.partner_id.lang or self.env.lang)
+        return action._file_name(kind)
+
+    def _file_name(self, kind):
+        label = _("Reminder") if kind == "letter" else _("Statement")
+        return "%s %s.pdf" % (label, (self.partner_id.name or "").replace("/", "-"))
 
     def _invoice_fees(self):
         product = self.company_id.collection_fee_product_id

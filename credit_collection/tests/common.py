@@ -11,7 +11,7 @@ class CollectionCommon(AccountTestInvoicingCommon):
     @classmethod
     def setUpClass(cls, chart_template_ref=None):
         super().setUpClass(chart_template_ref=chart_template_ref)
-        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True, lang="en_US"))
         cls.company = cls.company_data["company"]
         cls.today = fields.Date.context_today(cls.env.user)
         cls.policy = cls._make_policy(cls.company)

@@ -303,3 +303,24 @@ class TestFeesAndTemplates(CollectionCommon):
         self.assertEqual(mail.recipient_ids, self.customer)
         self.assertEqual(len(mail.attachment_ids), 2)
         self.assertTrue(any(name.startswith("Statement") for name in mail.attachment_ids.mapped("name")))
+
+    def test_letters_batch_is_one_pdf_of_every_letter(self):
+        from io import BytesIO
+
+        from PyPDF2 import PdfReader
+
+        self.level_formal.write({"channel_email": False, "auto_send": True})
+        other = self.env["res.partner"].create({"name": "Bernard Frères", "street": "1 rue Haute", "city": "Lyon"})
+        self._invoice(1000.0, self.today - days(41))
+        self._invoice(2000.0, self.today - days(45), partner=other)
+        run = self.env["credit.collection.run"].with_context(force_report_rendering=True).create(
+            {"company_id": self.company.id, "date": self.today})
+        run.action_run()
+        letters = run.action_ids
+        self.assertEqual(len(letters), 2)
+        pages = [len(PdfReader(BytesIO(letter.letter_attachment_id.raw)).pages) for letter in letters]
+        download = run.action_print_letters()
+        batch = self.env["ir.attachment"].search([("res_model", "=", run._name), ("res_id", "=", run.id)])
+        self.assertIn(str(batch.id), download["url"])
+        self.assertTrue(batch.raw.startswith(b"%PDF"))
+        self.assertEqual(len(PdfReader(BytesIO(batch.raw)).pages), sum(pages))
