@@ -54,7 +54,8 @@ def test_daily_run_on_demo_ledger_sends_reminders_by_smtp(admin_rpc, smtp_inbox)
     assert not [a for a in actions if a["state"] == "failed"], [a["error_message"] for a in actions]
     assert {a["state"] for a in actions} <= {"sent", "to_review", "cancelled"}
 
-    admin_rpc("mail.mail", "process_email_queue")
+    mail_ids = [a["mail_id"][0] for a in emails]
+    admin_rpc("mail.mail", "send", mail_ids)
     deadline = time.time() + 60
     while len(smtp_inbox.messages) < len(emails) and time.time() < deadline:
         time.sleep(0.5)
@@ -84,6 +85,6 @@ def test_daily_run_on_demo_ledger_sends_reminders_by_smtp(admin_rpc, smtp_inbox)
     again = admin_rpc("credit.collection.run", "create", {"company_id": company_id, "date": date.today().isoformat()})
     admin_rpc("credit.collection.run", "action_run", [again])
     assert admin_rpc("credit.collection.action", "search_count", [("run_id", "=", again)]) == 0
-    admin_rpc("mail.mail", "process_email_queue")
-    time.sleep(1)
+    assert admin_rpc("mail.mail", "search_count", [
+        ("model", "=", "credit.collection.action"), ("state", "=", "outgoing")]) == 0
     assert len(smtp_inbox.messages) == len(emails)
