@@ -8,7 +8,6 @@ import os
 import subprocess
 import sys
 import time
-import xmlrpc.client
 from pathlib import Path
 
 import pytest
@@ -72,17 +71,25 @@ def odoo_server(odoo_settings, tmp_path_factory):
 
 
 class OdooRPC:
-    """A thin XML-RPC client: execute_kw as a given user."""
+    """A thin JSON-RPC client (JSON carries None, XML-RPC does not): execute_kw as a given user."""
 
     def __init__(self, url, db, login, password):
-        self.db, self.password = db, password
-        self.uid = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/common").authenticate(db, login, password, {})
+        self.url, self.db, self.password = url, db, password
+        self.uid = self._call("common", "authenticate", db, login, password, {})
         if not self.uid:
             raise AssertionError(f"login {login} refused")
-        self.models = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/object", allow_none=True)
+
+    def _call(self, service, method, *args):
+        answer = requests.post(f"{self.url}/jsonrpc", json={
+            "jsonrpc": "2.0", "method": "call", "id": 1,
+            "params": {"service": service, "method": method, "args": list(args)},
+        }, timeout=600).json()
+        if "error" in answer:
+            raise AssertionError(answer["error"]["data"].get("debug") or answer["error"])
+        return answer.get("result")
 
     def __call__(self, model, method, *args, **kwargs):
-        return self.models.execute_kw(self.db, self.uid, self.password, model, method, list(args), kwargs)
+        return self._call("object", "execute_kw", self.db, self.uid, self.password, model, method, list(args), kwargs)
 
     def ref(self, xmlid):
         module, name = xmlid.split(".")

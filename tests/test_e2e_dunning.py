@@ -4,7 +4,7 @@ import email
 import email.policy
 import socket
 import time
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -42,6 +42,18 @@ def smtp_inbox(admin_rpc):
 
 def test_daily_run_on_demo_ledger_sends_reminders_by_smtp(admin_rpc, smtp_inbox):
     company_id = admin_rpc.ref("credit_collection.demo_company_fr")
+    # On the fresh test database the run covers the whole demo ledger; a customer of our own makes
+    # the test meaningful when it is run again on the same database.
+    stamp = int(time.time())
+    customer = admin_rpc("res.partner", "create", {
+        "name": f"Client E2E {stamp}", "email": f"e2e-{stamp}@example.com", "lang": "fr_FR", "is_company": True})
+    overdue = (date.today() - timedelta(days=10)).isoformat()
+    invoice = admin_rpc("account.move", "create", {
+        "move_type": "out_invoice", "partner_id": customer, "company_id": company_id,
+        "invoice_date": (date.today() - timedelta(days=40)).isoformat(), "invoice_date_due": overdue,
+        "invoice_line_ids": [(0, 0, {"name": "Maintenance", "quantity": 1, "price_unit": 1234.0, "tax_ids": [(5,)]})],
+    })
+    admin_rpc("account.move", "action_post", [invoice])
     run_id = admin_rpc("credit.collection.run", "create", {"company_id": company_id, "date": date.today().isoformat()})
     admin_rpc("credit.collection.run", "action_run", [run_id])
     actions = admin_rpc(
@@ -51,6 +63,7 @@ def test_daily_run_on_demo_ledger_sends_reminders_by_smtp(admin_rpc, smtp_inbox)
     assert actions, "the demo ledger has overdue items: the run must plan reminders"
     emails = [a for a in actions if a["channel"] == "email" and a["state"] == "sent"]
     assert emails, actions
+    assert customer in {a["partner_id"][0] for a in emails}
     assert not [a for a in actions if a["state"] == "failed"], [a["error_message"] for a in actions]
     assert {a["state"] for a in actions} <= {"sent", "to_review", "cancelled"}
 
