@@ -44,8 +44,6 @@ class AccountMove(models.Model):
 class AccountMoveLine(models.Model):
     _inherit = "account.move.line"
 
-    collection_level_id = fields.Many2one("credit.collection.level", "Dunning level", copy=False, readonly=True)
-
     def init(self):
         super().init()
         # The engine's selection: open receivable items of a company by due date.

@@ -8,6 +8,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools.pdf import merge_pdf
 
+from .credit_collection_level import CHANNELS
+
 _logger = logging.getLogger(__name__)
 
 # Advisory lock namespace of collection runs: one planning at a time per company.
@@ -154,8 +156,8 @@ class CreditCollectionRun(models.Model):
         """Due items that reached a new level of their policy, in one query.
 
         Policy: the invoice's override, else the customer's (company-dependent), else the company's.
-        The level is the latest one whose delay has passed; an item is selected only if that level
-        is later than the last level it reached.
+        The level is the latest one whose delay has passed; an item is selected only if none of its
+        earlier actions (sent, pending or cancelled) was at that level or a later one.
         """
         company = self.company_id
         policy_field = self.env["ir.model.fields"]._get("res.partner", "collection_policy_id")
@@ -170,7 +172,7 @@ class CreditCollectionRun(models.Model):
                 SELECT aml.id AS line_id, aml.move_id, m.commercial_partner_id AS partner_id,
                        COALESCE(m.collection_policy_id, pp.policy_id, %(default_policy)s) AS policy_id,
                        %(date)s::date - aml.date_maturity AS days_late,
-                       aml.date_maturity, aml.amount_residual, aml.collection_level_id,
+                       aml.date_maturity, aml.amount_residual,
                        (aml.blocked OR m.collection_blocked OR p.collection_blocked) AS blocked,
                        COALESCE(m.collection_block_reason, p.collection_block_reason) AS block_reason
                   FROM account_move_line aml
@@ -193,8 +195,10 @@ class CreditCollectionRun(models.Model):
                      WHERE l.policy_id = c.policy_id AND l.active AND l.delay_days <= c.days_late
                   ORDER BY l.delay_days DESC LIMIT 1
                    ) lvl ON TRUE
-         LEFT JOIN credit_collection_level cur ON cur.id = c.collection_level_id
-             WHERE cur.id IS NULL OR cur.delay_days < lvl.delay_days
+             WHERE NOT EXISTS (
+                    SELECT 1 FROM credit_collection_action_line al
+                      JOIN credit_collection_level reached ON reached.id = al.level_id
+                     WHERE al.move_line_id = c.line_id AND reached.delay_days >= lvl.delay_days)
           ORDER BY c.partner_id, lvl.delay_days, c.date_maturity, c.line_id
         """, {
             "field": policy_field.id,
@@ -249,13 +253,28 @@ class CreditCollectionRun(models.Model):
         action_ids = self._insert_actions(action_rows, levels, collectors)
         inserted = self._insert_items(item_rows, action_ids, action_rows)
         self._insert_skipped(skipped)
+        self._sum_action_amounts(action_ids)
         self.env.invalidate_all()
-        actions = self.env["credit.collection.action"].browse(action_ids)
-        empty = actions.filtered(lambda action: not action.line_ids)
-        empty.unlink()  # every item of it was planned by a concurrent run: the unique key kept them out
-        (actions - empty)._compute_name()
-        (actions - empty)._compute_amounts()
         return inserted
+
+    def _sum_action_amounts(self, action_ids):
+        """Stores the actions' totals in one statement; drops the actions a concurrent run left empty."""
+        if not action_ids:
+            return
+        self.env.cr.execute("""
+            UPDATE credit_collection_action a
+               SET amount_due = s.due, fee_amount = s.fee, interest_amount = s.interest,
+                   amount_total = s.due + s.fee + s.interest, max_days_late = s.late
+              FROM (SELECT action_id, SUM(amount_residual) AS due, SUM(fee_amount) AS fee,
+                           SUM(interest_amount) AS interest, MAX(days_late) AS late
+                      FROM credit_collection_action_line
+                     WHERE action_id = ANY(%(ids)s) AND state != 'cancelled'
+                  GROUP BY action_id) s
+             WHERE a.id = s.action_id;
+            DELETE FROM credit_collection_action a
+             WHERE a.id = ANY(%(ids)s)
+               AND NOT EXISTS (SELECT 1 FROM credit_collection_action_line l WHERE l.action_id = a.id)
+        """, {"ids": action_ids})
 
     def _items_with_fee(self, move_ids):
         if not move_ids:
@@ -270,14 +289,19 @@ class CreditCollectionRun(models.Model):
         if not action_rows:
             return []
         now, uid = fields.Datetime.now(), self.env.uid
+        partners = self.env["res.partner"].browse({row[0] for row in action_rows})
+        names = {partner["id"]: partner["name"] for partner in partners.read(["name"])}
+        channel_labels = dict(CHANNELS)
         values = [
             (self.id, self.company_id.id, partner_id, collectors.get(partner_id), level_id, channel, self.date,
-             "queued" if levels[level_id].auto_send else "to_review", now, uid, now, uid)
+             "queued" if levels[level_id].auto_send else "to_review",
+             "%s - %s - %s" % (levels[level_id].name, channel_labels[channel], names.get(partner_id) or ""),
+             now, uid, now, uid)
             for partner_id, level_id, channel in action_rows
         ]
         ids = execute_values(self.env.cr._obj, """
             INSERT INTO credit_collection_action
-                (run_id, company_id, partner_id, user_id, level_id, channel, date, state,
+                (run_id, company_id, partner_id, user_id, level_id, channel, date, state, name,
                  create_date, create_uid, write_date, write_uid)
             VALUES %s RETURNING id
         """, values, page_size=5000, fetch=True)
@@ -302,20 +326,18 @@ class CreditCollectionRun(models.Model):
             ON CONFLICT (move_line_id, level_id, channel) DO NOTHING
             RETURNING move_line_id, level_id
         """, values, page_size=5000, fetch=True)
-        # The level an item reached, and the invoice's and customer's summary of it.
-        reached = {line_id: level_id for line_id, level_id in inserted}
+        # The invoice's summary: the latest level one of its items reached.
+        reached = [line_id for line_id, _level_id in inserted]
         if reached:
-            execute_values(self.env.cr._obj, """
-                UPDATE account_move_line aml SET collection_level_id = v.level_id
-                  FROM (VALUES %s) AS v(line_id, level_id) WHERE aml.id = v.line_id
-            """, list(reached.items()), page_size=5000)
             self.env.cr.execute("""
                 UPDATE account_move m SET collection_level_id = top.level_id, collection_last_date = %s
-                  FROM (SELECT DISTINCT ON (aml.move_id) aml.move_id, aml.collection_level_id AS level_id
-                          FROM account_move_line aml JOIN credit_collection_level l ON l.id = aml.collection_level_id
-                         WHERE aml.id IN %s ORDER BY aml.move_id, l.delay_days DESC) top
-                 WHERE m.id = top.move_id
-            """, [self.date, tuple(reached)])
+                  FROM (SELECT DISTINCT ON (al.move_id) al.move_id, al.level_id
+                          FROM credit_collection_action_line al
+                          JOIN credit_collection_level l ON l.id = al.level_id
+                         WHERE al.move_line_id = ANY(%s)
+                      ORDER BY al.move_id, l.delay_days DESC) top
+                 WHERE m.id = top.move_id AND m.collection_level_id IS DISTINCT FROM top.level_id
+            """, [self.date, reached])
         return len(reached)
 
     def _insert_skipped(self, skipped):

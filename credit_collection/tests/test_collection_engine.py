@@ -279,6 +279,7 @@ class TestFeesAndTemplates(CollectionCommon):
 
     def test_template_language_follows_customer(self):
         self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(["credit_collection"], ["fr_FR"])
         french = self.env["res.partner"].create({"name": "Lefèvre SARL", "email": "l@example.fr", "lang": "fr_FR"})
         self._invoice(300.0, self.today - days(6), partner=french)
         self._invoice(300.0, self.today - days(6))
