@@ -292,7 +292,7 @@ def benchmark(odoo, args):
         cr.commit()
         vacuum(odoo, args.db, ["account_move_line", "account_move", "credit_collection_action",
                                "credit_collection_action_line", "credit_collection_run"])
-        print("reset: %s previous runs deleted, %s lines forgotten their level; vacuumed" % (runs, lines))
+        print("reset: %s previous runs deleted, %s invoices forgot their level; vacuumed" % (runs, lines))
         invoices, items = open_invoices(cr, company.id)
         figures["open invoices"] = invoices
         policy = company.collection_policy_id
