@@ -9,7 +9,8 @@ class CreditCollectionActionLine(models.Model):
     _order = "date_maturity, id"
 
     action_id = fields.Many2one("credit.collection.action", required=True, ondelete="cascade", index=True)
-    move_line_id = fields.Many2one("account.move.line", "Due item", required=True, ondelete="cascade", index=True)
+    # Indexed through the unique key, whose first column it is.
+    move_line_id = fields.Many2one("account.move.line", "Due item", required=True, ondelete="cascade")
     move_id = fields.Many2one("account.move", "Invoice", required=True, ondelete="cascade", index=True)
     level_id = fields.Many2one("credit.collection.level", required=True, ondelete="restrict")
     channel = fields.Selection(related="action_id.channel", store=True)

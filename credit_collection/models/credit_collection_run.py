@@ -232,30 +232,38 @@ class CreditCollectionRun(models.Model):
             else:
                 groups[(row["partner_id"], row["level_id"])].append(row)
 
-        action_rows, item_rows = [], []
+        action_rows, item_rows, totals = [], [], []
         for (partner_id, level_id), items in groups.items():
             level = levels[level_id]
             total = sum(item["amount_residual"] for item in items)
             if level.currency_id.compare_amounts(total, level.min_overdue_amount) < 0:
                 skipped[(partner_id, _("below the minimum of %s", level.name))].extend(items)
                 continue
+            charges = []
+            for item in items:
+                fee = level.recovery_fee if level.recovery_fee and item["move_id"] not in already_charged else 0.0
+                charges.append((item, fee, level._interest(item["amount_residual"], item["days_late"])))
+            if level.recovery_fee:
+                already_charged.update(item["move_id"] for item in items)
+            fees = sum(fee for _item, fee, _interest in charges)
+            interests = sum(interest for _item, _fee, interest in charges)
             for channel in level._channels():
                 key = len(action_rows)
                 action_rows.append((partner_id, level_id, channel))
-                for item in items:
-                    fee = 0.0
-                    if level.recovery_fee and item["move_id"] not in already_charged:
-                        fee = level.recovery_fee
-                    item_rows.append((key, item, fee, level._interest(item["amount_residual"], item["days_late"])))
-            if level.recovery_fee:
-                already_charged.update(item["move_id"] for item in items)
+                totals.append((total, fees, interests, max(item["days_late"] for item in items), len(items)))
+                item_rows.extend((key, item, fee, interest) for item, fee, interest in charges)
 
-        action_ids = self._insert_actions(action_rows, levels, collectors)
+        action_ids = self._insert_actions(action_rows, levels, collectors, totals)
         inserted = self._insert_items(item_rows, action_ids, action_rows)
         self._insert_skipped(skipped)
-        self._sum_action_amounts(action_ids)
+        # Items a concurrent run planned first were refused by the unique key: recount those actions.
+        kept = defaultdict(int)
+        for action_id in inserted:
+            kept[action_id] += 1
+        short = [action_id for action_id, total in zip(action_ids, totals) if kept[action_id] != total[4]]
+        self._sum_action_amounts(short)
         self.env.invalidate_all()
-        return inserted
+        return len(inserted)
 
     def _sum_action_amounts(self, action_ids):
         """Stores the actions' totals in one statement; drops the actions a concurrent run left empty."""
@@ -285,7 +293,7 @@ class CreditCollectionRun(models.Model):
         """, [tuple(move_ids)])
         return {row[0] for row in self.env.cr.fetchall()}
 
-    def _insert_actions(self, action_rows, levels, collectors):
+    def _insert_actions(self, action_rows, levels, collectors, totals=None):
         if not action_rows:
             return []
         now, uid = fields.Datetime.now(), self.env.uid
@@ -296,20 +304,23 @@ class CreditCollectionRun(models.Model):
             (self.id, self.company_id.id, partner_id, collectors.get(partner_id), level_id, channel, self.date,
              "queued" if levels[level_id].auto_send else "to_review",
              "%s - %s - %s" % (levels[level_id].name, channel_labels[channel], names.get(partner_id) or ""),
-             now, uid, now, uid)
-            for partner_id, level_id, channel in action_rows
+             due, fee, interest, due + fee + interest, late, now, uid, now, uid)
+            for (partner_id, level_id, channel), (due, fee, interest, late, _count) in zip(
+                action_rows, totals or [(0.0, 0.0, 0.0, 0, 0)] * len(action_rows))
         ]
         ids = execute_values(self.env.cr._obj, """
             INSERT INTO credit_collection_action
                 (run_id, company_id, partner_id, user_id, level_id, channel, date, state, name,
+                 amount_due, fee_amount, interest_amount, amount_total, max_days_late,
                  create_date, create_uid, write_date, write_uid)
             VALUES %s RETURNING id
         """, values, page_size=5000, fetch=True)
         return [row[0] for row in ids]
 
     def _insert_items(self, item_rows, action_ids, action_rows):
+        """Inserts the items; returns the action id of each item the unique key let in."""
         if not item_rows:
-            return 0
+            return []
         now, uid = fields.Datetime.now(), self.env.uid
         values = [
             (action_ids[key], item["line_id"], item["move_id"], item["level_id"], action_rows[key][2],
@@ -324,10 +335,10 @@ class CreditCollectionRun(models.Model):
                  create_date, create_uid, write_date, write_uid)
             VALUES %s
             ON CONFLICT (move_line_id, level_id, channel) DO NOTHING
-            RETURNING move_line_id, level_id
+            RETURNING action_id, move_line_id
         """, values, page_size=5000, fetch=True)
         # The invoice's summary: the latest level one of its items reached.
-        reached = [line_id for line_id, _level_id in inserted]
+        reached = [line_id for _action_id, line_id in inserted]
         if reached:
             self.env.cr.execute("""
                 UPDATE account_move m SET collection_level_id = top.level_id, collection_last_date = %s
@@ -338,7 +349,7 @@ class CreditCollectionRun(models.Model):
                       ORDER BY al.move_id, l.delay_days DESC) top
                  WHERE m.id = top.move_id AND m.collection_level_id IS DISTINCT FROM top.level_id
             """, [self.date, reached])
-        return len(reached)
+        return [action_id for action_id, _line_id in inserted]
 
     def _insert_skipped(self, skipped):
         self.env["credit.collection.run.message"].sudo().create([

@@ -185,7 +185,7 @@ class TestSendingSafety(CollectionCommon):
                   "date_maturity": self.today, "days_late": 6, "amount_residual": 1000.0}, 0.0, 0.0)],
             run._insert_actions([(self.customer.id, self.level_1.id, "email")], {self.level_1.id: self.level_1}, {}),
             [(self.customer.id, self.level_1.id, "email")])
-        self.assertEqual(duplicate, 0)
+        self.assertEqual(duplicate, [])
 
     def test_review_mode_and_bulk_approve(self):
         self.level_1.auto_send = False
