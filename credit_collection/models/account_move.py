@@ -11,8 +11,12 @@ class AccountMove(models.Model):
         help="Overrides the customer's policy for this invoice.")
     collection_blocked = fields.Boolean("Dunning blocked", copy=False, tracking=True)
     collection_block_reason = fields.Char("Dunning block reason", copy=False)
-    collection_level_id = fields.Many2one("credit.collection.level", "Dunning level", copy=False, readonly=True)
-    collection_last_date = fields.Date("Last reminder", copy=False, readonly=True)
+    # Derived from the reminder items rather than stored: writing them back on every invoice a run
+    # touches would cost more than the whole rest of the planning.
+    collection_level_id = fields.Many2one(
+        "credit.collection.level", "Dunning level", compute="_compute_collection_level",
+        search="_search_collection_level")
+    collection_last_date = fields.Date("Last reminder", compute="_compute_collection_level")
     collection_next_date = fields.Date("Next reminder", compute="_compute_collection_next_date")
     collection_action_line_ids = fields.One2many("credit.collection.action.line", "move_id", "Reminder history")
     collection_days_late = fields.Integer("Days late", compute="_compute_collection_next_date")
@@ -22,6 +26,26 @@ class AccountMove(models.Model):
         return (self.collection_policy_id
                 or self.commercial_partner_id.with_company(self.company_id).collection_policy_id
                 or self.company_id.collection_policy_id)
+
+    @api.depends("collection_action_line_ids.level_id", "collection_action_line_ids.action_id.sent_date")
+    def _compute_collection_level(self):
+        lines = self.env["credit.collection.action.line"].search([("move_id", "in", self.ids)])
+        reached, last = {}, {}
+        for line in lines:
+            move_id = line.move_id.id
+            if move_id not in reached or reached[move_id].delay_days < line.level_id.delay_days:
+                reached[move_id] = line.level_id
+            sent = line.action_id.sent_date
+            if sent and (move_id not in last or last[move_id] < sent.date()):
+                last[move_id] = sent.date()
+        for move in self:
+            move.collection_level_id = reached.get(move.id, False)
+            move.collection_last_date = last.get(move.id, False)
+
+    def _search_collection_level(self, operator, value):
+        if operator in ("=", "!=") and not value:
+            return [("collection_action_line_ids", "=" if operator == "=" else "!=", False)]
+        return [("collection_action_line_ids.level_id", operator, value)]
 
     @api.depends("invoice_date_due", "collection_level_id", "payment_state")
     def _compute_collection_next_date(self):

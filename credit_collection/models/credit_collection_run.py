@@ -337,18 +337,6 @@ class CreditCollectionRun(models.Model):
             ON CONFLICT (move_line_id, level_id, channel) DO NOTHING
             RETURNING action_id, move_line_id
         """, values, page_size=5000, fetch=True)
-        # The invoice's summary: the latest level one of its items reached.
-        reached = [line_id for _action_id, line_id in inserted]
-        if reached:
-            self.env.cr.execute("""
-                UPDATE account_move m SET collection_level_id = top.level_id, collection_last_date = %s
-                  FROM (SELECT DISTINCT ON (al.move_id) al.move_id, al.level_id
-                          FROM credit_collection_action_line al
-                          JOIN credit_collection_level l ON l.id = al.level_id
-                         WHERE al.move_line_id = ANY(%s)
-                      ORDER BY al.move_id, l.delay_days DESC) top
-                 WHERE m.id = top.move_id AND m.collection_level_id IS DISTINCT FROM top.level_id
-            """, [self.date, reached])
         return [action_id for action_id, _line_id in inserted]
 
     def _insert_skipped(self, skipped):
