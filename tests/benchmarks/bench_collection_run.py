@@ -288,11 +288,11 @@ def benchmark(odoo, args):
         company = env["res.company"].browse(info["company_id"])
         args.date = args.date or generate_ledger.ledger_date(cr, company.id)
         env = env(context=dict(env.context, allowed_company_ids=[company.id]))
-        runs, lines = generate_ledger.reset_collection(cr, company.id)
+        runs = generate_ledger.reset_collection(cr, company.id)
         cr.commit()
         vacuum(odoo, args.db, ["account_move_line", "account_move", "credit_collection_action",
                                "credit_collection_action_line", "credit_collection_run"])
-        print("reset: %s previous runs deleted, %s invoices forgot their level; vacuumed" % (runs, lines))
+        print("reset: %s previous runs deleted; vacuumed" % runs)
         invoices, items = open_invoices(cr, company.id)
         figures["open invoices"] = invoices
         policy = company.collection_policy_id

@@ -107,10 +107,7 @@ def reset_collection(cr, company_id):
                    [run_ids])
         cr.execute("DELETE FROM mail_message WHERE model = 'credit.collection.run' AND res_id IN %s", [run_ids])
         cr.execute("DELETE FROM credit_collection_run WHERE id IN %s", [run_ids])  # messages cascade
-    cr.execute("""UPDATE account_move SET collection_level_id = NULL, collection_last_date = NULL
-                   WHERE company_id = %s AND (collection_level_id IS NOT NULL
-                                              OR collection_last_date IS NOT NULL)""", [company_id])
-    return len(run_ids), cr.rowcount
+    return len(run_ids)
 
 
 def _skip_foreign_keys(cr):
