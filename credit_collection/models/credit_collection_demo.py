@@ -114,6 +114,9 @@ class CreditCollectionDemo(models.AbstractModel):
         products = self._demo_products(env, company)
         customers = self._demo_customers(env, rng)
         self._demo_ledger(env, company, products, customers, rng, today)
+        # Last week's run, planned only, so the collection screens are not empty at first start: the
+        # sending cron sends it once the server runs (the PDFs need it), today's run is the scheduler's.
+        env["credit.collection.run"].create({"company_id": company.id, "date": today - timedelta(days=7)})._plan()
         return company
 
     def _demo_company(self):
