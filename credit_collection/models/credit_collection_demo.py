@@ -144,8 +144,12 @@ class CreditCollectionDemo(models.AbstractModel):
         template = "fr" if l10n_fr else "generic_coa"
         self.env["account.chart.template"].try_loading(template, company, install_demo=False)
         policy = self.env.ref("credit_collection.policy_france_b2b")
+        copy = policy.copy({"company_id": company.id, "name": policy.name})
+        for lang, _name in self.env["res.lang"].get_installed():  # copy() keeps one language only
+            for source, target in zip(policy.level_ids, copy.level_ids):
+                target.with_context(lang=lang).name = source.with_context(lang=lang).name
         company.write({
-            "collection_policy_id": policy.copy({"company_id": company.id, "name": policy.name}).id,
+            "collection_policy_id": copy.id,
             "collection_fee_product_id": self.env.ref("credit_collection.product_collection_fee").id,
         })
         admin = self.env.ref("base.user_admin")
