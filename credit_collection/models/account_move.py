@@ -58,7 +58,8 @@ class AccountMove(models.Model):
             if due and move.move_type in ("out_invoice", "out_receipt") and move.state == "posted" \
                     and move.payment_state in ("not_paid", "partial") and not move.collection_blocked:
                 current = move.collection_level_id.delay_days if move.collection_level_id else None
-                for level in move._collection_policy()._levels_by_delay() if move._collection_policy() else []:
+                policy = move._collection_policy()
+                for level in policy._levels_by_delay() if policy else []:
                     if current is None or level.delay_days > current:
                         next_date = due + timedelta(days=level.delay_days)
                         break

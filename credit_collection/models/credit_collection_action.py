@@ -2,7 +2,7 @@ import logging
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import html2plaintext
+from odoo.tools.misc import formatLang
 
 from .credit_collection_level import CHANNELS
 
@@ -177,7 +177,6 @@ class CreditCollectionAction(models.Model):
         self.message_post(body=summary, subtype_xmlid="mail.mt_note")
 
     def _format_amount(self, amount):
-        from odoo.tools.misc import formatLang
         return formatLang(self.env, amount, currency_obj=self.currency_id)
 
     # --- one method per channel
