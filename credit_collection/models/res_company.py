@@ -11,3 +11,13 @@ class ResCompany(models.Model):
         "product.product", "Collection fee product", help="Used to invoice recovery fees and late interest.")
     collection_sms_gateway_id = fields.Many2one(
         "credit.collection.sms.gateway", "SMS gateway", help="Empty: Odoo's own SMS service.")
+    collection_credit_limit_mode = fields.Selection(
+        [("warning", "Warning"), ("block", "Block")], "Credit limit control", default="warning", required=True,
+        help="When posting an invoice (or confirming a sales order) takes the customer or its credit group "
+             "past its credit limit: warn and log it, or refuse it unless a Collection Manager overrides.")
+    collection_risk_history_months = fields.Integer(
+        "Payer profile history (months)", default=24,
+        help="How far back the payer profile and the late-payment prediction read the company's invoices.")
+    collection_solvency_provider_id = fields.Many2one(
+        "credit.collection.solvency.provider", "Solvency provider",
+        help="Financial-information provider used to look up and monitor the customers' solvency.")

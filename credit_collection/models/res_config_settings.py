@@ -9,3 +9,10 @@ class ResConfigSettings(models.TransientModel):
         domain="[('company_id', '=', company_id)]")
     collection_fee_product_id = fields.Many2one(related="company_id.collection_fee_product_id", readonly=False)
     collection_sms_gateway_id = fields.Many2one(related="company_id.collection_sms_gateway_id", readonly=False)
+    collection_credit_limit_mode = fields.Selection(
+        related="company_id.collection_credit_limit_mode", readonly=False)
+    collection_risk_history_months = fields.Integer(
+        related="company_id.collection_risk_history_months", readonly=False)
+    collection_solvency_provider_id = fields.Many2one(
+        related="company_id.collection_solvency_provider_id", readonly=False,
+        domain="[('company_id', '=', company_id)]")
