@@ -1,2 +1,6 @@
 from . import models
+<<<<<<< HEAD
 from . import tools
+=======
+from . import wizard
+>>>>>>> main
