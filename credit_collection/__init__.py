@@ -1,6 +1,3 @@
 from . import models
-<<<<<<< HEAD
 from . import tools
-=======
 from . import wizard
->>>>>>> main

@@ -16,3 +16,10 @@ from . import account_move
 from . import res_company
 from . import res_config_settings
 from . import res_partner
+from . import credit_collection_payer_profile
+from . import credit_collection_risk_model
+from . import credit_collection_credit_group
+from . import credit_collection_credit_override
+from . import credit_collection_segment_rule
+from . import credit_collection_solvency_provider
+from . import credit_collection_solvency_report

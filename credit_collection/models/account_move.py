@@ -133,3 +133,32 @@ class AccountPartialReconcile(models.Model):
             self.env["credit.collection.payment.plan"]._evaluate_for_moves(moves)
             self.env["credit.collection.case"]._close_paid_cases(moves.commercial_partner_id)
         return partials
+
+
+class AccountMoveCreditLimit(models.Model):
+    _inherit = "account.move"
+
+    collection_credit_check = fields.Boolean(related="company_id.account_use_credit_limit")
+
+    def _collection_uninvoiced_relief(self):
+        """Part of the invoice already counted in the customer's uninvoiced amount (sale bridge)."""
+        self.ensure_one()
+        return 0.0
+
+    def _post(self, soft=True):
+        to_check = self.filtered(lambda move: move.move_type == "out_invoice" and move.state == "draft"
+                                 and move.company_id.account_use_credit_limit)
+        for company in to_check.company_id:
+            invoices = to_check.filtered(lambda move: move.company_id == company)
+            amounts, reliefs = {}, {}
+            for invoice in invoices:
+                partner = invoice.commercial_partner_id
+                amounts[partner] = amounts.get(partner, 0.0) + invoice.amount_total_signed
+                reliefs[partner.id] = reliefs.get(partner.id, 0.0) + invoice._collection_uninvoiced_relief()
+            self.env["res.partner"]._collection_check_credit(
+                company, amounts, invoices, reliefs)
+        return super()._post(soft=soft)
+
+    def action_post_credit_override(self):
+        """Posts although the credit limit is exceeded; for Collection Managers, logged."""
+        return self.with_context(collection_credit_override=True).action_post()

@@ -150,6 +150,8 @@ class CreditCollectionRun(models.Model):
             raise UserError(_("Another collection run is planning for %s: try again when it is done.",
                               self.company_id.name))
         self.env.flush_all()
+        # Segmentation first: the rules choose the customers' policies the selection reads.
+        self.env["credit.collection.segment.rule"].sudo()._apply_company(self.company_id, self.date)
         rows = self._select_due_items()
         planned = self._create_actions(rows)
         self.write({"state": "done", "duration": time.time() - start, "planned_items": planned})

@@ -11,18 +11,6 @@ class ResCompany(models.Model):
         "product.product", "Collection fee product", help="Used to invoice recovery fees and late interest.")
     collection_sms_gateway_id = fields.Many2one(
         "credit.collection.sms.gateway", "SMS gateway", help="Empty: Odoo's own SMS service.")
-<<<<<<< HEAD
-    collection_credit_limit_mode = fields.Selection(
-        [("warning", "Warning"), ("block", "Block")], "Credit limit control", default="warning", required=True,
-        help="When posting an invoice (or confirming a sales order) takes the customer or its credit group "
-             "past its credit limit: warn and log it, or refuse it unless a Collection Manager overrides.")
-    collection_risk_history_months = fields.Integer(
-        "Payer profile history (months)", default=24,
-        help="How far back the payer profile and the late-payment prediction read the company's invoices.")
-    collection_solvency_provider_id = fields.Many2one(
-        "credit.collection.solvency.provider", "Solvency provider",
-        help="Financial-information provider used to look up and monitor the customers' solvency.")
-=======
     collection_alert_days = fields.Integer(
         "Alert days before an instalment", default=3,
         help="Instalments of payment plans due within this many days raise an alert.")
@@ -35,4 +23,13 @@ class ResCompany(models.Model):
     collection_limitation_warning_days = fields.Integer(
         "Warn before limitation (days)", default=90,
         help="Alert on the case this many days before an open invoice can no longer be claimed.")
->>>>>>> main
+    collection_credit_limit_mode = fields.Selection(
+        [("warning", "Warning"), ("block", "Block")], "Credit limit control", default="warning", required=True,
+        help="When posting an invoice (or confirming a sales order) takes the customer or its credit group "
+             "past its credit limit: warn and log it, or refuse it unless a Collection Manager overrides.")
+    collection_risk_history_months = fields.Integer(
+        "Payer profile history (months)", default=24,
+        help="How far back the payer profile and the late-payment prediction read the company's invoices.")
+    collection_solvency_provider_id = fields.Many2one(
+        "credit.collection.solvency.provider", "Solvency provider",
+        help="Financial-information provider used to look up and monitor the customers' solvency.")

@@ -1,0 +1,157 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+from .credit_collection_payer_profile import GRADES
+
+GRADE_RANK = {grade: rank for rank, (grade, _label) in enumerate(GRADES)}
+
+
+class CreditCollectionSegmentRule(models.Model):
+    """A segmentation rule: customers matching every condition get the rule's dunning policy.
+
+    Rules are tried in sequence order, the first that matches wins. Empty conditions match
+    everything. The daily run applies them before planning; a customer whose policy was set by hand
+    (``collection_policy_manual``) keeps it.
+    """
+
+    _name = "credit.collection.segment.rule"
+    _description = "Segmentation rule"
+    _order = "sequence, id"
+
+    name = fields.Char("Segment", required=True, translate=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    policy_id = fields.Many2one(
+        "credit.collection.policy", "Dunning policy", required=True, ondelete="cascade",
+        domain="[('company_id', '=', company_id)]")
+    min_overdue_amount = fields.Monetary("Overdue from", currency_field="currency_id")
+    max_overdue_amount = fields.Monetary("Overdue up to", currency_field="currency_id", help="0: no maximum.")
+    min_days_late = fields.Integer("Days late from", help="Days late of the customer's oldest overdue invoice.")
+    max_days_late = fields.Integer("Days late up to", help="0: no maximum.")
+    industry_ids = fields.Many2many("res.partner.industry", string="Sectors", help="Empty: any sector.")
+    grade_best = fields.Selection(GRADES, "Risk grade from", help="Best grade of the segment (empty: A).")
+    grade_worst = fields.Selection(GRADES, "Risk grade to", help="Worst grade of the segment (empty: E).")
+    no_grade = fields.Boolean(
+        "Also customers without grade", default=True,
+        help="Customers without payer profile yet match the grade condition.")
+    min_late_share = fields.Float(
+        "Paid late at least (%)", help="Payment behaviour: share of the invoices paid late, in percent.")
+    max_late_share = fields.Float("Paid late at most (%)", default=100.0)
+    max_solvency_rating = fields.Integer(
+        "Solvency rating up to", help="Customers whose last solvency rating (0-100) is at most this; 0: any.")
+    partner_count = fields.Integer("Customers", compute="_compute_partner_count")
+
+    @api.constrains("grade_best", "grade_worst", "policy_id", "company_id")
+    def _check_rule(self):
+        for rule in self:
+            if rule.grade_best and rule.grade_worst and GRADE_RANK[rule.grade_best] > GRADE_RANK[rule.grade_worst]:
+                raise ValidationError(_("Rule %s: the best grade comes after the worst one.", rule.name))
+            if rule.policy_id.company_id != rule.company_id:
+                raise ValidationError(_("Rule %s: the policy belongs to another company.", rule.name))
+
+    def _compute_partner_count(self):
+        field = self.env["ir.model.fields"]._get("res.partner", "collection_segment_rule_id")
+        counts = {}
+        if self.ids:
+            self.env.cr.execute("""
+                SELECT split_part(value_reference, ',', 2)::int, COUNT(*) FROM ir_property
+                 WHERE fields_id = %s AND value_reference = ANY(%s) GROUP BY 1
+            """, [field.id, ["%s,%s" % (self._name, rule_id) for rule_id in self.ids]])
+            counts = dict(self.env.cr.fetchall())
+        for rule in self:
+            rule.partner_count = counts.get(rule.id, 0)
+
+    def action_open_partners(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("credit_collection.action_collection_risk_customers")
+        action["domain"] = [("collection_segment_rule_id", "=", self.id)]
+        action["context"] = {"allowed_company_ids": [self.company_id.id]}
+        return action
+
+    @api.model
+    def _apply_company(self, company, date=None):
+        """Assigns the policies of the company's rules to its customers with open receivables.
+
+        One query selects, for each customer, the first matching rule; the changes are then written
+        in bulk, one write per policy. Returns the number of customers whose policy changed.
+        """
+        date = date or fields.Date.context_today(self)
+        Partner = self.env["res.partner"]
+        fields_ids = {name: self.env["ir.model.fields"]._get("res.partner", name).id
+                      for name in ("collection_policy_manual", "collection_segment_rule_id")}
+        self.env.flush_all()
+        self.env.cr.execute("""
+            WITH manual AS (
+                SELECT split_part(res_id, ',', 2)::int AS partner_id FROM ir_property
+                 WHERE fields_id = %(manual_field)s AND company_id = %(company)s
+                   AND res_id IS NOT NULL AND value_integer = 1
+            ), segmented AS (
+                SELECT split_part(res_id, ',', 2)::int AS partner_id,
+                       split_part(value_reference, ',', 2)::int AS rule_id FROM ir_property
+                 WHERE fields_id = %(rule_field)s AND company_id = %(company)s
+                   AND res_id IS NOT NULL AND value_reference IS NOT NULL
+            ), customers AS (
+                SELECT p.commercial_partner_id AS partner_id,
+                       COALESCE(SUM(l.amount_residual) FILTER (WHERE l.date_maturity < %(date)s), 0) AS overdue,
+                       COALESCE(MAX(%(date)s::date - l.date_maturity)
+                                FILTER (WHERE l.date_maturity < %(date)s), 0) AS days_late
+                  FROM account_move_line l
+                  JOIN account_account a ON a.id = l.account_id AND a.account_type = 'asset_receivable'
+                  JOIN res_partner p ON p.id = l.partner_id
+                 WHERE l.company_id = %(company)s AND l.parent_state = 'posted'
+                   AND l.reconciled IS NOT TRUE AND l.amount_residual > 0
+              GROUP BY p.commercial_partner_id
+                 UNION
+                SELECT partner_id, 0, 0 FROM segmented
+            ), facts AS (
+                SELECT c.partner_id, MAX(c.overdue) AS overdue, MAX(c.days_late) AS days_late,
+                       cp.industry_id, pr.grade, pr.late_share, sol.rating AS solvency_rating
+                  FROM customers c
+                  JOIN res_partner cp ON cp.id = c.partner_id
+             LEFT JOIN credit_collection_payer_profile pr
+                    ON pr.partner_id = c.partner_id AND pr.company_id = %(company)s
+             LEFT JOIN LATERAL (
+                        SELECT r.rating FROM credit_collection_solvency_report r
+                         WHERE r.partner_id = c.partner_id AND r.company_id = %(company)s AND r.state = 'ok'
+                      ORDER BY r.date DESC, r.id DESC LIMIT 1) sol ON TRUE
+                 WHERE c.partner_id NOT IN (SELECT partner_id FROM manual)
+              GROUP BY c.partner_id, cp.industry_id, pr.grade, pr.late_share, sol.rating
+            )
+            SELECT f.partner_id, s.rule_id AS current_rule, rule.id AS rule_id, rule.policy_id
+              FROM facts f
+         LEFT JOIN segmented s ON s.partner_id = f.partner_id
+         LEFT JOIN LATERAL (
+                    SELECT r.id, r.policy_id FROM credit_collection_segment_rule r
+                     WHERE r.company_id = %(company)s AND r.active
+                       AND f.overdue >= COALESCE(r.min_overdue_amount, 0)
+                       AND (COALESCE(r.max_overdue_amount, 0) = 0 OR f.overdue <= r.max_overdue_amount)
+                       AND f.days_late >= COALESCE(r.min_days_late, 0)
+                       AND (COALESCE(r.max_days_late, 0) = 0 OR f.days_late <= r.max_days_late)
+                       AND (NOT EXISTS (SELECT 1 FROM credit_collection_segment_rule_res_partner_industry_rel ri
+                                         WHERE ri.credit_collection_segment_rule_id = r.id)
+                            OR f.industry_id IN (SELECT ri.res_partner_industry_id
+                                                   FROM credit_collection_segment_rule_res_partner_industry_rel ri
+                                                  WHERE ri.credit_collection_segment_rule_id = r.id))
+                       AND (CASE WHEN f.grade IS NULL THEN r.no_grade
+                                 ELSE f.grade >= COALESCE(r.grade_best, 'A')
+                                  AND f.grade <= COALESCE(r.grade_worst, 'E') END)
+                       AND (COALESCE(r.min_late_share, 0) = 0
+                            OR COALESCE(f.late_share, 0) * 100 >= r.min_late_share)
+                       AND (f.late_share IS NULL OR f.late_share * 100 <= COALESCE(r.max_late_share, 100) + 1e-9)
+                       AND (COALESCE(r.max_solvency_rating, 0) = 0
+                            OR (f.solvency_rating IS NOT NULL AND f.solvency_rating <= r.max_solvency_rating))
+                  ORDER BY r.sequence, r.id LIMIT 1
+                   ) rule ON TRUE
+             WHERE rule.id IS DISTINCT FROM s.rule_id
+        """, {"manual_field": fields_ids["collection_policy_manual"], "rule_field": fields_ids["collection_segment_rule_id"],
+              "company": company.id, "date": date})
+        changes = {}
+        for partner_id, _current, rule_id, policy_id in self.env.cr.fetchall():
+            changes.setdefault((rule_id, policy_id), []).append(partner_id)
+        Partner = Partner.with_company(company).with_context(collection_segmentation=True)
+        for (rule_id, policy_id), partner_ids in changes.items():
+            Partner.browse(partner_ids).write({
+                "collection_segment_rule_id": rule_id or False, "collection_policy_id": policy_id or False})
+        return sum(len(ids) for ids in changes.values())
