@@ -16,7 +16,7 @@ class CreditCollectionCreditOverride(models.Model):
     date = fields.Datetime(required=True, readonly=True, default=fields.Datetime.now)
     res_model = fields.Char("Document model", required=True, readonly=True)
     res_id = fields.Many2oneReference("Document", model_field="res_model", required=True, readonly=True)
-    document = fields.Char(readonly=True)
+    document = fields.Char("Document name", readonly=True)
     amount = fields.Monetary("Document amount", currency_field="currency_id", readonly=True)
     exposure = fields.Monetary(
         "Exposure after", currency_field="currency_id", readonly=True,

@@ -45,7 +45,7 @@ class CreditCollectionRiskModel(models.Model):
         "Brier score of the base rate", digits=(5, 4),
         help="The same error when every invoice gets the training late share: the model must do better.")
     coefficients = fields.Text(readonly=True, help="JSON: intercept, weights, feature means and deviations.")
-    coefficient_html = fields.Html("Coefficients", compute="_compute_coefficient_html", sanitize=False)
+    coefficient_html = fields.Html("Coefficient table", compute="_compute_coefficient_html", sanitize=False)
     note = fields.Char()
 
     @api.depends("company_id", "date")

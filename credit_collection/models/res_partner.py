@@ -82,13 +82,13 @@ class ResPartnerRisk(models.Model):
     collection_late_probability = fields.Float(
         "Late payment probability", compute="_compute_collection_risk", digits=(5, 3))
     collection_profile_id = fields.Many2one("credit.collection.payer.profile", compute="_compute_collection_risk")
-    collection_avg_days_late = fields.Float(related="collection_profile_id.avg_days_late")
-    collection_late_share = fields.Float(related="collection_profile_id.late_share")
-    collection_overdue_ratio = fields.Float(related="collection_profile_id.overdue_ratio")
-    collection_risk_trend = fields.Float(related="collection_profile_id.trend")
-    collection_dispute_count = fields.Integer(related="collection_profile_id.dispute_count")
-    collection_broken_promise_count = fields.Integer(related="collection_profile_id.broken_promise_count")
-    collection_risk_date = fields.Date("Scored on", related="collection_profile_id.date")
+    collection_avg_days_late = fields.Float("Average days late", compute="_compute_collection_risk", digits=(8, 1))
+    collection_late_share = fields.Float("Share paid late", compute="_compute_collection_risk")
+    collection_overdue_ratio = fields.Float("Overdue ratio", compute="_compute_collection_risk")
+    collection_risk_trend = fields.Float("Trend (days)", compute="_compute_collection_risk", digits=(8, 1))
+    collection_dispute_count = fields.Integer("Disputes", compute="_compute_collection_risk")
+    collection_broken_promise_count = fields.Integer("Broken promises", compute="_compute_collection_risk")
+    collection_risk_date = fields.Date("Scored on", compute="_compute_collection_risk")
     # ------------------------------------------------------------------ segmentation
     collection_policy_manual = fields.Boolean(
         "Policy set by hand", company_dependent=True,
@@ -256,6 +256,13 @@ class ResPartnerRisk(models.Model):
             partner.collection_risk_score = profile.score if profile else 0.0
             partner.collection_risk_grade = profile.grade if profile else False
             partner.collection_late_probability = profile.late_probability if profile else 0.0
+            partner.collection_avg_days_late = profile.avg_days_late if profile else 0.0
+            partner.collection_late_share = profile.late_share if profile else 0.0
+            partner.collection_overdue_ratio = profile.overdue_ratio if profile else 0.0
+            partner.collection_risk_trend = profile.trend if profile else 0.0
+            partner.collection_dispute_count = profile.dispute_count if profile else 0
+            partner.collection_broken_promise_count = profile.broken_promise_count if profile else 0
+            partner.collection_risk_date = profile.date if profile else False
 
     def _collection_profile_domain(self, condition):
         profiles = self.env["credit.collection.payer.profile"].sudo()._search(
