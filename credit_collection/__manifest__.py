@@ -31,6 +31,9 @@
         "views/account_move_views.xml",
         "views/res_config_settings_views.xml",
         "views/credit_collection_menus.xml",
+        "wizard/credit_collection_outcome_wizard_views.xml",
+        "views/credit_collection_outcome_views.xml",
+        "data/credit_collection_outcome_data.xml",
     ],
     "demo": [
         "demo/credit_collection_demo.xml",

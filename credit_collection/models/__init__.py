@@ -16,3 +16,5 @@ from . import account_move
 from . import res_company
 from . import res_config_settings
 from . import res_partner
+from . import credit_collection_outcome
+from . import credit_collection_outcome_hooks

@@ -16,3 +16,17 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.collection_limitation_years_b2c", readonly=False)
     collection_limitation_warning_days = fields.Integer(
         related="company_id.collection_limitation_warning_days", readonly=False)
+    collection_doubtful_account_id = fields.Many2one(
+        related="company_id.collection_doubtful_account_id", readonly=False)
+    collection_provision_account_id = fields.Many2one(
+        related="company_id.collection_provision_account_id", readonly=False)
+    collection_provision_expense_account_id = fields.Many2one(
+        related="company_id.collection_provision_expense_account_id", readonly=False)
+    collection_provision_income_account_id = fields.Many2one(
+        related="company_id.collection_provision_income_account_id", readonly=False)
+    collection_writeoff_account_id = fields.Many2one(
+        related="company_id.collection_writeoff_account_id", readonly=False)
+    collection_outcome_journal_id = fields.Many2one(
+        related="company_id.collection_outcome_journal_id", readonly=False)
+    collection_writeoff_recover_vat = fields.Boolean(
+        related="company_id.collection_writeoff_recover_vat", readonly=False)
