@@ -163,6 +163,21 @@ class TestCollectionOutcomes(CollectionCommon):
         self.assertTrue(all(entry.line_ids.filtered(lambda line: line.account_id == doubtful).mapped("reconciled")))
         self.assertAlmostEqual(self.outcomes._open_amount(invoice), 0.0)
 
+    def test_foreign_currency_invoice_in_company_currency(self):
+        currency = self.currency_data["currency"]
+        invoice = self._invoice(600.0, self.due, currency=currency)
+        open_amount = invoice.amount_residual_signed
+        self.assertNotAlmostEqual(open_amount, 600.0)
+        reclass = self.outcomes._reclassify(invoice)
+        entry = reclass.account_move_id
+        self._check_balanced(entry)
+        self.assertEqual(entry.currency_id, self.company.currency_id)
+        self.assertAlmostEqual(reclass.amount, open_amount)
+        self.assertTrue(self._receivable(invoice).reconciled)
+        write_off = self.outcomes._write_off(invoice)
+        self.assertAlmostEqual(write_off.amount, open_amount)
+        self.assertAlmostEqual(self.outcomes._open_amount(invoice), 0.0)
+
     def test_companies_kept_apart(self):
         company_2 = self.company_data_2["company"]
         # Company 2 pointed at company 1's accounts: refused.
