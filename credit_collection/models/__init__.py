@@ -16,3 +16,6 @@ from . import account_move
 from . import res_company
 from . import res_config_settings
 from . import res_partner
+from . import credit_collection_case_transfer
+from . import credit_collection_case_document
+from . import credit_collection_case_file
