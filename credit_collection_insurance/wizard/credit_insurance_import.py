@@ -179,9 +179,15 @@ class CreditInsuranceImport(models.TransientModel):
         return value.strip().lower() if self.partner_key == "name" else re.sub(r"[\s.]", "", value).lower()
 
     def _partners_by_key(self, keys):
-        field = self.partner_key
-        partners = self.env["res.partner"].with_context(active_test=False).search(
-            [(field, "in", list(keys)), ("parent_id", "=", False)])
+        """{normalized key: partners}; identifiers compared without spaces or dots, names without case."""
+        field = self.partner_key  # a column name from a fixed selection
+        expression = "lower(trim(name))" if field == "name" else "regexp_replace(lower(%s), '[\\s.]', '', 'g')" % field
+        self.env["res.partner"].flush_model([field, "parent_id", "company_id"])
+        self.env.cr.execute("""
+            SELECT id FROM res_partner
+             WHERE parent_id IS NULL AND (company_id IS NULL OR company_id = %%s) AND %s = ANY(%%s)
+        """ % expression, [self.policy_id.company_id.id, [key for key in keys if key]])
+        partners = self.env["res.partner"].browse([row[0] for row in self.env.cr.fetchall()])
         found = {}
         for partner in partners:
             key = self._normalize_key(partner[field] or "")
