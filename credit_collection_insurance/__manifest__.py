@@ -19,6 +19,7 @@
         "views/credit_insurance_claim_views.xml",
         "views/credit_insurance_coverage_report_views.xml",
         "views/res_partner_views.xml",
+        "views/credit_collection_case_views.xml",
         "wizard/credit_insurance_import_views.xml",
         "views/credit_collection_insurance_menus.xml",
     ],

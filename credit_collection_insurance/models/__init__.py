@@ -5,4 +5,5 @@ from . import credit_insurance_declaration_line
 from . import credit_insurance_claim
 from . import credit_insurance_coverage_report
 from . import credit_collection_run
+from . import credit_collection_case
 from . import res_partner

@@ -24,6 +24,9 @@ class CreditInsuranceClaim(models.Model):
     company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
     currency_id = fields.Many2one(related="company_id.currency_id")
     partner_id = fields.Many2one("res.partner", "Customer", required=True, index=True)
+    case_id = fields.Many2one(
+        "credit.collection.case", "Collection case", index=True, ondelete="set null", check_company=True,
+        domain="[('partner_id', '=', partner_id)]")
     move_ids = fields.Many2many("account.move", string="Invoices", check_company=True,
                                 domain="[('move_type', '=', 'out_invoice'), ('state', '=', 'posted'), "
                                        "('commercial_partner_id', '=', partner_id)]")
@@ -54,7 +57,15 @@ class CreditInsuranceClaim(models.Model):
         for vals in vals_list:
             if vals.get("name", "/") == "/":
                 vals["name"] = self.env["ir.sequence"].next_by_code("credit.insurance.claim") or "/"
-        return super().create(vals_list)
+        claims = super().create(vals_list)
+        for claim in claims.filtered(lambda c: not c.case_id):
+            claim.case_id = claim.declaration_id.case_id or self.env["credit.collection.case"]._get_or_open(
+                claim.partner_id, claim.company_id)
+        return claims
+
+    def _note_on_case(self, body):
+        for claim in self.filtered("case_id"):
+            claim.case_id.message_post(body=body, subtype_xmlid="mail.mt_note")
 
     @api.depends("move_ids")
     def _compute_amount_claimed(self):
@@ -135,7 +146,11 @@ class CreditInsuranceClaim(models.Model):
             claim.write({"state": "accepted", "accrual_move_id": move.id,
                          "date_accepted": fields.Date.context_today(self),
                          "date_filed": claim.date_filed or fields.Date.context_today(self)})
-            claim.message_post(body=_("Indemnity of %s posted.", claim.currency_id.format(claim.indemnity_amount)))
+            message = _("Claim %(claim)s accepted by %(insurer)s: indemnity of %(amount)s posted.",
+                        claim=claim.name, insurer=policy.insurer_id.name,
+                        amount=claim.currency_id.format(claim.indemnity_amount))
+            claim.message_post(body=message)
+            claim._note_on_case(message)
         return True
 
     def action_register_indemnity(self):
@@ -170,5 +185,8 @@ class CreditInsuranceClaim(models.Model):
                     lambda line, account=policy.claim_account_id: line.account_id == account
                     and not line.reconciled).reconcile()
             claim.write({"state": "paid", "payment_move_id": move.id, "indemnity_date": date})
-            claim.message_post(body=_("Indemnity of %s received.", claim.currency_id.format(claim.indemnity_received)))
+            message = _("Claim %(claim)s: indemnity of %(amount)s received.",
+                        claim=claim.name, amount=claim.currency_id.format(claim.indemnity_received))
+            claim.message_post(body=message)
+            claim._note_on_case(message)
         return True

@@ -28,6 +28,8 @@ class CreditInsuranceDeclaration(models.Model):
     currency_id = fields.Many2one(related="company_id.currency_id")
     partner_id = fields.Many2one("res.partner", "Customer", required=True, index=True)
     user_id = fields.Many2one("res.users", "Responsible", default=lambda self: self.env.user, tracking=True)
+    case_id = fields.Many2one(
+        "credit.collection.case", "Collection case", index=True, ondelete="set null", check_company=True)
     run_id = fields.Many2one("credit.collection.run", "Proposed by run", readonly=True, ondelete="set null")
     state = fields.Selection(
         [("draft", "To declare"), ("declared", "Declared"), ("cancelled", "Cancelled")],
@@ -111,6 +113,7 @@ class CreditInsuranceDeclaration(models.Model):
             "policy_id": self.policy_id.id,
             "company_id": self.company_id.id,
             "partner_id": self.partner_id.id,
+            "case_id": self.case_id.id,
             "move_ids": [Command.set(self.line_ids.move_id.ids)],
         })
         return {
@@ -125,7 +128,17 @@ class CreditInsuranceDeclaration(models.Model):
         return action
 
     def _link_case(self):
-        """Hook for the collection case link (see the case module)."""
+        """Files the declaration in the customer's open collection case (opened if needed)."""
+        Case = self.env["credit.collection.case"]
+        for declaration in self:
+            if not declaration.case_id or declaration.case_id.stage == "closed":
+                declaration.case_id = Case._get_or_open(declaration.partner_id, declaration.company_id)
+            declaration.case_id.message_post(
+                body=_("Overdue declared to %(insurer)s: %(name)s, %(amount)s (deadline %(deadline)s).",
+                       insurer=declaration.insurer_id.name, name=declaration.name,
+                       amount=declaration.currency_id.format(declaration.amount_total),
+                       deadline=declaration.deadline),
+                subtype_xmlid="mail.mt_note")
 
     # ------------------------------------------------------------------ proposal by the daily run
     @api.model
@@ -210,6 +223,7 @@ class CreditInsuranceDeclaration(models.Model):
                 declaration = self.create({
                     "policy_id": policy.id, "company_id": company.id, "partner_id": partner_id,
                     "run_id": run.id if run else False, "date_proposed": date, "line_ids": lines,
+                    "case_id": self.env["credit.collection.case"]._get_or_open(partner, company).id,
                     "user_id": (partner.collection_user_id or policy.user_id or self.env.user).id,
                 })
             total = declaration.amount_total

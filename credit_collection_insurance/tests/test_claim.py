@@ -34,6 +34,9 @@ class TestClaimAccounting(InsuranceCommon):
         self.assertEqual((debit.account_id, debit.partner_id, debit.debit), (self.claim_account, self.insurer, 3600.0))
         self.assertEqual((credit.account_id, credit.credit), (self.indemnity_account, 3600.0))
         self.assertAlmostEqual(sum(accrual.line_ids.mapped("balance")), 0.0)
+        # Filed in the customer's collection case.
+        self.assertEqual(claim.case_id.partner_id, self.customer)
+        self.assertIn(claim.name, claim.case_id.message_ids[0].body)
 
         with self.assertRaisesRegex(UserError, "indemnity received"):
             claim.action_register_indemnity()

@@ -95,9 +95,15 @@ class TestOverdueDeclaration(InsuranceCommon):
         self._run(self.today)
         declaration = self._declarations()
         self.assertTrue(declaration.is_late)  # the deadline (due + 60) is past: flagged, still proposed
+        case = self.env["credit.collection.case"]._get_or_open(self.customer, self.company)
+        self.assertEqual(declaration.case_id, case)
         declaration.action_declare()
+        self.assertIn(declaration.name, case.message_ids[0].body)
+        self.assertEqual(case.insurance_declaration_ids, declaration)
         action = declaration.action_create_claim()
         claim = self.env["credit.insurance.claim"].browse(action["res_id"])
+        self.assertEqual(claim.case_id, case)
+        self.assertEqual(case.insurance_claim_count, 1)
         self.assertEqual(claim.move_ids, invoice)
         self.assertAlmostEqual(claim.amount_claimed, 3000.0)
         self.assertAlmostEqual(claim.indemnity_amount, 1800.0)  # 90 % of the 2,000 granted
