@@ -13,6 +13,7 @@
         "data/ir_sequence_data.xml",
         "data/mail_activity_type_data.xml",
         "data/ir_cron_data.xml",
+        "wizard/credit_insurance_import_views.xml",
         "views/credit_insurance_policy_views.xml",
         "views/credit_insurance_decision_views.xml",
         "views/credit_insurance_declaration_views.xml",
@@ -20,7 +21,6 @@
         "views/credit_insurance_coverage_report_views.xml",
         "views/res_partner_views.xml",
         "views/credit_collection_case_views.xml",
-        "wizard/credit_insurance_import_views.xml",
         "views/credit_collection_insurance_menus.xml",
     ],
     "demo": [

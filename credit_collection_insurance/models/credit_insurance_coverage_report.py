@@ -139,8 +139,9 @@ class CreditInsuranceCoverageReport(models.Model):
     # ------------------------------------------------------------------ actions
     @api.model
     def action_refresh(self):
+        # Collectors may rebuild the matching; the lines and alerts are written as the system.
         for company in self.env.companies:
-            self._refresh(company)
+            self.sudo().with_company(company)._refresh(company)
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "credit_collection_insurance.action_insurance_coverage_report")
         return action

@@ -20,8 +20,8 @@ class TestInsurerFileImport(InsuranceCommon):
         cls.beta = cls.env["res.partner"].create(
             {"name": "Beta Négoce", "is_company": True, "company_registry": "552100554"})
 
-    def _wizard(self, content, filename, **values):
-        return self.env["credit.insurance.import"].create({
+    def _wizard(self, content, filename, user=None, **values):
+        return self.env["credit.insurance.import"].with_user(user or self.env.user).create({
             "policy_id": self.ins_policy.id, "file": base64.b64encode(content), "filename": filename,
             "column_partner": "SIREN", "column_state": "Décision", "column_amount": "Montant",
             "column_date_start": "Début", "column_date_end": "Fin", "column_reference": "Référence",
@@ -125,3 +125,19 @@ class TestInsurerFileImport(InsuranceCommon):
         wizard = self._wizard(b"SIREN;Decision\n732829320;granted\n", "short.csv")
         with self.assertRaisesRegex(Exception, "Columns not found in the file: .*Montant"):
             wizard.action_preview()
+
+    def test_collector_imports_and_matches(self):
+        collector = self.env["res.users"].create({
+            "name": "Collector Import", "login": "collector_import_insurance",
+            "company_id": self.company.id, "company_ids": [(6, 0, self.company.ids)],
+            "groups_id": [(6, 0, self.env.ref("credit_collection.group_collection_user").ids)],
+        })
+        content = "SIREN;Décision;Montant;Début;Fin;Référence\n732829320;Accordé;1 000,00;01/02/2025;;C-1\n"
+        wizard = self._wizard(content.encode(), "collector.csv", user=collector)
+        wizard.action_preview()
+        wizard.action_import()
+        self.assertEqual(wizard.imported_count, 1)
+        self.assertEqual(self._decisions().create_uid, collector)
+        Report = self.env["credit.insurance.coverage.report"].with_user(collector)
+        Report.action_refresh()
+        self.assertTrue(Report.search([("partner_id", "=", self.alpha.id)]))

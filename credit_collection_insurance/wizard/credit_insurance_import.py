@@ -38,8 +38,7 @@ class CreditInsuranceImport(models.TransientModel):
     _name = "credit.insurance.import"
     _description = "Import of an insurer's coverage decisions"
 
-    policy_id = fields.Many2one("credit.insurance.policy", required=True,
-                                domain="[('company_id', 'in', allowed_company_ids)]")
+    policy_id = fields.Many2one("credit.insurance.policy", required=True)
     company_id = fields.Many2one(related="policy_id.company_id")
     file = fields.Binary(required=True, attachment=False)
     filename = fields.Char()
@@ -220,7 +219,8 @@ class CreditInsuranceImport(models.TransientModel):
         self.line_ids = [Command.clear()] + [Command.create(values) for values in lines]
         self._mark_duplicates()
         self.state = "preview"
-        self.policy_id.import_mapping = {key: self[key] or "" for key in MAPPING_FIELDS}
+        # Collectors import files but do not edit policies: the mapping is remembered for them.
+        self.policy_id.sudo().import_mapping = {key: self[key] or "" for key in MAPPING_FIELDS}
         return self._reopen()
 
     def _check_row(self, number, cells, partners, key, shown):
@@ -295,7 +295,7 @@ class CreditInsuranceImport(models.TransientModel):
             line.decision_id = decision
         self.write({"state": "done", "imported_count": len(decisions)})
         if self.filename:
-            self.policy_id.message_post(
+            self.policy_id.sudo().message_post(
                 body=_("%(count)s coverage decisions imported from %(file)s, %(errors)s rows rejected.",
                        count=len(decisions), file=self.filename, errors=self.error_count))
         return self._reopen()
