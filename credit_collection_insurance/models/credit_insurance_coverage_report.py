@@ -137,8 +137,8 @@ class CreditInsuranceCoverageReport(models.Model):
             )
 
     # ------------------------------------------------------------------ actions
-    @api.model
     def action_refresh(self):
+        """Rebuilds the matching of the allowed companies (a list header button: ``self`` is ignored)."""
         # Collectors may rebuild the matching; the lines and alerts are written as the system.
         for company in self.env.companies:
             self.sudo().with_company(company)._refresh(company)

@@ -134,7 +134,7 @@ class CreditInsurancePolicy(models.Model):
         policy = self.create({
             "company_id": company.id, "insurer_id": insurer.id, "number": "AC-2024-0457",
             "coverage_share": 90.0, "declaration_delay_days": 60, "declaration_lead_days": 15,
-            "premium_rate": 0.18, "date_start": today.replace(month=1, day=1) - relativedelta(years=1),
+            "premium_rate": 0.18, "user_id": self.env.ref("base.user_admin").id, "date_start": today.replace(month=1, day=1) - relativedelta(years=1),
             "claim_journal_id": self.env["account.journal"].search(
                 [("company_id", "=", company.id), ("type", "=", "general")], limit=1).id,
             "claim_account_id": account("467").id, "indemnity_account_id": account("791").id,
@@ -160,5 +160,17 @@ class CreditInsurancePolicy(models.Model):
                 values.update({"policy_id": policy.id, "company_id": company.id, "partner_id": customer.id,
                                "reference": "AC-%05d" % (1001 + len(decisions))})
                 decisions.append(values)
+        # Two of the customers that owe the most get less coverage than their exposure: over the limit.
+        Report = self.env["credit.insurance.coverage.report"]
+        others = [self.env.ref("credit_collection.demo_customer_%02d" % number, raise_if_not_found=False)
+                  for number in range(11, 51)]
+        rows = [row for row in Report._match(company, today, self.env["res.partner"].union(*filter(None, others)))
+                if row["outstanding"] > 2000.0]
+        for row in sorted(rows, key=lambda r: -r["outstanding"])[:2]:
+            decisions.append({
+                "policy_id": policy.id, "company_id": company.id, "partner_id": row["partner_id"],
+                "state": "granted", "amount": round(row["outstanding"] * 0.6, -3) or 1000.0, "date_start": start,
+                "reference": "AC-%05d" % (1001 + len(decisions))})
         self.env["credit.insurance.decision"].create(decisions)
-        self.env["credit.insurance.coverage.report"]._refresh(company, today)
+        self.env["credit.insurance.declaration"]._propose(company, today)
+        Report._refresh(company, today)
