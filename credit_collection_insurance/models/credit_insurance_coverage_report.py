@@ -1,4 +1,5 @@
 import io
+import logging
 
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
@@ -7,6 +8,8 @@ from odoo import _, api, fields, models
 from odoo.tools import float_compare
 
 from .credit_insurance_decision import DECISION_STATES
+
+_logger = logging.getLogger(__name__)
 
 COVERAGE_STATUS = [
     ("covered", "Within coverage"),
@@ -148,8 +151,17 @@ class CreditInsuranceCoverageReport(models.Model):
 
     @api.model
     def _cron_refresh(self):
+        """Daily, for every company with a policy (the collection run does it too; both are idempotent):
+        proposes the overdue declarations due and rebuilds the matching."""
+        today = fields.Date.context_today(self)
         for company in self.env["credit.insurance.policy"].search([]).company_id:
-            self.with_company(company)._refresh(company)
+            try:
+                with self.env.cr.savepoint():
+                    self.env["credit.insurance.declaration"].with_company(company)._propose(company, today)
+                    self.with_company(company)._refresh(company, today)
+            except Exception:  # noqa: BLE001 - one company's failure must not stop the others
+                _logger.exception("credit insurance daily step failed for %s", company.name)
+                self.env.invalidate_all()
 
     def action_export_xlsx(self):
         """Exports the selected lines, or all the lines of the allowed companies."""

@@ -107,3 +107,12 @@ class TestOverdueDeclaration(InsuranceCommon):
         self.assertEqual(claim.move_ids, invoice)
         self.assertAlmostEqual(claim.amount_claimed, 3000.0)
         self.assertAlmostEqual(claim.indemnity_amount, 1800.0)  # 90 % of the 2,000 granted
+
+    def test_scheduled_action_proposes_without_a_run(self):
+        self._decision(10000.0)
+        invoice = self._invoice(3000.0, self.today - timedelta(days=50))
+        self.env.ref("credit_collection_insurance.ir_cron_coverage_refresh").method_direct_trigger()
+        declaration = self._declarations()
+        self.assertEqual(declaration.line_ids.move_id, invoice)
+        self.assertFalse(declaration.run_id)
+        self.assertTrue(self.env["credit.insurance.coverage.report"].search([("partner_id", "=", self.customer.id)]))
