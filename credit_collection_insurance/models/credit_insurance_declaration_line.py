@@ -1,4 +1,6 @@
-from odoo import fields, models
+from datetime import timedelta
+
+from odoo import api, fields, models
 
 
 class CreditInsuranceDeclarationLine(models.Model):
@@ -18,6 +20,16 @@ class CreditInsuranceDeclarationLine(models.Model):
     amount_residual = fields.Monetary("Amount declared", currency_field="currency_id")
     amount_residual_now = fields.Monetary(
         "Still due", related="move_id.amount_residual_signed", currency_field="currency_id")
+
+    @api.onchange("move_id")
+    def _onchange_move_id(self):
+        """A line added by hand: the invoice's due date, its deadline under the policy, what it owes."""
+        move = self.move_id
+        if move:
+            self.date_due = move.invoice_date_due
+            delay = self.declaration_id.policy_id.declaration_delay_days
+            self.deadline = move.invoice_date_due and move.invoice_date_due + timedelta(days=delay)
+            self.amount_residual = move.amount_residual_signed
 
     def init(self):
         # One live declaration per invoice; a cancelled one does not block a new one made by hand.
