@@ -37,3 +37,24 @@ class TestCoverageButtons(HttpCase):
         sheet = xlrd.open_workbook(file_contents=response.content).sheet_by_index(0)
         self.assertEqual(sheet.nrows, 3)  # header, the customer, totals
         self.assertEqual(sheet.cell_value(1, 0), "Client UI")
+
+    def test_screens_open_in_the_browser(self):
+        """The insurance screens load in the web client without a JavaScript error."""
+        customer = self.env["res.partner"].create({"name": "Client Écran", "is_company": True})
+        insurer = self.env["res.partner"].create({"name": "Insurer Screen", "is_company": True})
+        policy = self.env["credit.insurance.policy"].create(
+            {"company_id": self.env.company.id, "insurer_id": insurer.id, "number": "SCREEN-1"})
+        self.env["credit.insurance.decision"].create(
+            {"policy_id": policy.id, "partner_id": customer.id, "state": "granted", "amount": 1000.0})
+        self.env["credit.insurance.coverage.report"]._refresh(self.env.company)
+        wait = ("setTimeout(() => document.querySelector('.o_view_controller .o_content, .modal .o_form_view')"
+                " ? console.log('test successful') : console.error('the view did not open'), 3000)")
+        for url in (
+            "/web#action=credit_collection_insurance.action_insurance_coverage_report&view_type=pivot",
+            "/web#action=credit_collection_insurance.action_insurance_coverage_report&view_type=graph",
+            "/web#action=credit_collection_insurance.action_insurance_declarations",
+            "/web#action=credit_collection_insurance.action_insurance_import",
+            "/web#model=credit.insurance.policy&view_type=form&id=%s" % policy.id,
+            "/web#model=res.partner&view_type=form&id=%s" % customer.id,
+        ):
+            self.browser_js(url, wait, login="admin", timeout=60)
