@@ -27,7 +27,7 @@ class CreditInsuranceCoverageReport(models.Model):
 
     _name = "credit.insurance.coverage.report"
     _description = "Credit-insurance coverage matching"
-    _order = "over_limit desc, outstanding desc, id"
+    _order = "over_limit desc, uncovered desc, id"
     _rec_name = "partner_id"
 
     company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
@@ -54,7 +54,8 @@ class CreditInsuranceCoverageReport(models.Model):
         """One dict per customer with outstanding or coverage, amounts in the company's currency.
 
         Outstanding: the customer's open receivable items (net of credit notes and unapplied payments).
-        Covered: min(outstanding, coverage) x share covered; over the limit: outstanding - coverage.
+        Covered: min(outstanding, coverage) x share covered; over the limit: outstanding - coverage, for
+        customers with a coverage (a customer without any is "not covered": all its outstanding is uncovered).
         """
         currency = company.currency_id
         domain = [("company_id", "=", company.id), ("account_type", "=", "asset_receivable"),
@@ -78,7 +79,8 @@ class CreditInsuranceCoverageReport(models.Model):
                 continue
             share = decision.policy_id.coverage_share if decision else 0.0
             covered = currency.round(min(exposure, limit) * share / 100.0)
-            over = currency.round(max(exposure - limit, 0.0))
+            # Without any coverage the whole exposure is uncovered, but no limit is exceeded.
+            over = currency.round(max(exposure - limit, 0.0)) if not currency.is_zero(limit) else 0.0
             if currency.is_zero(limit):
                 status = "not_covered"
             elif float_compare(over, 0.0, precision_rounding=currency.rounding) > 0:

@@ -72,6 +72,7 @@ class TestCoverageMatching(InsuranceCommon):
         self.assertFalse(row["decision_id"])
         self.assertAlmostEqual(row["covered"], 0.0)
         self.assertAlmostEqual(row["uncovered"], 3000.0)
+        self.assertAlmostEqual(row["over_limit"], 0.0)  # no limit to exceed
 
     def test_several_currencies(self):
         # Policy in Gold (2 Gold = 1 USD): 10,000 Gold granted covers 5,000 USD of outstanding.
