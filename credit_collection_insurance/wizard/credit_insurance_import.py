@@ -38,7 +38,10 @@ class CreditInsuranceImport(models.TransientModel):
     _name = "credit.insurance.import"
     _description = "Import of an insurer's coverage decisions"
 
-    policy_id = fields.Many2one("credit.insurance.policy", required=True)
+    policy_id = fields.Many2one(
+        "credit.insurance.policy", required=True,
+        default=lambda self: self.env["credit.insurance.policy"].search(
+            [("company_id", "=", self.env.company.id)], limit=1))
     company_id = fields.Many2one(related="policy_id.company_id")
     file = fields.Binary(required=True, attachment=False)
     filename = fields.Char()
