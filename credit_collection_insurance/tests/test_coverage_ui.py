@@ -9,6 +9,11 @@ from odoo.tests import HttpCase, tagged
 class TestCoverageButtons(HttpCase):
     """The list header buttons of the coverage report, called like the web client calls them."""
 
+    def setUp(self):
+        super().setUp()
+        # The company the admin works in (with demo data: the demo company, not the main one).
+        self.company = self.env.ref("base.user_admin").company_id
+
     def _call_button(self, method, args):
         response = self.url_open("/web/dataset/call_button", data=json.dumps({
             "jsonrpc": "2.0", "method": "call", "id": 1,
@@ -19,7 +24,7 @@ class TestCoverageButtons(HttpCase):
         return payload["result"]
 
     def test_match_now_and_export(self):
-        company = self.env.company
+        company = self.company
         insurer = self.env["res.partner"].create({"name": "Insurer UI", "is_company": True})
         customer = self.env["res.partner"].create({"name": "Client UI", "is_company": True})
         policy = self.env["credit.insurance.policy"].create(
@@ -43,10 +48,10 @@ class TestCoverageButtons(HttpCase):
         customer = self.env["res.partner"].create({"name": "Client Écran", "is_company": True})
         insurer = self.env["res.partner"].create({"name": "Insurer Screen", "is_company": True})
         policy = self.env["credit.insurance.policy"].create(
-            {"company_id": self.env.company.id, "insurer_id": insurer.id, "number": "SCREEN-1"})
+            {"company_id": self.company.id, "insurer_id": insurer.id, "number": "SCREEN-1"})
         self.env["credit.insurance.decision"].create(
             {"policy_id": policy.id, "partner_id": customer.id, "state": "granted", "amount": 1000.0})
-        self.env["credit.insurance.coverage.report"]._refresh(self.env.company)
+        self.env["credit.insurance.coverage.report"]._refresh(self.company)
         wait = ("setTimeout(() => document.querySelector('.o_view_controller .o_content, .modal .o_form_view')"
                 " ? console.log('test successful') : console.error('the view did not open'), 3000)")
         for url in (
