@@ -56,3 +56,9 @@ class ResPartner(models.Model):
         action["domain"] = [("partner_id", "child_of", self.commercial_partner_id.ids)]
         action["context"] = {}
         return action
+
+    def action_open_collection_cases(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id("credit_collection.action_collection_cases")
+        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
+        action["context"] = {"default_partner_id": self.commercial_partner_id.id}
+        return action
