@@ -18,3 +18,6 @@ from . import res_config_settings
 from . import res_partner
 from . import credit_collection_outcome
 from . import credit_collection_outcome_hooks
+from . import credit_collection_case_transfer
+from . import credit_collection_case_document
+from . import credit_collection_case_file

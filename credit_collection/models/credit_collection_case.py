@@ -33,7 +33,7 @@ class CreditCollectionCase(models.Model):
     user_id = fields.Many2one(
         "res.users", "Collector", tracking=True, compute="_compute_user_id", store=True, readonly=False)
     stage = fields.Selection(
-        CASE_STAGE_SELECTION, required=True, default="reminder_1", tracking=True, index=True,
+        CASE_STAGE_SELECTION, required=True, default="pre_reminder", tracking=True, index=True,
         group_expand="_expand_stages")
     procedure = fields.Selection(
         PROCEDURES, tracking=True, help="The court procedure once the case is in litigation.")
@@ -130,13 +130,14 @@ class CreditCollectionCase(models.Model):
 
     # ------------------------------------------------------------------ engine API
     @api.model
-    def _get_or_open(self, partner, company):
-        """The customer's open case in ``company``, opened if there is none."""
+    def _get_or_open(self, partner, company, stage=None):
+        """The customer's open case in ``company``, opened (at ``stage``) if there is none."""
         partner = partner.commercial_partner_id
         case = self.sudo().search([("partner_id", "=", partner.id), ("company_id", "=", company.id),
                                    ("stage", "!=", "closed")], limit=1)
         if not case:
-            case = self.sudo().create({"partner_id": partner.id, "company_id": company.id})
+            case = self.sudo().create({"partner_id": partner.id, "company_id": company.id,
+                                       "stage": stage or "pre_reminder"})
             case.message_post(body=_("Case opened."), subtype_xmlid="mail.mt_note")
         return case.sudo(False)
 

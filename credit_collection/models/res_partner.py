@@ -1,5 +1,7 @@
 from odoo import _, fields, models
 
+from .credit_collection_case_transfer import THIRD_PARTY_ROLES
+
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
@@ -12,6 +14,10 @@ class ResPartner(models.Model):
     collection_block_reason = fields.Char("Dunning block reason")
     collection_escalated = fields.Boolean(
         "Escalated", help="Left automated dunning: a collector follows the customer.", tracking=True)
+    collection_third_party_role = fields.Selection(
+        THIRD_PARTY_ROLES, "Collection role",
+        help="A third party cases can be transferred to: collection agency, lawyer (avocat), "
+             "bailiff (commissaire de justice / huissier).")
     collection_action_ids = fields.One2many("credit.collection.action", "partner_id", "Collection actions")
     collection_overdue_amount = fields.Monetary(
         "Total overdue", compute="_compute_collection_overdue", currency_field="collection_currency_id")
@@ -49,4 +55,10 @@ class ResPartner(models.Model):
         action = self.env["ir.actions.act_window"]._for_xml_id("credit_collection.action_collection_actions")
         action["domain"] = [("partner_id", "child_of", self.commercial_partner_id.ids)]
         action["context"] = {}
+        return action
+
+    def action_open_collection_cases(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id("credit_collection.action_collection_cases")
+        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
+        action["context"] = {"default_partner_id": self.commercial_partner_id.id}
         return action
