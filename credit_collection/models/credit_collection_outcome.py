@@ -103,8 +103,7 @@ class CreditCollectionOutcome(models.Model):
 
     @api.model
     def _open_amount(self, invoices):
-        return sum(self._open_lines(invoice) and sum(self._open_lines(invoice).mapped("amount_residual")) or 0.0
-                   for invoice in invoices)
+        return sum(sum(self._open_lines(invoice).mapped("amount_residual")) for invoice in invoices)
 
     @api.model
     def _untaxed_share(self, invoice, amount):

@@ -223,3 +223,16 @@ class TestCollectionOutcomes(CollectionCommon):
         self.assertEqual(company.collection_writeoff_account_id.code, "654100")
         self.assertEqual(company.collection_outcome_journal_id.type, "general")
         self.assertTrue(company.collection_doubtful_account_id.reconcile)
+
+    def test_demo_company_has_the_french_accounts(self):
+        company = self.env.ref("credit_collection.demo_company_fr", raise_if_not_found=False)
+        if not company:
+            self.skipTest("no demo data")
+        if company.chart_template != "fr":
+            self.skipTest("the demo company runs the generic chart (l10n_fr not installed)")
+        self.assertTrue(company.collection_doubtful_account_id.code.startswith("416"))
+        self.assertTrue(company.collection_provision_account_id.code.startswith("491"))
+        self.assertTrue(company.collection_provision_expense_account_id.code.startswith("6817"))
+        self.assertTrue(company.collection_provision_income_account_id.code.startswith("7817"))
+        self.assertTrue(company.collection_writeoff_account_id.code.startswith("654"))
+        self.assertEqual(company.collection_outcome_journal_id.company_id, company)
