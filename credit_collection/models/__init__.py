@@ -6,6 +6,12 @@ from . import credit_collection_run
 from . import credit_collection_run_message
 from . import credit_collection_action
 from . import credit_collection_action_line
+from . import credit_collection_case
+from . import credit_collection_dispute
+from . import credit_collection_promise
+from . import credit_collection_payment_plan
+from . import credit_collection_payment_plan_line
+from . import credit_collection_alert
 from . import account_move
 from . import res_company
 from . import res_config_settings

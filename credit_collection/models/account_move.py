@@ -1,6 +1,8 @@
 from datetime import timedelta
 
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+
+HOLDS = [("dispute", "Disputed"), ("promise", "Payment promised"), ("plan", "Payment plan")]
 
 
 class AccountMove(models.Model):
@@ -20,6 +22,42 @@ class AccountMove(models.Model):
     collection_next_date = fields.Date("Next reminder", compute="_compute_collection_next_date")
     collection_action_line_ids = fields.One2many("credit.collection.action.line", "move_id", "Reminder history")
     collection_days_late = fields.Integer("Days late", compute="_compute_collection_next_date")
+    collection_dispute_ids = fields.Many2many(
+        "credit.collection.dispute", "credit_collection_dispute_move_rel", "move_id", "dispute_id", "Disputes",
+        copy=False)
+    collection_promise_ids = fields.Many2many(
+        "credit.collection.promise", "credit_collection_promise_move_rel", "move_id", "promise_id",
+        "Payment promises", copy=False)
+    collection_plan_ids = fields.Many2many(
+        "credit.collection.payment.plan", "credit_collection_plan_move_rel", "move_id", "plan_id",
+        "Payment plans", copy=False)
+    # Stored so that the engine's SQL reads it like the manual block.
+    collection_hold = fields.Selection(
+        HOLDS, "Dunning on hold", compute="_compute_collection_hold", store=True,
+        help="An open dispute, a pending payment promise or a running payment plan holds the reminders.")
+
+    @api.depends("collection_dispute_ids.state", "collection_promise_ids.state", "collection_plan_ids.state")
+    def _compute_collection_hold(self):
+        for move in self:
+            if any(dispute.state == "open" for dispute in move.collection_dispute_ids):
+                move.collection_hold = "dispute"
+            elif any(plan.state == "running" for plan in move.collection_plan_ids):
+                move.collection_hold = "plan"
+            elif any(promise.state == "open" for promise in move.collection_promise_ids):
+                move.collection_hold = "promise"
+            else:
+                move.collection_hold = False
+
+    def action_open_collection_dispute(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Dispute"),
+            "res_model": "credit.collection.dispute",
+            "view_mode": "form",
+            "context": {"default_partner_id": self.commercial_partner_id.id, "default_company_id": self.company_id.id,
+                        "default_move_ids": [(6, 0, self.ids)]},
+        }
 
     def _collection_policy(self):
         self.ensure_one()
@@ -47,7 +85,7 @@ class AccountMove(models.Model):
             return [("collection_action_line_ids", "=" if operator == "=" else "!=", False)]
         return [("collection_action_line_ids.level_id", operator, value)]
 
-    @api.depends("invoice_date_due", "collection_level_id", "payment_state")
+    @api.depends("invoice_date_due", "collection_level_id", "payment_state", "collection_hold")
     def _compute_collection_next_date(self):
         today = fields.Date.context_today(self)
         for move in self:
@@ -56,7 +94,7 @@ class AccountMove(models.Model):
                 "not_paid", "partial") else 0
             next_date = False
             if due and move.move_type in ("out_invoice", "out_receipt") and move.state == "posted" \
-                    and move.payment_state in ("not_paid", "partial") and not move.collection_blocked:
+                    and move.payment_state in ("not_paid", "partial") and not move.collection_blocked and not move.collection_hold:
                 current = move.collection_level_id.delay_days if move.collection_level_id else None
                 policy = move._collection_policy()
                 for level in policy._levels_by_delay() if policy else []:
@@ -88,4 +126,10 @@ class AccountPartialReconcile(models.Model):
         lines = partials.debit_move_id | partials.credit_move_id
         lines.flush_recordset(["reconciled", "amount_residual"])
         self.env["credit.collection.action"]._cancel_for_paid_items(lines)
+        # Reconciling a payment settles promises, instalments and cases by itself.
+        moves = lines.move_id.filtered(lambda move: move.is_sale_document(include_receipts=True))
+        if moves:
+            self.env["credit.collection.promise"]._evaluate_for_moves(moves)
+            self.env["credit.collection.payment.plan"]._evaluate_for_moves(moves)
+            self.env["credit.collection.case"]._close_paid_cases(moves.commercial_partner_id)
         return partials

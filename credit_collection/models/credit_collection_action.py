@@ -49,6 +49,7 @@ class CreditCollectionAction(models.Model):
     cancel_reason = fields.Char(readonly=True)
     fee_invoice_id = fields.Many2one("account.move", "Fee invoice", readonly=True)
     letter_attachment_id = fields.Many2one("ir.attachment", readonly=True)
+    case_id = fields.Many2one("credit.collection.case", "Case", index=True, readonly=True)
     mail_id = fields.Many2one("mail.mail", readonly=True)
     sms_id = fields.Many2one("sms.sms", readonly=True)
     body = fields.Html("Content sent", readonly=True, sanitize=True)
@@ -133,12 +134,13 @@ class CreditCollectionAction(models.Model):
     def _recheck_items(self):
         """Drops the items paid, reconciled or blocked since planning; cancels actions left empty."""
         self.env["account.move.line"].flush_model()
-        self.env["account.move"].flush_model(["collection_blocked"])
+        self.env["account.move"].flush_model(["collection_blocked", "collection_hold"])
         self.env["res.partner"].flush_model(["collection_blocked"])
         self.env.cr.execute("""
             SELECT al.id,
                    CASE WHEN aml.reconciled OR aml.amount_residual <= 0 THEN 'paid'
-                        WHEN aml.blocked OR m.collection_blocked OR p.collection_blocked THEN 'blocked'
+                        WHEN aml.blocked OR m.collection_blocked OR p.collection_blocked
+                             OR m.collection_hold IS NOT NULL THEN 'blocked'
                    END
               FROM credit_collection_action_line al
               JOIN account_move_line aml ON aml.id = al.move_line_id
@@ -146,7 +148,7 @@ class CreditCollectionAction(models.Model):
               JOIN res_partner p ON p.id = m.commercial_partner_id
              WHERE al.action_id IN %s AND al.state = 'planned'
                AND (aml.reconciled OR aml.amount_residual <= 0 OR aml.blocked
-                    OR m.collection_blocked OR p.collection_blocked)
+                    OR m.collection_blocked OR p.collection_blocked OR m.collection_hold IS NOT NULL)
         """, [tuple(self.ids)])
         reasons = {_("paid since planning"): [], _("dunning blocked since planning"): []}
         for line_id, why in self.env.cr.fetchall():
@@ -164,6 +166,10 @@ class CreditCollectionAction(models.Model):
         self.write({"state": "sent", "sent_date": fields.Datetime.now(), "sent_by_id": self.env.uid})
         if self.level_id.invoice_fees:
             self._invoice_fees()
+        case = self.env["credit.collection.case"]._get_or_open(
+            self.partner_id, self.company_id, self.level_id.case_stage)
+        self.case_id = case
+        case._advance_to(self.level_id.case_stage, self.level_id.name)
         if self.level_id.escalate:
             self.partner_id.commercial_partner_id._collection_escalate(self)
         summary = _("%(level)s sent by %(channel)s: %(amount)s due on %(count)s item(s).",
@@ -172,7 +178,7 @@ class CreditCollectionAction(models.Model):
                         lambda line: line.state == "done")))
         note = '%s <a href="#" data-oe-model="%s" data-oe-id="%s">%s</a>' % (
             summary, self._name, self.id, self.name)
-        for record in [self.partner_id, *self.line_ids.move_id]:
+        for record in [self.partner_id, case, *self.line_ids.move_id]:
             record.message_post(body=note, subtype_xmlid="mail.mt_note")
         self.message_post(body=summary, subtype_xmlid="mail.mt_note")
 

@@ -85,6 +85,9 @@ class CreditCollectionRun(models.Model):
     @api.model
     def _cron_daily_run(self):
         for company in self.env["res.company"].search([("collection_policy_id", "!=", False)]):
+            # Promises and plans first: one broken yesterday lets today's run remind its invoices.
+            self.env["credit.collection.promise"].with_company(company)._cron_evaluate(company)
+            self.env["credit.collection.payment.plan"].with_company(company)._cron_evaluate(company)
             run = self.with_company(company).create({"company_id": company.id})
             run.action_run()
             self.env.cr.commit()
@@ -173,7 +176,9 @@ class CreditCollectionRun(models.Model):
                        COALESCE(m.collection_policy_id, pp.policy_id, %(default_policy)s) AS policy_id,
                        %(date)s::date - aml.date_maturity AS days_late,
                        aml.date_maturity, aml.amount_residual,
-                       (aml.blocked OR m.collection_blocked OR p.collection_blocked) AS blocked,
+                       (aml.blocked OR m.collection_blocked OR p.collection_blocked
+                        OR m.collection_hold IS NOT NULL) AS blocked,
+                       m.collection_hold AS hold,
                        COALESCE(m.collection_block_reason, p.collection_block_reason) AS block_reason
                   FROM account_move_line aml
                   JOIN account_move m ON m.id = aml.move_id
@@ -188,7 +193,7 @@ class CreditCollectionRun(models.Model):
                    AND m.move_type IN ('out_invoice', 'out_receipt')
             )
             SELECT c.line_id, c.move_id, c.partner_id, c.days_late, c.date_maturity, c.amount_residual,
-                   lvl.id AS level_id, c.blocked, c.block_reason
+                   lvl.id AS level_id, c.blocked, c.hold, c.block_reason
               FROM candidates c
               JOIN LATERAL (
                     SELECT l.id, l.delay_days FROM credit_collection_level l
@@ -224,11 +229,13 @@ class CreditCollectionRun(models.Model):
         collectors = {partner.id: partner.collection_user_id.id or None for partner in partners}
         already_charged = self._items_with_fee({row["move_id"] for row in rows})
 
+        holds = dict(self.env["account.move"]._fields["collection_hold"]._description_selection(self.env))
         groups = defaultdict(list)
         skipped = defaultdict(list)
         for row in rows:
             if row["blocked"]:
-                skipped[(row["partner_id"], row["block_reason"] or _("dunning blocked"))].append(row)
+                reason = holds.get(row["hold"]) or row["block_reason"] or _("dunning blocked")
+                skipped[(row["partner_id"], reason)].append(row)
             else:
                 groups[(row["partner_id"], row["level_id"])].append(row)
 

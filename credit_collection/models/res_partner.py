@@ -41,17 +41,18 @@ class ResPartner(models.Model):
         self.ensure_one()
         if self.collection_escalated:
             return
-        self.collection_escalated = True
-        self.activity_schedule(
-            "mail.mail_activity_data_todo",
-            summary=_("Escalated: %s", action.level_id.name),
-            note=_("The customer left automated dunning after %(level)s; %(amount)s overdue.",
-                   level=action.level_id.name, amount=action._format_amount(action.amount_due)),
-            user_id=(self.collection_user_id or action.user_id or self.env.user).id,
-        )
+        case = action.case_id or self.env["credit.collection.case"]._get_or_open(self, action.company_id)
+        case._escalate(_("the customer left automated dunning after %(level)s with %(amount)s due",
+                         level=action.level_id.name, amount=action._format_amount(action.amount_due)))
 
     def action_open_collection_actions(self):
         action = self.env["ir.actions.act_window"]._for_xml_id("credit_collection.action_collection_actions")
         action["domain"] = [("partner_id", "child_of", self.commercial_partner_id.ids)]
         action["context"] = {}
+        return action
+
+    def action_open_collection_cases(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id("credit_collection.action_collection_cases")
+        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
+        action["context"] = {"default_partner_id": self.commercial_partner_id.id}
         return action

@@ -1,3 +1,4 @@
 from . import test_foundation
 from . import test_collection_engine
 from . import test_sms_gateway
+from . import test_collection_case

@@ -217,7 +217,10 @@ class TestSendingSafety(CollectionCommon):
         run.action_run()
         self.assertEqual(run.action_ids.level_id, self.level_escalation)
         self.assertTrue(self.customer.collection_escalated)
-        self.assertTrue(self.customer.activity_ids.filtered(lambda a: "Escalated" in (a.summary or "")))
+        case = run.action_ids.case_id
+        self.assertEqual(case.stage, "provision")
+        self.assertTrue(case.escalated)
+        self.assertTrue(case.activity_ids.filtered(lambda a: "Escalated" in (a.summary or "")))
 
     def test_phone_channel_creates_call_activity(self):
         self._invoice(800.0, self.today - days(26))

@@ -1,0 +1,239 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools.misc import formatLang
+
+from .credit_collection_level import CASE_STAGES
+
+CASE_STAGE_SELECTION = CASE_STAGES + [("closed", "Closed")]
+STAGE_RANK = {stage: rank for rank, (stage, _label) in enumerate(CASE_STAGE_SELECTION)}
+PROCEDURES = [
+    ("order_for_payment", "Order for payment (injonction de payer)"),
+    ("summary_proceedings", "Summary proceedings (référé-provision)"),
+    ("merits", "Claim on the merits (assignation au fond)"),
+]
+CLOSE_REASONS = [("paid", "Paid"), ("settled", "Settled"), ("written_off", "Written off")]
+
+
+class CreditCollectionCase(models.Model):
+    """A customer's collection case (dossier): one open case per customer and company."""
+
+    _name = "credit.collection.case"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _description = "Collection case"
+    _order = "open_date desc, id desc"
+    _rec_names_search = ["name", "partner_id"]
+
+    name = fields.Char(required=True, copy=False, readonly=True, default="/")
+    partner_id = fields.Many2one(
+        "res.partner", "Customer", required=True, index=True, tracking=True,
+        domain="[('parent_id', '=', False)]")
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    user_id = fields.Many2one(
+        "res.users", "Collector", tracking=True, compute="_compute_user_id", store=True, readonly=False)
+    stage = fields.Selection(
+        CASE_STAGE_SELECTION, required=True, default="pre_reminder", tracking=True, index=True,
+        group_expand="_expand_stages")
+    procedure = fields.Selection(
+        PROCEDURES, tracking=True, help="The court procedure once the case is in litigation.")
+    close_reason = fields.Selection(CLOSE_REASONS, tracking=True, readonly=True)
+    escalated = fields.Boolean(tracking=True, help="Left automated dunning: a collector follows it.")
+    open_date = fields.Date(required=True, default=fields.Date.context_today, readonly=True)
+    close_date = fields.Date(readonly=True)
+    active = fields.Boolean(default=True)
+    note = fields.Html()
+
+    action_ids = fields.One2many("credit.collection.action", "case_id", "Reminders")
+    dispute_ids = fields.One2many("credit.collection.dispute", "case_id", "Disputes")
+    promise_ids = fields.One2many("credit.collection.promise", "case_id", "Promises")
+    plan_ids = fields.One2many("credit.collection.payment.plan", "case_id", "Payment plans")
+    move_ids = fields.Many2many("account.move", compute="_compute_amounts", string="Open invoices")
+    amount_due = fields.Monetary(compute="_compute_amounts", currency_field="currency_id")
+    amount_overdue = fields.Monetary(compute="_compute_amounts", currency_field="currency_id")
+    oldest_due_date = fields.Date("Oldest due date", compute="_compute_amounts")
+    days_late = fields.Integer("Days late (oldest)", compute="_compute_amounts")
+    next_action_date = fields.Date(compute="_compute_next_action")
+    next_action = fields.Char(compute="_compute_next_action")
+    action_count = fields.Integer(compute="_compute_counts")
+    dispute_count = fields.Integer(compute="_compute_counts")
+    promise_count = fields.Integer(compute="_compute_counts")
+    plan_count = fields.Integer(compute="_compute_counts")
+
+    def init(self):
+        self.env.cr.execute("""
+            CREATE UNIQUE INDEX IF NOT EXISTS credit_collection_case_one_open
+                ON credit_collection_case (partner_id, company_id) WHERE stage != 'closed' AND active
+        """)
+
+    @api.model
+    def _expand_stages(self, stages, domain, order):
+        return [stage for stage, _label in CASE_STAGE_SELECTION]
+
+    @api.depends("partner_id", "company_id")
+    def _compute_user_id(self):
+        for case in self:
+            if not case.user_id:
+                case.user_id = case.partner_id.with_company(case.company_id).collection_user_id
+
+    def _open_items_domain(self):
+        self.ensure_one()
+        return [("partner_id", "child_of", self.partner_id.id), ("company_id", "=", self.company_id.id),
+                ("account_type", "=", "asset_receivable"), ("parent_state", "=", "posted"),
+                ("reconciled", "=", False), ("amount_residual", "!=", 0)]
+
+    @api.depends("partner_id", "company_id")
+    def _compute_amounts(self):
+        today = fields.Date.context_today(self)
+        for case in self:
+            items = self.env["account.move.line"].search(case._open_items_domain()) if case.partner_id else []
+            debts = [item for item in items if item.amount_residual > 0]
+            overdue = [item for item in debts if item.date_maturity and item.date_maturity < today]
+            case.move_ids = [(6, 0, list({item.move_id.id for item in debts}))]
+            case.amount_due = sum(item.amount_residual for item in items)
+            case.amount_overdue = sum(item.amount_residual for item in overdue)
+            case.oldest_due_date = min((item.date_maturity for item in overdue), default=False)
+            case.days_late = (today - case.oldest_due_date).days if case.oldest_due_date else 0
+
+    @api.depends("action_ids.state", "activity_ids.date_deadline")
+    def _compute_next_action(self):
+        for case in self:
+            options = []
+            pending = case.action_ids.filtered(lambda action: action.state in ("to_review", "queued"))
+            for action in pending:
+                options.append((action.date, action.name))
+            if case.activity_ids:
+                activity = case.activity_ids.sorted("date_deadline")[0]
+                options.append((activity.date_deadline, activity.summary or activity.activity_type_id.name))
+            if case.stage != "closed":
+                next_dates = [(move.collection_next_date, _("Next reminder on %s", move.name))
+                              for move in case.move_ids if move.collection_next_date]
+                options.extend(next_dates)
+            first = min(options, key=lambda option: option[0]) if options else (False, False)
+            case.next_action_date, case.next_action = first
+
+    def _compute_counts(self):
+        for case in self:
+            case.action_count = len(case.action_ids)
+            case.dispute_count = len(case.dispute_ids)
+            case.promise_count = len(case.promise_ids)
+            case.plan_count = len(case.plan_ids)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+                vals["name"] = self.env["ir.sequence"].with_company(company).next_by_code(
+                    "credit.collection.case") or "/"
+        return super().create(vals_list)
+
+    # ------------------------------------------------------------------ engine API
+    @api.model
+    def _get_or_open(self, partner, company, stage=None):
+        """The customer's open case in ``company``, opened (at ``stage``) if there is none."""
+        partner = partner.commercial_partner_id
+        case = self.sudo().search([("partner_id", "=", partner.id), ("company_id", "=", company.id),
+                                   ("stage", "!=", "closed")], limit=1)
+        if not case:
+            case = self.sudo().create({"partner_id": partner.id, "company_id": company.id,
+                                       "stage": stage or "pre_reminder"})
+            case.message_post(body=_("Case opened."), subtype_xmlid="mail.mt_note")
+        return case.sudo(False)
+
+    def _advance_to(self, stage, origin=None):
+        """Moves the case forward to ``stage``; the engine never moves a case back."""
+        for case in self:
+            if case.stage == "closed" or STAGE_RANK[stage] <= STAGE_RANK[case.stage]:
+                continue
+            case.stage = stage
+            if origin:
+                case.message_post(body=_("Stage %(stage)s after %(origin)s.",
+                                         stage=dict(CASE_STAGE_SELECTION)[stage], origin=origin),
+                                  subtype_xmlid="mail.mt_note")
+
+    def _close(self, reason):
+        for case in self.filtered(lambda case: case.stage != "closed"):
+            case.write({"stage": "closed", "close_reason": reason, "close_date": fields.Date.context_today(case)})
+            case.activity_ids.action_feedback(feedback=_("Case closed: %s", dict(CLOSE_REASONS)[reason]))
+
+    def _escalate(self, reason):
+        for case in self:
+            if not case.escalated:
+                case.escalated = True
+                case.partner_id.sudo().collection_escalated = True
+            case.activity_schedule(
+                "mail.mail_activity_data_todo", summary=_("Escalated: %s", reason),
+                note=_("%(reason)s. %(amount)s overdue.", reason=reason,
+                       amount=case._format_amount(case.amount_overdue)),
+                user_id=(case.user_id or self.env.user).id)
+            case.message_post(body=_("Escalated: %s", reason), subtype_xmlid="mail.mt_note")
+
+    def _format_amount(self, amount):
+        return formatLang(self.env, amount, currency_obj=self.currency_id)
+
+    @api.model
+    def _close_paid_cases(self, partners=None):
+        """Closes as paid the open cases whose customer owes nothing any more."""
+        domain = [("stage", "!=", "closed")]
+        if partners is not None:
+            domain.append(("partner_id", "in", partners.commercial_partner_id.ids))
+        cases = self.sudo().search(domain)
+        if not cases:
+            return
+        self.env["account.move.line"].flush_model(["amount_residual", "reconciled"])
+        self.env.cr.execute("""
+            SELECT DISTINCT m.commercial_partner_id, aml.company_id
+              FROM account_move_line aml
+              JOIN account_move m ON m.id = aml.move_id
+              JOIN account_account a ON a.id = aml.account_id AND a.account_type = 'asset_receivable'
+             WHERE m.commercial_partner_id IN %s AND aml.parent_state = 'posted'
+               AND aml.reconciled IS NOT TRUE AND aml.amount_residual > 0
+        """, [tuple(cases.partner_id.ids)])
+        still_owing = set(self.env.cr.fetchall())
+        cases.filtered(lambda case: (case.partner_id.id, case.company_id.id) not in still_owing)._close("paid")
+
+    @api.model
+    def _cron_close_paid(self):
+        self._close_paid_cases()
+
+    # ------------------------------------------------------------------ buttons
+    def action_close_settled(self):
+        self._close("settled")
+
+    def action_reopen(self):
+        for case in self:
+            if case.stage != "closed":
+                continue
+            if self.search_count([("partner_id", "=", case.partner_id.id), ("company_id", "=", case.company_id.id),
+                                  ("stage", "!=", "closed"), ("id", "!=", case.id)]):
+                raise UserError(_("%s already has an open case.", case.partner_id.display_name))
+            case.write({"stage": "reminder_1", "close_reason": False, "close_date": False})
+
+    def action_escalate(self):
+        self._escalate(_("by %s", self.env.user.name))
+
+    def _open_related(self, xmlid, model_domain):
+        action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
+        action["domain"] = model_domain
+        action["context"] = {"default_partner_id": self.partner_id.id, "default_case_id": self.id,
+                             "default_company_id": self.company_id.id}
+        return action
+
+    def action_open_actions(self):
+        return self._open_related("credit_collection.action_collection_actions", [("case_id", "=", self.id)])
+
+    def action_open_disputes(self):
+        return self._open_related("credit_collection.action_collection_disputes", [("case_id", "=", self.id)])
+
+    def action_open_promises(self):
+        return self._open_related("credit_collection.action_collection_promises", [("case_id", "=", self.id)])
+
+    def action_open_plans(self):
+        return self._open_related("credit_collection.action_collection_payment_plans", [("case_id", "=", self.id)])
+
+    def action_open_invoices(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id("account.action_move_out_invoice_type")
+        action["domain"] = [("id", "in", self.move_ids.ids)]
+        action["context"] = {"default_move_type": "out_invoice"}
+        return action

@@ -1,0 +1,191 @@
+from datetime import timedelta
+
+from odoo import Command, _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+DISPUTE_REASONS = [
+    ("price", "Price"),
+    ("quantity", "Quantity"),
+    ("quality", "Quality"),
+    ("delivery", "Delivery"),
+    ("duplicate", "Duplicate invoice"),
+    ("already_paid", "Already paid"),
+    ("other", "Other"),
+]
+RESOLUTIONS = [("credit_note", "Credit note"), ("gesture", "Commercial gesture"), ("rejected", "Rejected")]
+SOURCES = [("backend", "Backend"), ("portal", "Customer portal")]
+
+
+class CreditCollectionDispute(models.Model):
+    """A dispute (litige) on invoices of one customer: dunning holds on those invoices only."""
+
+    _name = "credit.collection.dispute"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _description = "Invoice dispute"
+    _order = "state desc, deadline, id desc"
+
+    name = fields.Char(required=True, copy=False, readonly=True, default="/")
+    partner_id = fields.Many2one(
+        "res.partner", "Customer", required=True, index=True, tracking=True, domain="[('parent_id', '=', False)]")
+    company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    case_id = fields.Many2one("credit.collection.case", "Case", index=True, readonly=True)
+    move_ids = fields.Many2many(
+        "account.move", "credit_collection_dispute_move_rel", "dispute_id", "move_id", "Invoices",
+        required=True, domain="[('commercial_partner_id', '=', partner_id), ('company_id', '=', company_id), "
+                              "('move_type', '=', 'out_invoice'), ('state', '=', 'posted')]")
+    reason = fields.Selection(DISPUTE_REASONS, required=True, default="other", tracking=True)
+    description = fields.Text()
+    user_id = fields.Many2one("res.users", "Owner", tracking=True, default=lambda self: self.env.user)
+    deadline = fields.Date(
+        tracking=True, default=lambda self: fields.Date.context_today(self) + timedelta(days=15))
+    state = fields.Selection([("open", "Open"), ("closed", "Closed")], default="open", required=True,
+                             tracking=True, index=True)
+    resolution = fields.Selection(RESOLUTIONS, tracking=True, readonly=True)
+    resolution_note = fields.Text(readonly=True)
+    amount_disputed = fields.Monetary(currency_field="currency_id", compute="_compute_amount_disputed",
+                                      store=True, readonly=False)
+    credit_note_ids = fields.Many2many(
+        "account.move", "credit_collection_dispute_credit_note_rel", "dispute_id", "move_id", "Credit notes",
+        readonly=True)
+    source = fields.Selection(SOURCES, default="backend", required=True, readonly=True)
+    close_date = fields.Date(readonly=True)
+
+    @api.depends("move_ids")
+    def _compute_amount_disputed(self):
+        for dispute in self:
+            if not dispute.amount_disputed:
+                dispute.amount_disputed = sum(dispute.move_ids.mapped("amount_residual_signed"))
+
+    @api.constrains("partner_id", "move_ids", "company_id")
+    def _check_invoices(self):
+        for dispute in self:
+            for move in dispute.move_ids:
+                if move.commercial_partner_id != dispute.partner_id or move.company_id != dispute.company_id:
+                    raise ValidationError(_("%(invoice)s is not an invoice of %(customer)s.",
+                                            invoice=move.display_name, customer=dispute.partner_id.display_name))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("partner_id"):
+                vals["partner_id"] = self.env["res.partner"].browse(vals["partner_id"]).commercial_partner_id.id
+            if vals.get("name", "/") == "/":
+                vals["name"] = self.env["ir.sequence"].next_by_code("credit.collection.dispute") or "/"
+        disputes = super().create(vals_list)
+        for dispute in disputes:
+            if not dispute.case_id:
+                dispute.case_id = self.env["credit.collection.case"]._get_or_open(dispute.partner_id, dispute.company_id)
+            dispute._trace(_("Dispute %(name)s opened (%(reason)s) on %(invoices)s: dunning holds on these invoices.",
+                             name=dispute.name, reason=dict(DISPUTE_REASONS)[dispute.reason],
+                             invoices=", ".join(dispute.move_ids.mapped("name"))), with_description=True)
+        return disputes
+
+    def _trace(self, message, with_description=False):
+        """Writes the event on the dispute, its case and its invoices (the case's timeline)."""
+        self.ensure_one()
+        body = message
+        if with_description and self.description:
+            body = "%s\n%s" % (message, self.description)
+        for record in [self, self.case_id, *self.move_ids]:
+            if record:
+                record.sudo().message_post(body=body, subtype_xmlid="mail.mt_note")
+
+    def _close(self, resolution, note=None, credit_notes=None):
+        for dispute in self:
+            if dispute.state != "open":
+                raise UserError(_("%s is already closed.", dispute.name))
+            dispute.write({
+                "state": "closed", "resolution": resolution, "resolution_note": note,
+                "close_date": fields.Date.context_today(dispute),
+                "credit_note_ids": [Command.link(move.id) for move in credit_notes or []],
+            })
+            dispute.activity_ids.action_feedback(feedback=_("Dispute closed."))
+            dispute._trace(_("Dispute %(name)s closed: %(resolution)s. %(note)s Dunning resumes on its invoices.",
+                             name=dispute.name, resolution=dict(RESOLUTIONS)[resolution], note=note or ""))
+
+    def action_reject(self):
+        return self._open_resolution_wizard("rejected")
+
+    def action_credit_note(self):
+        return self._open_resolution_wizard("credit_note")
+
+    def action_gesture(self):
+        return self._open_resolution_wizard("gesture")
+
+    def _open_resolution_wizard(self, resolution):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "credit.collection.dispute.resolve",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_dispute_id": self.id, "default_resolution": resolution},
+        }
+
+    def action_reopen(self):
+        for dispute in self.filtered(lambda dispute: dispute.state == "closed"):
+            if dispute.credit_note_ids:
+                raise UserError(_("%s was settled by a credit note: open a new dispute instead.", dispute.name))
+            dispute.write({"state": "open", "resolution": False, "close_date": False})
+            dispute._trace(_("Dispute %s reopened: dunning holds again.", dispute.name))
+
+    # ------------------------------------------------------------------ accounting
+    def _create_full_credit_notes(self, moves, note):
+        """Credits ``moves`` in full, each credit note reconciled with its invoice."""
+        self.ensure_one()
+        credit_notes = moves._reverse_moves([{
+            "ref": _("%(name)s: %(note)s", name=self.name, note=note or _("dispute settled")),
+            "invoice_date": fields.Date.context_today(self),
+            "date": fields.Date.context_today(self),
+        } for _move in moves])
+        credit_notes.action_post()
+        # Not _reverse_moves(cancel=True): it would first undo the payments already reconciled.
+        for invoice, credit_note in zip(moves, credit_notes):
+            self._reconcile_receivables(invoice, credit_note)
+        return credit_notes
+
+    def _create_gesture_credit_note(self, invoice, amount, note):
+        """A credit note of ``amount`` (tax included) on the invoice's first line, reconciled with it."""
+        self.ensure_one()
+        source_line = invoice.invoice_line_ids.filtered(lambda line: line.display_type == "product")[:1]
+        if not source_line:
+            raise UserError(_("%s has no product line to credit.", invoice.name))
+        taxes = source_line.tax_ids
+        price_unit = amount
+        if taxes:
+            computed = taxes.with_context(force_price_include=False).compute_all(
+                1.0, currency=invoice.currency_id, partner=invoice.partner_id)
+            price_unit = amount / computed["total_included"] if computed["total_included"] else amount
+        credit_note = self.env["account.move"].create({
+            "move_type": "out_refund",
+            "partner_id": invoice.partner_id.id,
+            "company_id": invoice.company_id.id,
+            "journal_id": invoice.journal_id.id,
+            "currency_id": invoice.currency_id.id,
+            "invoice_date": fields.Date.context_today(self),
+            "ref": _("%(name)s: commercial gesture on %(invoice)s", name=self.name, invoice=invoice.name),
+            "narration": note,
+            "invoice_line_ids": [Command.create({
+                "name": _("Commercial gesture (%s)", self.name),
+                "account_id": source_line.account_id.id,
+                "tax_ids": [Command.set(taxes.ids)],
+                "quantity": 1,
+                "price_unit": invoice.currency_id.round(price_unit),
+            })],
+        })
+        credit_note.action_post()
+        self._reconcile_receivables(invoice, credit_note)
+        return credit_note
+
+    @staticmethod
+    def _reconcile_receivables(invoice, credit_note):
+        lines = (invoice.line_ids | credit_note.line_ids).filtered(
+            lambda line: line.account_type == "asset_receivable" and not line.reconciled)
+        for account in lines.account_id:
+            lines.filtered(lambda line: line.account_id == account).reconcile()
+
+    # ------------------------------------------------------------------ alerts
+    @api.model
+    def _overdue_disputes(self, today):
+        return self.search([("state", "=", "open"), ("deadline", "<", today)])

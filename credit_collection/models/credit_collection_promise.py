@@ -1,0 +1,151 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+from .credit_collection_dispute import SOURCES
+
+
+class CreditCollectionPromise(models.Model):
+    """A payment promise: dunning waits on its invoices until its date; kept or broken then."""
+
+    _name = "credit.collection.promise"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _description = "Payment promise"
+    _order = "promise_date desc, id desc"
+
+    name = fields.Char(compute="_compute_name", store=True)
+    partner_id = fields.Many2one(
+        "res.partner", "Customer", required=True, index=True, domain="[('parent_id', '=', False)]")
+    company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    case_id = fields.Many2one("credit.collection.case", "Case", index=True, readonly=True)
+    move_ids = fields.Many2many(
+        "account.move", "credit_collection_promise_move_rel", "promise_id", "move_id", "Invoices",
+        help="Empty: every open invoice of the customer when the promise is made.",
+        domain="[('commercial_partner_id', '=', partner_id), ('company_id', '=', company_id), "
+               "('move_type', '=', 'out_invoice'), ('state', '=', 'posted'), "
+               "('payment_state', 'in', ('not_paid', 'partial'))]")
+    amount = fields.Monetary(required=True, currency_field="currency_id", tracking=True)
+    promise_date = fields.Date("Promised for", required=True, tracking=True)
+    state = fields.Selection(
+        [("open", "Open"), ("kept", "Kept"), ("broken", "Broken"), ("cancelled", "Cancelled")],
+        default="open", required=True, tracking=True, index=True)
+    amount_paid = fields.Monetary(currency_field="currency_id", compute="_compute_amount_paid")
+    user_id = fields.Many2one("res.users", "Taken by", default=lambda self: self.env.user)
+    source = fields.Selection(SOURCES, default="backend", required=True, readonly=True)
+    note = fields.Text()
+    # Payments are the reconciliations made after the promise: those with a higher id than this one.
+    reconcile_watermark = fields.Integer(readonly=True, copy=False)
+
+    @api.depends("partner_id", "amount", "promise_date")
+    def _compute_name(self):
+        for promise in self:
+            promise.name = _("%(customer)s: %(amount)s on %(date)s", customer=promise.partner_id.name or "",
+                             amount=promise.amount, date=promise.promise_date or "")
+
+    @api.constrains("amount")
+    def _check_amount(self):
+        for promise in self:
+            if promise.currency_id.compare_amounts(promise.amount, 0) <= 0:
+                raise ValidationError(_("A payment promise needs a positive amount."))
+
+    @api.constrains("partner_id", "move_ids", "company_id")
+    def _check_invoices(self):
+        for promise in self:
+            for move in promise.move_ids:
+                if move.commercial_partner_id != promise.partner_id or move.company_id != promise.company_id:
+                    raise ValidationError(_("%(invoice)s is not an invoice of %(customer)s.",
+                                            invoice=move.display_name, customer=promise.partner_id.display_name))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env.cr.execute("SELECT COALESCE(MAX(id), 0) FROM account_partial_reconcile")
+        watermark = self.env.cr.fetchone()[0]
+        for vals in vals_list:
+            vals["reconcile_watermark"] = watermark
+            if vals.get("partner_id"):
+                vals["partner_id"] = self.env["res.partner"].browse(vals["partner_id"]).commercial_partner_id.id
+        promises = super().create(vals_list)
+        for promise in promises:
+            if not promise.move_ids:
+                promise.move_ids = promise._open_invoices()
+            if not promise.case_id:
+                promise.case_id = self.env["credit.collection.case"]._get_or_open(promise.partner_id, promise.company_id)
+            promise._trace(_("Payment promise of %(amount)s for %(date)s on %(invoices)s: dunning waits until then.",
+                             amount=promise.case_id._format_amount(promise.amount), date=promise.promise_date,
+                             invoices=", ".join(promise.move_ids.mapped("name")) or _("no open invoice")))
+        return promises
+
+    def _open_invoices(self):
+        return self.env["account.move"].search([
+            ("commercial_partner_id", "=", self.partner_id.id), ("company_id", "=", self.company_id.id),
+            ("move_type", "in", ("out_invoice", "out_receipt")), ("state", "=", "posted"),
+            ("payment_state", "in", ("not_paid", "partial"))])
+
+    def _trace(self, message):
+        self.ensure_one()
+        body = "%s\n%s" % (message, self.note) if self.note else message
+        for record in [self, self.case_id]:
+            record.sudo().message_post(body=body, subtype_xmlid="mail.mt_note")
+
+    def _payments_by_promise(self):
+        """Amount paid on each promise's invoices after it was made and by its date (company currency).
+
+        Credit notes do not count: a promise is kept by money, not by a correction of the invoice.
+        """
+        if not self:
+            return {}
+        self.env["account.partial.reconcile"].flush_model()
+        self.env.cr.execute("""
+            SELECT p.id, COALESCE(SUM(apr.amount), 0)
+              FROM credit_collection_promise p
+              JOIN credit_collection_promise_move_rel rel ON rel.promise_id = p.id
+              JOIN account_move_line dl ON dl.move_id = rel.move_id
+              JOIN account_partial_reconcile apr ON apr.debit_move_id = dl.id AND apr.id > p.reconcile_watermark
+              JOIN account_move_line cl ON cl.id = apr.credit_move_id
+              JOIN account_move cm ON cm.id = cl.move_id AND cm.move_type NOT IN ('out_refund', 'in_refund')
+             WHERE p.id IN %s AND cl.date <= p.promise_date
+          GROUP BY p.id
+        """, [tuple(self.ids)])
+        return dict(self.env.cr.fetchall())
+
+    def _compute_amount_paid(self):
+        paid = self.filtered("id")._payments_by_promise()
+        for promise in self:
+            promise.amount_paid = paid.get(promise.id, 0.0)
+
+    def _evaluate(self, today=None):
+        """Kept once the payments reach the amount; broken (and escalated) once the date has passed."""
+        today = today or fields.Date.context_today(self)
+        open_promises = self.filtered(lambda promise: promise.state == "open")
+        paid = open_promises._payments_by_promise()
+        for promise in open_promises:
+            amount_paid = paid.get(promise.id, 0.0)
+            if promise.currency_id.compare_amounts(amount_paid, promise.amount) >= 0:
+                promise.state = "kept"
+                promise.activity_ids.action_feedback(feedback=_("Promise kept."))
+                promise._trace(_("Payment promise kept: %s paid.", promise.case_id._format_amount(amount_paid)))
+            elif promise.promise_date < today:
+                promise.state = "broken"
+                promise.activity_ids.action_feedback(feedback=_("Promise broken."))
+                reason = _("payment promise of %(amount)s for %(date)s broken (%(paid)s paid)",
+                           amount=promise.case_id._format_amount(promise.amount), date=promise.promise_date,
+                           paid=promise.case_id._format_amount(amount_paid))
+                promise._trace(_("Payment promise broken: dunning resumes."))
+                promise.case_id._escalate(reason)
+
+    @api.model
+    def _evaluate_for_moves(self, moves):
+        promises = self.sudo().search([("state", "=", "open"), ("move_ids", "in", moves.ids)])
+        promises._evaluate()
+
+    @api.model
+    def _cron_evaluate(self, company=None):
+        domain = [("state", "=", "open")]
+        if company:
+            domain.append(("company_id", "=", company.id))
+        self.search(domain)._evaluate()
+
+    def action_cancel(self):
+        for promise in self.filtered(lambda promise: promise.state == "open"):
+            promise.state = "cancelled"
+            promise._trace(_("Payment promise cancelled: dunning resumes."))
