@@ -8,7 +8,6 @@ on the collection models, which hold the collectors' internal data.
 
 from datetime import timedelta
 
-from markupsafe import Markup
 from werkzeug.exceptions import NotFound
 from werkzeug.urls import url_encode
 
@@ -16,7 +15,7 @@ from odoo import _, fields, http
 from odoo.exceptions import ValidationError
 from odoo.fields import Command
 from odoo.http import request
-from odoo.tools import format_amount, html_escape
+from odoo.tools import format_amount
 
 from odoo.addons.account_payment.controllers.portal import PortalAccount
 from odoo.addons.payment import utils as payment_utils
@@ -69,9 +68,6 @@ class CollectionPortal(PortalAccount):
     def _balance_payer(self, commercial):
         """The partner paying: the logged-in user when it belongs to the customer, else the customer."""
         return request.env.user.partner_id.sudo() if self._is_customer_user(commercial) else commercial
-
-    def _balance_author(self, commercial):
-        return self._balance_payer(commercial)
 
     def _login_redirect(self):
         return request.redirect("/web/login?%s" % url_encode({"redirect": request.httprequest.full_path}))
@@ -342,16 +338,7 @@ class CollectionPortal(PortalAccount):
 
     # ------------------------------------------------------------------ customer requests
     def _balance_case(self, partner, company):
-        return request.env["credit.collection.case"].sudo().with_company(company)._get_or_open(partner, company)
-
-    def _post_on_case(self, case, partner, title, message, attachments=None):
-        body = "<p><strong>%s</strong></p>%s" % (
-            html_escape(title), "<p>%s</p>" % html_escape(message).replace("\n", "<br/>") if message else "")
-        author = self._balance_author(partner)
-        case.with_context(mail_create_nosubscribe=True).message_post(
-            body=Markup(body),  # noqa: S704 - every customer input in it went through html_escape
-            author_id=author.id, message_type="comment", subtype_xmlid="mail.mt_comment",
-            attachment_ids=attachments.ids if attachments else [])
+        return request.env["credit.collection.case"].sudo().with_company(company)._get_or_open(partner, company).sudo()
 
     def _request_page(self, template, partner, auth, **extra):
         values = self._balance_values(partner, auth, **extra)
@@ -370,11 +357,11 @@ class CollectionPortal(PortalAccount):
         if partner is None:
             return self._login_redirect()
         auth = self._balance_auth(partner, pid, token)
-        move = self._balance_checked_invoices(partner, [invoice_id], payable=False)
+        move = self._balance_checked_invoices(partner, [invoice_id])
         reasons = self._dispute_reasons()
+        template = "credit_collection_portal.portal_my_balance_dispute"
         if request.httprequest.method != "POST":
-            return self._request_page("credit_collection_portal.portal_my_balance_dispute", partner, auth,
-                                      move=move, reasons=reasons, form={})
+            return self._request_page(template, partner, auth, move=move, reasons=reasons, form={})
         try:
             reason = post.get("reason")
             if reason not in dict(reasons):
@@ -383,31 +370,29 @@ class CollectionPortal(PortalAccount):
             if not description:
                 raise InvalidRequest(_("Tell us what is wrong with this invoice."))
             upload = request.httprequest.files.get("attachment")
-            content = upload.read() if upload and upload.filename else b""
+            content = upload.read(MAX_ATTACHMENT_SIZE + 1) if upload and upload.filename else b""
             if len(content) > MAX_ATTACHMENT_SIZE:
                 raise InvalidRequest(_("The attachment is too large (10 MB at most)."))
-            amount = self._parse_amount(post.get("amount_disputed"), move.currency_id, 0.0)
-            if move.currency_id.compare_amounts(amount, 0.0) < 0 or move.currency_id.compare_amounts(
-                    amount, move.amount_residual) > 0:
-                raise InvalidRequest(_("The disputed amount cannot exceed what is due on the invoice."))
         except InvalidRequest as error:
-            return self._request_page("credit_collection_portal.portal_my_balance_dispute", partner, auth,
-                                      move=move, reasons=reasons, form=post, error=str(error))
-        case = self._balance_case(partner, move.company_id)
-        dispute = request.env["credit.collection.dispute"].sudo().with_company(move.company_id).create({
-            "partner_id": partner.id, "company_id": move.company_id.id, "case_id": case.id,
+            return self._request_page(template, partner, auth, move=move, reasons=reasons, form=post,
+                                      error=str(error))
+        company = move.company_id
+        case = self._balance_case(partner, company)
+        # The model writes the customer's message on the dispute, the case and the invoice.
+        dispute = request.env["credit.collection.dispute"].sudo().with_company(company).create({
+            "partner_id": partner.id, "company_id": company.id, "case_id": case.id,
             "move_ids": [Command.set(move.ids)], "reason": reason, "description": description,
-            "amount_disputed": amount or move.amount_residual, "source": "portal",
+            "user_id": case.user_id.id, "source": "portal",
         })
-        attachments = request.env["ir.attachment"].sudo()
         if content:
-            attachments = attachments.create({
-                "name": upload.filename, "raw": content, "res_model": "credit.collection.case", "res_id": case.id,
-                "mimetype": upload.mimetype or "application/octet-stream"})
-            attachments |= attachments.copy({"res_model": dispute._name, "res_id": dispute.id})
-        self._post_on_case(case, partner, _("Dispute opened from the portal on %(invoice)s: %(reason)s",
-                                            invoice=move.name, reason=dict(reasons)[reason]),
-                           description, attachments.filtered(lambda att: att.res_model == case._name))
+            attachment = request.env["ir.attachment"].sudo().create({
+                "name": upload.filename, "raw": content, "res_model": dispute._name, "res_id": dispute.id})
+            for record in (dispute, case):
+                record.message_post(
+                    body=_("Document sent by the customer with dispute %s.", dispute.name),
+                    attachment_ids=attachment.copy({"res_model": record._name, "res_id": record.id}).ids
+                    if record != dispute else attachment.ids,
+                    message_type="comment", subtype_xmlid="mail.mt_note")
         return request.redirect(self._balance_url(auth, done="dispute"))
 
     def _dispute_reasons(self):
@@ -442,12 +427,8 @@ class CollectionPortal(PortalAccount):
         request.env["credit.collection.promise"].sudo().with_company(company).create({
             "partner_id": partner.id, "company_id": company.id, "case_id": case.id,
             "move_ids": [Command.set(moves.ids)], "amount": amount, "currency_id": moves.currency_id.id,
-            "promise_date": promise_date, "source": "portal", "note": note,
+            "promise_date": promise_date, "source": "portal", "note": note, "user_id": case.user_id.id,
         })
-        self._post_on_case(case, partner, _("Payment promised from the portal: %(amount)s on %(date)s (%(invoices)s)",
-                                            amount=format_amount(request.env, amount, moves.currency_id),
-                                            date=fields.Date.to_string(promise_date),
-                                            invoices=", ".join(moves.mapped("name"))), note)
         return request.redirect(self._balance_url(auth, done="promise"))
 
     # --- payment plan
@@ -481,12 +462,8 @@ class CollectionPortal(PortalAccount):
         request.env["credit.collection.payment.plan"].sudo().with_company(company).create({
             "partner_id": partner.id, "company_id": company.id, "case_id": case.id,
             "move_ids": [Command.set(moves.ids)], "instalment_count": count, "first_date": first_date,
-            "source": "portal", "note": note, "state": "draft",
+            "source": "portal", "note": note, "state": "draft", "user_id": case.user_id.id,
         })
-        self._post_on_case(case, partner, _("Payment plan requested from the portal: %(count)s instalments from "
-                                            "%(date)s (%(invoices)s)", count=count,
-                                            date=fields.Date.to_string(first_date),
-                                            invoices=", ".join(moves.mapped("name"))), note)
         return request.redirect(self._balance_url(auth, done="plan"))
 
     @staticmethod

@@ -136,6 +136,24 @@ class TestPortalFlows(PortalCommon):
         self.assertEqual(plan.move_ids, self.inv_old | self.inv_late)
         self.assertIn("pays us late this quarter", " ".join(plan.case_id.message_ids.mapped("body")))
 
+    def test_dispute_with_attachment(self):
+        self._login(self.user_a)
+        response = self._post("/my/balance/dispute/%s" % self.inv_late.id, {
+            "reason": "delivery", "description": "Delivered a month late, see the carrier's note."},
+            files={"attachment": ("carrier-note.txt", b"Delivered on the 3rd", "text/plain")})
+        self.assertEqual(response.status_code, 303, response.text[:500])
+        dispute = self.env["credit.collection.dispute"].search([("partner_id", "=", self.customer.id)])
+        self.assertEqual((dispute.source, dispute.reason, dispute.move_ids), ("portal", "delivery", self.inv_late))
+        attachments = self.env["ir.attachment"].search([
+            ("res_model", "=", "credit.collection.case"), ("res_id", "=", dispute.case_id.id)])
+        self.assertEqual(attachments.mapped("name"), ["carrier-note.txt"])
+        self.assertEqual(attachments.raw, b"Delivered on the 3rd")
+        self.assertIn("carrier's note", " ".join(dispute.case_id.message_ids.mapped("body")))
+        # the invoice now shows as disputed and cannot be disputed twice from the page
+        page = self.url_open("/my/balance")
+        self.assertIn("o_balance_disputed", page.text)
+        self.assertNotIn("/my/balance/dispute/%s" % self.inv_late.id, page.text)
+
     def test_wire_transfer_without_online_provider(self):
         self.provider.state = "disabled"
         self.env["res.partner.bank"].create({

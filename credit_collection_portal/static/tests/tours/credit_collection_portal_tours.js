@@ -2,6 +2,13 @@
 
 import { registry } from "@web/core/registry";
 
+function inDays(days) {
+    const date = new Date();
+    date.setDate(date.getDate() + days);
+    const pad = (n) => String(n).padStart(2, "0");
+    return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+}
+
 // A customer pays its two overdue invoices at once with the demo provider.
 registry.category("web_tour.tours").add("credit_collection_portal_pay", {
     test: true,
@@ -61,12 +68,12 @@ registry.category("web_tour.tours").add("credit_collection_portal_requests", {
         },
         {
             content: "Reason",
-            trigger: "select[name='reason']",
+            trigger: ".o_balance_dispute_form select[name='reason']",
             run: "text quality",
         },
         {
             content: "Message",
-            trigger: "textarea[name='description']",
+            trigger: ".o_balance_dispute_form textarea[name='description']",
             run: "text Two of the five parts arrived broken.",
         },
         {
@@ -85,20 +92,19 @@ registry.category("web_tour.tours").add("credit_collection_portal_requests", {
         },
         {
             content: "Amount",
-            trigger: "input[name='amount']",
+            trigger: ".o_balance_promise_form input[name='amount']",
             run: "text 100",
         },
         {
             content: "Date",
-            trigger: "input[name='promise_date']",
+            trigger: ".o_balance_promise_form input[name='promise_date']",
             run() {
-                const date = new Date(Date.now() + 10 * 86400000);
-                this.anchor.value = date.toISOString().slice(0, 10);
+                this.$anchor.val(inDays(10)).trigger("change");
             },
         },
         {
             content: "Message",
-            trigger: "textarea[name='note']",
+            trigger: ".o_balance_promise_form textarea[name='note']",
             run: "text Paid with our next customer receipts.",
         },
         {
