@@ -123,8 +123,7 @@ class CollectionPortal(PortalAccount):
                 moves = open_moves.filtered(
                     lambda move, company=company, currency=currency: move.company_id == company
                     and move.currency_id == currency)
-                due = sum(moves.mapped("amount_residual_signed")) if currency == company.currency_id else sum(
-                    move.amount_residual * (-1 if move.move_type == "out_refund" else 1) for move in moves)
+                due = sum(move.amount_residual * (-1 if move.move_type == "out_refund" else 1) for move in moves)
                 late = sum(move.amount_residual for move in moves & overdue)
                 totals.append({"company": company, "currency": currency, "due": due, "overdue": late,
                                "online": bool(self._balance_providers(partner, company, currency))})
@@ -341,6 +340,7 @@ class CollectionPortal(PortalAccount):
         return request.env["credit.collection.case"].sudo().with_company(company)._get_or_open(partner, company).sudo()
 
     def _request_page(self, template, partner, auth, **extra):
+        extra.setdefault("page_name", "collection_" + template.rsplit("_", 1)[-1])  # breadcrumbs
         values = self._balance_values(partner, auth, **extra)
         return request.render(template, values, status=400 if extra.get("error") else 200)
 
