@@ -106,7 +106,7 @@ def portal_shots(call):
             if script:
                 call("Runtime.evaluate", expression=script)
                 time.sleep(5)
-            full = call("Runtime.evaluate", expression="document.documentElement.scrollHeight", returnByValue=True)
+            full = call("Runtime.evaluate", expression="(document.getElementById('wrapwrap') || document.documentElement).scrollHeight", returnByValue=True)
             page_height = min(int(full.get("result", {}).get("value") or height), 4000)
             call("Emulation.setDeviceMetricsOverride", width=width, height=max(height, page_height),
                  deviceScaleFactor=1, mobile=mobile)

@@ -54,3 +54,10 @@ class ResPartner(models.Model):
         })
         self.env["ir.model.data"]._update_xmlids([
             {"xml_id": DEMO_USER_XMLID, "record": user, "noupdate": True}])
+        # Where Odoo's demo provider is installed (the demo database), the demo company takes payments too.
+        provider = self.env.ref("payment.payment_provider_demo", raise_if_not_found=False)
+        if provider and provider.module_state == "installed":
+            journal = self.env["account.journal"].search([("company_id", "=", company.id), ("type", "=", "bank")], limit=1)
+            copy = provider.copy({"company_id": company.id, "state": "test", "is_published": True,
+                                  "payment_method_ids": [Command.set(provider.payment_method_ids.ids)]})
+            copy.journal_id = journal
