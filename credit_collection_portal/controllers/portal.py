@@ -52,7 +52,7 @@ class CollectionPortal(PortalAccount):
             return None
         return request.env.user.partner_id.commercial_partner_id.sudo()
 
-    def _balance_auth(self, partner, pid=None, token=None):
+    def _balance_auth(self, partner, token=None):
         """The query parameters that keep the token through links and forms."""
         return {"pid": partner.id, "token": token} if token else {}
 
@@ -89,7 +89,7 @@ class CollectionPortal(PortalAccount):
             order="invoice_date desc, id desc", limit=PAID_SHOWN)
 
     def _balance_status(self, moves):
-        """Per invoice: open dispute, open promise, payment plan (when the collection models exist)."""
+        """Per invoice: its open dispute, open promise, requested or running payment plan."""
         status = {move.id: {"dispute": False, "promise": False, "plan": False} for move in moves}
         env = request.env
         searches = [
@@ -98,8 +98,6 @@ class CollectionPortal(PortalAccount):
             ("plan", "credit.collection.payment.plan", [("state", "in", ("draft", "running"))]),
         ]
         for key, model, domain in searches:
-            if model not in env:
-                continue
             for record in env[model].sudo().search(domain + [("move_ids", "in", moves.ids)]):
                 for move in record.move_ids:
                     if move.id in status:
@@ -116,7 +114,8 @@ class CollectionPortal(PortalAccount):
         open_moves = self._balance_open_moves(partner)
         payable = open_moves.filtered(lambda move: move.move_type in PAYABLE_TYPES)
         overdue = payable.filtered(lambda move: move.invoice_date_due and move.invoice_date_due < today)
-        companies = open_moves.company_id | self._balance_paid_moves(partner).company_id
+        paid_moves = self._balance_paid_moves(partner)
+        companies = open_moves.company_id | paid_moves.company_id
         totals = []
         for company in open_moves.company_id:
             for currency in open_moves.filtered(lambda move, company=company: move.company_id == company).currency_id:
@@ -136,14 +135,13 @@ class CollectionPortal(PortalAccount):
             "open_moves": open_moves,
             "overdue_ids": set(overdue.ids),
             "payable_ids": set(payable.ids),
-            "paid_moves": self._balance_paid_moves(partner),
+            "paid_moves": paid_moves,
             "status": self._balance_status(open_moves),
             "totals": totals,
             "companies": companies,
             "multi_company": len(companies) > 1,
             "today": today,
             "invoice_url": self._invoice_url,
-            "has_requests": "credit.collection.dispute" in request.env,
             **extra,
         })
         return values
@@ -170,7 +168,7 @@ class CollectionPortal(PortalAccount):
         partner = self._balance_partner(pid, token)
         if partner is None:
             return self._login_redirect()
-        auth = self._balance_auth(partner, pid, token)
+        auth = self._balance_auth(partner, token)
         messages = {
             "paid": _("Thank you: your payment has been received and applied to your invoices."),
             "dispute": _("Your dispute has been sent to our credit department; reminders on this invoice are on hold."),
@@ -264,7 +262,7 @@ class CollectionPortal(PortalAccount):
         partner = self._balance_partner(pid, token)
         if partner is None:
             return self._login_redirect()
-        auth = self._balance_auth(partner, pid, token)
+        auth = self._balance_auth(partner, token)
         try:
             moves = self._balance_checked_invoices(partner, request.httprequest.form.getlist("invoice_ids"))
             amount = self._balance_check_amount(moves, amount)
@@ -344,19 +342,14 @@ class CollectionPortal(PortalAccount):
         values = self._balance_values(partner, auth, **extra)
         return request.render(template, values, status=400 if extra.get("error") else 200)
 
-    def _requests_available(self):
-        if "credit.collection.case" not in request.env:
-            raise NotFound()
-
     # --- dispute
     @http.route("/my/balance/dispute/<int:invoice_id>", type="http", auth="public", methods=["GET", "POST"],
                 website=True, sitemap=False)
     def portal_my_balance_dispute(self, invoice_id, pid=None, token=None, **post):
-        self._requests_available()
         partner = self._balance_partner(pid, token)
         if partner is None:
             return self._login_redirect()
-        auth = self._balance_auth(partner, pid, token)
+        auth = self._balance_auth(partner, token)
         move = self._balance_checked_invoices(partner, [invoice_id])
         reasons = self._dispute_reasons()
         template = "credit_collection_portal.portal_my_balance_dispute"
@@ -403,11 +396,10 @@ class CollectionPortal(PortalAccount):
     @http.route("/my/balance/promise", type="http", auth="public", methods=["GET", "POST"],
                 website=True, sitemap=False)
     def portal_my_balance_promise(self, pid=None, token=None, **post):
-        self._requests_available()
         partner = self._balance_partner(pid, token)
         if partner is None:
             return self._login_redirect()
-        auth = self._balance_auth(partner, pid, token)
+        auth = self._balance_auth(partner, token)
         template = "credit_collection_portal.portal_my_balance_promise"
         if request.httprequest.method != "POST":
             return self._request_page(template, partner, auth, form={}, selected=set(
@@ -434,11 +426,10 @@ class CollectionPortal(PortalAccount):
     # --- payment plan
     @http.route("/my/balance/plan", type="http", auth="public", methods=["GET", "POST"], website=True, sitemap=False)
     def portal_my_balance_plan(self, pid=None, token=None, **post):
-        self._requests_available()
         partner = self._balance_partner(pid, token)
         if partner is None:
             return self._login_redirect()
-        auth = self._balance_auth(partner, pid, token)
+        auth = self._balance_auth(partner, token)
         template = "credit_collection_portal.portal_my_balance_plan"
         if request.httprequest.method != "POST":
             return self._request_page(template, partner, auth, form={}, max_instalments=MAX_INSTALMENTS, selected=set(

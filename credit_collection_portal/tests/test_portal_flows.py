@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 from odoo.tests import tagged
@@ -50,6 +51,27 @@ class TestPortalFlows(PortalCommon):
         self.assertIn(self.inv_old.name, page.text)
         self.assertNotIn(self.inv_b.name, page.text)
 
+    def test_payment_from_the_reminder_link_without_login(self):
+        self.authenticate(None, None)
+        token = self.customer._collection_portal_token()
+        response = self.url_open("/my/balance?pid=%s&token=%s" % (self.customer.id, token))
+        self.assertIn('name="token" value="%s"' % token, response.text)
+        response = self._post("/my/balance/pay", [
+            ("pid", str(self.customer.id)), ("token", token), ("invoice_ids", str(self.inv_late.id))])
+        self.assertEqual(response.status_code, 200, response.text[:300])
+        form = {key: re.search(r'data-%s="([^"]*)"' % key, response.text).group(1)
+                for key in ("access-token", "transaction-route", "amount")}
+        result = self._transaction(form)
+        self.assertNotIn("error", result, result)
+        self.env.invalidate_all()
+        tx = self.env["payment.transaction"].sudo().search([("reference", "=", result["result"]["reference"])])
+        self.assertEqual((tx.partner_id, tx.invoice_ids, tx.amount), (self.customer, self.inv_late, 500.0))
+        self.assertIn("pid=%s" % self.customer.id, tx.landing_route)
+        # without the token, the same form is sent to the login page
+        response = self._post("/my/balance/pay", [("invoice_ids", str(self.inv_late.id))])
+        self.assertIn(response.status_code, (302, 303))
+        self.assertIn("/web/login", response.headers["Location"])
+
     def test_partial_payment_of_two_invoices_pays_the_oldest_first(self):
         self._run(self.today)
         self.assertTrue(self._pending_reminders(self.inv_old))
@@ -93,8 +115,6 @@ class TestPortalFlows(PortalCommon):
             self.assertIn(invoice.payment_state, ("paid", "in_payment"))
             self.assertFalse(self._pending_reminders(invoice), "reminders of %s not stopped" % invoice.name)
         self.assertEqual(self.inv_next.amount_residual, 300.0)
-        if "credit.collection.dispute" not in self.env:
-            return
         self.start_tour("/my/balance", "credit_collection_portal_requests", login=self.user_a.login)
         self.env.invalidate_all()
         dispute = self.env["credit.collection.dispute"].search([("partner_id", "=", self.customer.id)])
@@ -119,8 +139,6 @@ class TestPortalFlows(PortalCommon):
         self.assertEqual(authors, self.user_a.partner_id)
 
     def test_payment_plan_request(self):
-        if "credit.collection.payment.plan" not in self.env:
-            self.skipTest("payment plans are not on this branch yet")
         self._login(self.user_a)
         first = self.today + timedelta(days=15)
         response = self._post("/my/balance/plan", [
