@@ -29,6 +29,11 @@ PAGES = {
     "collection-runs.png": "/web#action=credit_collection.action_collection_runs",
     "collection-review.png": "/web#action=credit_collection.action_collection_review",
     "collection-customers.png": "/web#action=credit_collection.action_collection_customers",
+    "collection-cases.png": "/web#action=credit_collection.action_collection_cases",
+    "collection-disputes.png": "/web#action=credit_collection.action_collection_disputes",
+    "collection-plans.png": "/web#action=credit_collection.action_collection_payment_plans",
+    "insurance-coverage.png": "/web#action=credit_collection_insurance.action_insurance_coverage_report",
+    "insurance-declarations.png": "/web#action=credit_collection_insurance.action_insurance_declarations",
 }
 # name: (path, script run once the page is loaded: it may submit a form to reach the page to take)
 PORTAL_PAGES = {
