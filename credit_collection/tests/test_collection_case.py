@@ -79,6 +79,18 @@ class TestCaseStages(CollectionCommon):
         self.assertEqual(case.stage, "reminder_1")
         self.assertFalse(case.close_reason)
 
+    def test_case_opened_by_a_promise_starts_where_the_customer_is(self):
+        not_due = self._invoice(300.0, self.today + days(10))
+        promise = self.env["credit.collection.promise"].create({
+            "partner_id": self.customer.id, "amount": 300.0, "promise_date": self.today + days(10)})
+        self.assertEqual(promise.case_id.stage, "pre_reminder")
+        promise.case_id.action_close_settled()
+        self._pay(not_due)
+        self._invoice(1000.0, self.today - days(8))
+        promise = self.env["credit.collection.promise"].create({
+            "partner_id": self.customer.id, "amount": 1000.0, "promise_date": self.today + days(3)})
+        self.assertEqual(promise.case_id.stage, "reminder_1", "overdue without any reminder sent yet")
+
     def test_one_open_case_per_customer_and_company(self):
         case = self.env["credit.collection.case"]._get_or_open(self.customer, self.company)
         self.assertEqual(self.env["credit.collection.case"]._get_or_open(self.customer, self.company), case)
