@@ -5,9 +5,20 @@
     "category": "Accounting/Accounting",
     "license": "LGPL-3",
     "author": "Credit Collection contributors",
+    # payment_demo is NOT a dependency: installed, it publishes a provider that fakes payments.
+    # The tests and the demo database install it next to this add-on (see readme/CONFIGURE.md).
     "depends": ["credit_collection", "portal", "account_payment"],
     "data": [
         "security/ir.model.access.csv",
+        "views/portal_templates.xml",
     ],
+    "demo": [
+        "demo/portal_demo.xml",
+    ],
+    "assets": {
+        "web.assets_tests": [
+            "credit_collection_portal/static/tests/tours/*.js",
+        ],
+    },
     "installable": True,
 }

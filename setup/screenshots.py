@@ -1,6 +1,10 @@
 """Takes the README's screenshots of a running product (setup/run) with headless Chromium.
 
-    $VENV/bin/python setup/screenshots.py [http://localhost:8069]
+    $VENV/bin/python setup/screenshots.py [http://localhost:8069]            # the backend, as admin
+    $VENV/bin/python setup/screenshots.py [http://localhost:8069] --portal   # the customer portal
+
+The portal pages are taken as the demo portal user (customer / customer, added by the
+credit_collection_portal demo data) at desktop (1366 px) and phone (390 px) widths.
 """
 
 import base64
@@ -15,7 +19,9 @@ from pathlib import Path
 import requests
 import websocket
 
-URL = sys.argv[1] if len(sys.argv) > 1 else "http://localhost:8069"
+ARGS = [arg for arg in sys.argv[1:] if not arg.startswith("--")]
+URL = ARGS[0] if ARGS else "http://localhost:8069"
+PORTAL = "--portal" in sys.argv
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 PAGES = {
     "collection-actions.png": "/web#action=credit_collection.action_collection_overview",
@@ -23,14 +29,31 @@ PAGES = {
     "collection-runs.png": "/web#action=credit_collection.action_collection_runs",
     "collection-review.png": "/web#action=credit_collection.action_collection_review",
     "collection-customers.png": "/web#action=credit_collection.action_collection_customers",
+    "collection-cases.png": "/web#action=credit_collection.action_collection_cases",
+    "collection-disputes.png": "/web#action=credit_collection.action_collection_disputes",
+    "collection-plans.png": "/web#action=credit_collection.action_collection_payment_plans",
+    "insurance-coverage.png": "/web#action=credit_collection_insurance.action_insurance_coverage_report",
+    "insurance-declarations.png": "/web#action=credit_collection_insurance.action_insurance_declarations",
 }
+# name: (path, script run once the page is loaded: it may submit a form to reach the page to take)
+PORTAL_PAGES = {
+    "portal-balance": ("/my/balance", None),
+    "portal-pay": ("/my/balance", """
+        const boxes = document.querySelectorAll(".o_balance_overdue input[name=invoice_ids]");
+        boxes.forEach((box, index) => { box.checked = index < 2; });
+        document.querySelector(".o_balance_pay_form").submit();"""),
+    "portal-dispute": ("/my/balance", "document.querySelector('.o_balance_dispute_link').click();"),
+    "portal-promise": ("/my/balance/promise", None),
+    "portal-plan": ("/my/balance/plan", None),
+}
+WIDTHS = {"desktop": (1366, 900, False), "phone": (390, 844, True)}
 
 
-def session_id():
+def session_id(login="admin", password="admin"):
     session = requests.Session()
     page = session.get(f"{URL}/web/login", timeout=30)
     csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
-    session.post(f"{URL}/web/login", data={"login": "admin", "password": "admin", "csrf_token": csrf}, timeout=60)
+    session.post(f"{URL}/web/login", data={"login": login, "password": password, "csrf_token": csrf}, timeout=60)
     return session.cookies["session_id"]
 
 
@@ -60,7 +83,13 @@ def main():
                     return answer.get("result", {})
 
         call("Network.enable")
-        call("Network.setCookie", name="session_id", value=session_id(), domain="localhost", path="/")
+        host = URL.split("//", 1)[-1].split("/", 1)[0].split(":", 1)[0]
+        if PORTAL:
+            call("Network.setCookie", name="session_id", value=session_id("customer", "customer"),
+                 domain=host, path="/")
+            portal_shots(call)
+            return
+        call("Network.setCookie", name="session_id", value=session_id(), domain=host, path="/")
         call("Emulation.setDeviceMetricsOverride", width=1440, height=900, deviceScaleFactor=1, mobile=False)
         for name, path in PAGES.items():
             call("Page.navigate", url=URL + path)
@@ -70,6 +99,27 @@ def main():
             print("wrote", OUT / name)
     finally:
         browser.terminate()
+
+
+def portal_shots(call):
+    """Each portal page at each width, the whole page long."""
+    for width_name, (width, height, mobile) in WIDTHS.items():
+        for name, (path, script) in PORTAL_PAGES.items():
+            call("Emulation.setDeviceMetricsOverride", width=width, height=height, deviceScaleFactor=1, mobile=mobile)
+            call("Page.navigate", url=URL + path)
+            time.sleep(4)
+            if script:
+                call("Runtime.evaluate", expression=script)
+                time.sleep(5)
+            full = call("Runtime.evaluate", expression="(document.getElementById('wrapwrap') || document.documentElement).scrollHeight", returnByValue=True)
+            page_height = min(int(full.get("result", {}).get("value") or height), 4000)
+            call("Emulation.setDeviceMetricsOverride", width=width, height=max(height, page_height),
+                 deviceScaleFactor=1, mobile=mobile)
+            time.sleep(1)
+            shot = call("Page.captureScreenshot", format="png")
+            target = OUT / ("%s-%s.png" % (name, width_name))
+            target.write_bytes(base64.b64decode(shot["data"]))
+            print("wrote", target)
 
 
 if __name__ == "__main__":

@@ -4,7 +4,10 @@ setup/test exports CC_ODOO_CONF, CC_TEST_DB, CC_ODOO_SRC and CC_TEST_HTTP_PORT; 
 already holds the three add-ons and the demo ledger.
 """
 
+import email
+import email.policy
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -12,6 +15,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from aiosmtpd.controller import Controller
 
 REPO = Path(__file__).resolve().parent.parent
 ADMIN = ("admin", "admin")
@@ -102,3 +106,33 @@ class OdooRPC:
 @pytest.fixture(scope="session")
 def admin_rpc(odoo_server):
     return OdooRPC(odoo_server["url"], odoo_server["db"], *ADMIN)
+
+
+class Inbox:
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        self.messages.append((envelope.rcpt_tos, message))
+        return "250 OK"
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture()
+def smtp_inbox(admin_rpc):
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    server_id = admin_rpc("ir.mail_server", "create", {
+        "name": "test SMTP", "smtp_host": "127.0.0.1", "smtp_port": controller.port,
+        "smtp_encryption": "none", "sequence": 0,
+    })
+    yield inbox
+    admin_rpc("ir.mail_server", "unlink", [server_id])
+    controller.stop()

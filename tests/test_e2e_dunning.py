@@ -1,43 +1,8 @@
 """A live server runs the dunning policy on the demo ledger; a real SMTP server receives the reminders."""
 
-import email
-import email.policy
-import socket
 import time
 from datetime import date, timedelta
 
-import pytest
-from aiosmtpd.controller import Controller
-
-
-class Inbox:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        self.messages.append((envelope.rcpt_tos, message))
-        return "250 OK"
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture()
-def smtp_inbox(admin_rpc):
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    server_id = admin_rpc("ir.mail_server", "create", {
-        "name": "test SMTP", "smtp_host": "127.0.0.1", "smtp_port": controller.port,
-        "smtp_encryption": "none", "sequence": 0,
-    })
-    yield inbox
-    admin_rpc("ir.mail_server", "unlink", [server_id])
-    controller.stop()
 
 
 def test_daily_run_on_demo_ledger_sends_reminders_by_smtp(admin_rpc, smtp_inbox):

@@ -166,7 +166,8 @@ class CreditCollectionAction(models.Model):
         self.write({"state": "sent", "sent_date": fields.Datetime.now(), "sent_by_id": self.env.uid})
         if self.level_id.invoice_fees:
             self._invoice_fees()
-        case = self.env["credit.collection.case"]._get_or_open(self.partner_id, self.company_id)
+        case = self.env["credit.collection.case"]._get_or_open(
+            self.partner_id, self.company_id, self.level_id.case_stage)
         self.case_id = case
         case._advance_to(self.level_id.case_stage, self.level_id.name)
         if self.level_id.escalate:

@@ -33,7 +33,7 @@ class CreditCollectionCase(models.Model):
     user_id = fields.Many2one(
         "res.users", "Collector", tracking=True, compute="_compute_user_id", store=True, readonly=False)
     stage = fields.Selection(
-        CASE_STAGE_SELECTION, required=True, default="reminder_1", tracking=True, index=True,
+        CASE_STAGE_SELECTION, required=True, default="pre_reminder", tracking=True, index=True,
         group_expand="_expand_stages")
     procedure = fields.Selection(
         PROCEDURES, tracking=True, help="The court procedure once the case is in litigation.")
@@ -130,15 +130,31 @@ class CreditCollectionCase(models.Model):
 
     # ------------------------------------------------------------------ engine API
     @api.model
-    def _get_or_open(self, partner, company):
-        """The customer's open case in ``company``, opened if there is none."""
+    def _get_or_open(self, partner, company, stage=None):
+        """The customer's open case in ``company``, opened (at ``stage``) if there is none."""
         partner = partner.commercial_partner_id
         case = self.sudo().search([("partner_id", "=", partner.id), ("company_id", "=", company.id),
                                    ("stage", "!=", "closed")], limit=1)
         if not case:
-            case = self.sudo().create({"partner_id": partner.id, "company_id": company.id})
+            case = self.sudo().create({"partner_id": partner.id, "company_id": company.id,
+                                       "stage": stage or self._stage_reached(partner, company)})
             case.message_post(body=_("Case opened."), subtype_xmlid="mail.mt_note")
         return case.sudo(False)
+
+    @api.model
+    def _stage_reached(self, partner, company):
+        """Stage of a case opened outside the engine (a dispute, a promise): the latest level sent
+        on the customer's open items, else reminder 1 when something is overdue."""
+        lines = self.env["credit.collection.action.line"].sudo().search([
+            ("move_line_id.partner_id", "child_of", partner.id), ("company_id", "=", company.id),
+            ("move_line_id.reconciled", "=", False), ("state", "=", "done")])
+        if lines:
+            return max(lines.level_id, key=lambda level: level.delay_days).case_stage
+        overdue = self.env["account.move.line"].sudo().search_count([
+            ("partner_id", "child_of", partner.id), ("company_id", "=", company.id),
+            ("account_type", "=", "asset_receivable"), ("parent_state", "=", "posted"), ("reconciled", "=", False),
+            ("amount_residual", ">", 0), ("date_maturity", "<", fields.Date.context_today(self))])
+        return "reminder_1" if overdue else "pre_reminder"
 
     def _advance_to(self, stage, origin=None):
         """Moves the case forward to ``stage``; the engine never moves a case back."""

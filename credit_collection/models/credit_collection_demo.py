@@ -114,10 +114,51 @@ class CreditCollectionDemo(models.AbstractModel):
         products = self._demo_products(env, company)
         customers = self._demo_customers(env, rng)
         self._demo_ledger(env, company, products, customers, rng, today)
+        self._demo_follow_up(env, company, customers, today)
         # Last week's run, planned only, so the collection screens are not empty at first start: the
         # sending cron sends it once the server runs (the PDFs need it), today's run is the scheduler's.
         env["credit.collection.run"].create({"company_id": company.id, "date": today - timedelta(days=7)})._plan()
         return company
+
+    def _demo_follow_up(self, env, company, customers, today):
+        """A few disputes, a promise, a payment plan and a case in court, as a collector leaves them."""
+        def overdue(partner):
+            return env["account.move"].search([
+                ("commercial_partner_id", "=", partner.id), ("move_type", "=", "out_invoice"),
+                ("state", "=", "posted"), ("payment_state", "in", ("not_paid", "partial")),
+                ("invoice_date_due", "<", today)], order="invoice_date_due")
+
+        by_profile = {}
+        for partner, profile in customers:
+            by_profile.setdefault(profile.code, []).append(partner)
+        for partner, reason, deadline in zip(by_profile["disputer"], ("quality", "price"), (10, -3)):
+            invoices = overdue(partner)[:1]
+            if invoices:
+                env["credit.collection.dispute"].create({
+                    "partner_id": partner.id, "move_ids": [(6, 0, invoices.ids)], "reason": reason,
+                    "deadline": today + timedelta(days=deadline),
+                    "description": "Le client conteste la facture : %s." % (
+                        "pièces livrées abîmées" if reason == "quality" else "remise négociée non appliquée"),
+                })
+        late = next((partner for partner in by_profile["chronic_late"] if overdue(partner)), None)
+        if late:
+            invoices = overdue(late)
+            env["credit.collection.promise"].create({
+                "partner_id": late.id, "move_ids": [(6, 0, invoices.ids)],
+                "amount": sum(invoices.mapped("amount_residual")), "promise_date": today + timedelta(days=5),
+                "note": "Promesse obtenue par téléphone : virement en fin de semaine prochaine.",
+            })
+        payer = next((partner for partner in by_profile["partial_payer"] if overdue(partner)), None)
+        if payer:
+            env["credit.collection.payment.plan"].create({
+                "partner_id": payer.id, "move_ids": [(6, 0, overdue(payer).ids)], "instalment_count": 4,
+                "first_date": today + timedelta(days=10),
+                "note": "Échéancier accordé après appel : trésorerie tendue jusqu'à la fin du trimestre.",
+            }).action_confirm()
+        for partner in by_profile["receivership"]:
+            case = env["credit.collection.case"]._get_or_open(partner, company, "litigation")
+            case.write({"procedure": "order_for_payment",
+                        "note": "<p>Requête en injonction de payer déposée au tribunal de commerce de Lyon.</p>"})
 
     def _demo_company(self):
         france = self.env.ref("base.fr")

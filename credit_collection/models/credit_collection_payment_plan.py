@@ -28,7 +28,7 @@ class CreditCollectionPaymentPlan(models.Model):
     state = fields.Selection(
         [("draft", "Draft"), ("running", "Running"), ("done", "Paid"), ("broken", "Broken"),
          ("cancelled", "Cancelled")], default="draft", required=True, tracking=True, index=True)
-    instalment_count = fields.Integer("Instalments", default=3, required=True)
+    instalment_count = fields.Integer("Number of instalments", default=3, required=True)
     first_date = fields.Date(
         "First instalment", required=True, default=lambda self: fields.Date.context_today(self) + relativedelta(months=1))
     interval_months = fields.Integer("Months between instalments", default=1, required=True)

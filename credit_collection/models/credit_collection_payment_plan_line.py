@@ -10,7 +10,7 @@ class CreditCollectionPaymentPlanLine(models.Model):
     partner_id = fields.Many2one(related="plan_id.partner_id", store=True)
     company_id = fields.Many2one(related="plan_id.company_id", store=True)
     currency_id = fields.Many2one(related="plan_id.currency_id")
-    plan_state = fields.Selection(related="plan_id.state")
+    plan_state = fields.Selection(related="plan_id.state", string="Plan status")
     date = fields.Date(required=True)
     amount = fields.Monetary(required=True, currency_field="currency_id")
     interest_amount = fields.Monetary("Of which interest", currency_field="currency_id")

@@ -2,6 +2,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools.misc import formatLang
 
+from .credit_collection_case_transfer import THIRD_PARTY_ROLES
 from .credit_collection_payer_profile import GRADES
 from .credit_collection_solvency_provider import SOLVENCY_STATUSES
 
@@ -17,6 +18,10 @@ class ResPartner(models.Model):
     collection_block_reason = fields.Char("Dunning block reason")
     collection_escalated = fields.Boolean(
         "Escalated", help="Left automated dunning: a collector follows the customer.", tracking=True)
+    collection_third_party_role = fields.Selection(
+        THIRD_PARTY_ROLES, "Collection role",
+        help="A third party cases can be transferred to: collection agency, lawyer (avocat), "
+             "bailiff (commissaire de justice / huissier).")
     collection_action_ids = fields.One2many("credit.collection.action", "partner_id", "Collection actions")
     collection_overdue_amount = fields.Monetary(
         "Total overdue", compute="_compute_collection_overdue", currency_field="collection_currency_id")
@@ -54,6 +59,12 @@ class ResPartner(models.Model):
         action = self.env["ir.actions.act_window"]._for_xml_id("credit_collection.action_collection_actions")
         action["domain"] = [("partner_id", "child_of", self.commercial_partner_id.ids)]
         action["context"] = {}
+        return action
+
+    def action_open_collection_cases(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id("credit_collection.action_collection_cases")
+        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
+        action["context"] = {"default_partner_id": self.commercial_partner_id.id}
         return action
 
 

@@ -79,6 +79,18 @@ class TestCaseStages(CollectionCommon):
         self.assertEqual(case.stage, "reminder_1")
         self.assertFalse(case.close_reason)
 
+    def test_case_opened_by_a_promise_starts_where_the_customer_is(self):
+        not_due = self._invoice(300.0, self.today + days(10))
+        promise = self.env["credit.collection.promise"].create({
+            "partner_id": self.customer.id, "amount": 300.0, "promise_date": self.today + days(10)})
+        self.assertEqual(promise.case_id.stage, "pre_reminder")
+        promise.case_id.action_close_settled()
+        self._pay(not_due)
+        self._invoice(1000.0, self.today - days(8))
+        promise = self.env["credit.collection.promise"].create({
+            "partner_id": self.customer.id, "amount": 1000.0, "promise_date": self.today + days(3)})
+        self.assertEqual(promise.case_id.stage, "reminder_1", "overdue without any reminder sent yet")
+
     def test_one_open_case_per_customer_and_company(self):
         case = self.env["credit.collection.case"]._get_or_open(self.customer, self.company)
         self.assertEqual(self.env["credit.collection.case"]._get_or_open(self.customer, self.company), case)
@@ -105,7 +117,7 @@ class TestCaseStages(CollectionCommon):
 class TestDisputes(CollectionCommon):
 
     def _report_reasons(self, run):
-        return run.message_ids_report.mapped("message")
+        return run.message_ids_report.mapped("reason")
 
     def test_dispute_blocks_only_its_invoices(self):
         disputed = self._invoice(1000.0, self.today - days(6))
@@ -258,7 +270,7 @@ class TestPaymentPlans(CollectionCommon):
         # 333.33 + 333.33 + 333.34 of principal; interest = principal x 12 % x days / 365.
         expected_interest = [round(p * 0.12 * (d - self.today).days / 365, 2)
                              for p, d in zip([333.33, 333.33, 333.34], lines.mapped("date"))]
-        self.assertEqual(lines.mapped("interest_amount"), expected_interest)
+        self.assertEqual([round(amount, 2) for amount in lines.mapped("interest_amount")], expected_interest)
         self.assertAlmostEqual(sum(lines.mapped("amount")), 1000.0 + sum(expected_interest), places=2)
         self.assertEqual(plan.interest_invoice_id.amount_total, round(sum(expected_interest), 2))
         self.assertIn(plan.interest_invoice_id, plan.move_ids)

@@ -103,5 +103,16 @@ class TestDemoLedger(TransactionCase):
         total_overdue = sum(overdue.mapped("amount_residual"))
         self.assertGreater(total_overdue, 50000)
 
+    def test_follow_up_records(self):
+        company_domain = [("company_id", "=", self.company.id)]
+        disputes = self.env["credit.collection.dispute"].search(company_domain)
+        self.assertEqual(len(disputes), 2)
+        self.assertTrue(all(move.collection_hold == "dispute" for move in disputes.move_ids))
+        self.assertEqual(self.env["credit.collection.promise"].search(company_domain).state, "open")
+        plan = self.env["credit.collection.payment.plan"].search(company_domain)
+        self.assertEqual((plan.state, len(plan.line_ids)), ("running", 4))
+        litigation = self.env["credit.collection.case"].search(company_domain + [("stage", "=", "litigation")])
+        self.assertEqual(litigation.partner_id, self.env.ref("credit_collection.demo_customer_43"))
+
     def test_admin_works_in_the_demo_company(self):
         self.assertEqual(self.env.ref("base.user_admin").company_id, self.company)

@@ -1,1 +1,2 @@
 from . import credit_collection_dispute_resolve
+from . import credit_collection_outcome_wizard

@@ -17,7 +17,7 @@ class CreditCollectionDisputeResolve(models.TransientModel):
              "credited on the first one.")
     available_move_ids = fields.Many2many(related="dispute_id.move_ids")
     amount = fields.Monetary("Gesture (tax included)", currency_field="currency_id")
-    note = fields.Text("Resolution")
+    note = fields.Text("Explanation")
 
     @api.model
     def default_get(self, fields_list):

@@ -1,0 +1,118 @@
+from datetime import timedelta
+
+from psycopg2 import IntegrityError
+
+from odoo import Command
+from odoo.tests import tagged
+from odoo.tools import mute_logger
+
+from .common import InsuranceCommon
+
+
+@tagged("post_install", "-at_install")
+class TestOverdueDeclaration(InsuranceCommon):
+
+    def _declarations(self, partner=None):
+        return self.env["credit.insurance.declaration"].search([("partner_id", "=", (partner or self.customer).id)])
+
+    def test_proposed_before_the_deadline_once(self):
+        self._decision(10000.0)
+        due = self.today - timedelta(days=50)
+        first = self._invoice(3000.0, due)
+        second = self._invoice(1500.0, due + timedelta(days=3))
+        # Deadline = due + 60 days; proposed from 15 days before it.
+        self._run(due + timedelta(days=44))
+        self.assertFalse(self._declarations())
+        run = self._run(due + timedelta(days=45))
+        declaration = self._declarations()
+        self.assertEqual(len(declaration), 1)
+        self.assertEqual(declaration.state, "draft")
+        self.assertEqual(declaration.run_id, run)
+        self.assertEqual(run.insurance_declaration_ids, declaration)
+        self.assertEqual(declaration.line_ids.move_id, first)
+        self.assertEqual(declaration.deadline, due + timedelta(days=60))
+        self.assertAlmostEqual(declaration.amount_total, 3000.0)
+        self.assertAlmostEqual(declaration.amount_covered, 2700.0)
+        # The next day the second invoice joins the draft; the first is not proposed again.
+        self._run(due + timedelta(days=48))
+        self._run(due + timedelta(days=48))
+        declaration = self._declarations()
+        self.assertEqual(len(declaration), 1)
+        self.assertEqual(declaration.line_ids.move_id, first + second)
+        self.assertEqual(declaration.deadline, due + timedelta(days=60))
+        self.assertAlmostEqual(declaration.amount_total, 4500.0)
+        declaration.action_declare()
+        self.assertEqual(declaration.state, "declared")
+        self.assertEqual(declaration.date_declared, self.today)
+        # Declared: a later run adds nothing and opens no new draft.
+        self._run(due + timedelta(days=70))
+        self.assertEqual(self._declarations(), declaration)
+        self.assertEqual(len(declaration.line_ids), 2)
+
+    def test_only_insured_unpaid_invoices(self):
+        due = self.today - timedelta(days=50)
+        uninsured = self.env["res.partner"].create({"name": "Sans garantie", "is_company": True})
+        self._invoice(2000.0, due, partner=uninsured)
+        refused = self.env["res.partner"].create({"name": "Refusé SA", "is_company": True})
+        self._decision(0.0, state="refused", partner=refused)
+        self._invoice(2000.0, due, partner=refused)
+        self._decision(10000.0)
+        paid = self._invoice(1000.0, due)
+        self._pay(paid)
+        # An invoice made after the cover ended is not insured.
+        late = self.env["res.partner"].create({"name": "Couverture échue", "is_company": True})
+        self._decision(5000.0, partner=late, end=due - timedelta(days=60))
+        self._invoice(2000.0, due, partner=late)
+        self._run(due + timedelta(days=50))
+        self.assertFalse(self._declarations(uninsured))
+        self.assertFalse(self._declarations(refused))
+        self.assertFalse(self._declarations())
+        self.assertFalse(self._declarations(late))
+
+    def test_cancelled_proposal_not_repeated_and_unique_invoice(self):
+        self._decision(10000.0)
+        due = self.today - timedelta(days=50)
+        invoice = self._invoice(3000.0, due)
+        self._run(due + timedelta(days=46))
+        declaration = self._declarations()
+        declaration.action_cancel()
+        self._run(due + timedelta(days=47))
+        self.assertEqual(self._declarations(), declaration)
+        # Declared by hand after all: allowed once the proposal is cancelled, never twice live.
+        values = {"policy_id": self.ins_policy.id, "partner_id": self.customer.id, "line_ids": [Command.create({
+            "move_id": invoice.id, "date_due": due, "deadline": due + timedelta(days=60),
+            "amount_residual": 3000.0})]}
+        manual = self.env["credit.insurance.declaration"].create(values)
+        self.assertEqual(manual.state, "draft")
+        with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"), self.cr.savepoint():
+            self.env["credit.insurance.declaration"].create(values)
+            self.env.flush_all()
+
+    def test_claim_from_declaration_and_late_flag(self):
+        self._decision(2000.0)
+        due = self.today - timedelta(days=70)
+        invoice = self._invoice(3000.0, due)
+        self._run(self.today)
+        declaration = self._declarations()
+        self.assertTrue(declaration.is_late)  # the deadline (due + 60) is past: flagged, still proposed
+        case = self.env["credit.collection.case"]._get_or_open(self.customer, self.company)
+        self.assertEqual(declaration.case_id, case)
+        declaration.action_declare()
+        self.assertIn(declaration.name, case.message_ids[0].body)
+        self.assertEqual(case.insurance_declaration_ids, declaration)
+        action = declaration.action_create_claim()
+        claim = self.env["credit.insurance.claim"].browse(action["res_id"])
+        self.assertEqual(claim.case_id, case)
+        self.assertEqual(case.insurance_claim_count, 1)
+        self.assertEqual(claim.move_ids, invoice)
+        self.assertAlmostEqual(claim.amount_claimed, 3000.0)
+        self.assertAlmostEqual(claim.indemnity_amount, 1800.0)  # 90 % of the 2,000 granted
+
+    def test_scheduled_action_proposes_without_a_run(self):
+        self._decision(10000.0)
+        invoice = self._invoice(3000.0, self.today - timedelta(days=50))
+        self.env.ref("credit_collection_insurance.ir_cron_coverage_refresh").method_direct_trigger()
+        declaration = self._declarations()
+        self.assertEqual(declaration.line_ids.move_id, invoice)
+        self.assertFalse(declaration.run_id)
+        self.assertTrue(self.env["credit.insurance.coverage.report"].search([("partner_id", "=", self.customer.id)]))

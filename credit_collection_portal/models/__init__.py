@@ -1,0 +1,1 @@
+from . import credit_collection_action, res_partner

@@ -1,0 +1,120 @@
+/** @odoo-module **/
+
+import { registry } from "@web/core/registry";
+
+function inDays(days) {
+    const date = new Date();
+    date.setDate(date.getDate() + days);
+    const pad = (n) => String(n).padStart(2, "0");
+    return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+}
+
+// A customer pays its two overdue invoices at once with the demo provider.
+registry.category("web_tour.tours").add("credit_collection_portal_pay", {
+    test: true,
+    url: "/my/balance",
+    steps: () => [
+        {
+            content: "Tick the oldest overdue invoice",
+            trigger: "tr[data-ref='CCP-OLD'] input[name='invoice_ids']",
+            run: "click",
+        },
+        {
+            content: "Tick the second overdue invoice",
+            trigger: "tr[data-ref='CCP-LATE'] input[name='invoice_ids']",
+            run: "click",
+        },
+        {
+            content: "Pay both",
+            trigger: ".o_balance_pay_button",
+        },
+        {
+            content: "Both invoices are on the payment page",
+            trigger: ".o_balance_pay_invoices li[data-ref='CCP-OLD']",
+            extra_trigger: ".o_balance_pay_invoices li[data-ref='CCP-LATE']",
+            isCheck: true,
+        },
+        {
+            content: "Choose the demo provider",
+            trigger: "input[name='o_payment_radio'][data-provider-code='demo']",
+            run: "click",
+        },
+        {
+            content: "Pay",
+            trigger: "button[name='o_payment_submit_button']:not(:disabled)",
+        },
+        {
+            content: "Back on the balance page, thanked",
+            trigger: ".o_balance_success",
+            timeout: 30000,
+            isCheck: true,
+        },
+        {
+            content: "The paid invoices are listed as paid",
+            trigger: ".o_balance_paid tr[data-ref='CCP-OLD']",
+            isCheck: true,
+        },
+    ],
+});
+
+// The same customer disputes its invoice not yet due, then promises to pay the rest.
+registry.category("web_tour.tours").add("credit_collection_portal_requests", {
+    test: true,
+    url: "/my/balance",
+    steps: () => [
+        {
+            content: "Dispute the invoice not yet due",
+            trigger: "tr[data-ref='CCP-NEXT'] .o_balance_dispute_link",
+        },
+        {
+            content: "Reason",
+            trigger: ".o_balance_dispute_form select[name='reason']",
+            run: "text quality",
+        },
+        {
+            content: "Message",
+            trigger: ".o_balance_dispute_form textarea[name='description']",
+            run: "text Two of the five parts arrived broken.",
+        },
+        {
+            content: "Send",
+            trigger: ".o_balance_dispute_submit",
+        },
+        {
+            content: "Dispute recorded, shown on the invoice",
+            trigger: ".o_balance_success:not(:empty)",
+            extra_trigger: "tr[data-ref='CCP-NEXT'] .o_balance_disputed",
+            isCheck: true,
+        },
+        {
+            content: "Promise a payment date",
+            trigger: ".o_balance_promise",
+        },
+        {
+            content: "Amount",
+            trigger: ".o_balance_promise_form input[name='amount']",
+            run: "text 100",
+        },
+        {
+            content: "Date",
+            trigger: ".o_balance_promise_form input[name='promise_date']",
+            run() {
+                this.$anchor.val(inDays(10)).trigger("change");
+            },
+        },
+        {
+            content: "Message",
+            trigger: ".o_balance_promise_form textarea[name='note']",
+            run: "text Paid with our next customer receipts.",
+        },
+        {
+            content: "Send the promise",
+            trigger: ".o_balance_promise_submit",
+        },
+        {
+            content: "Promise recorded",
+            trigger: ".o_balance_success:contains('promise')",
+            isCheck: true,
+        },
+    ],
+});
