@@ -1,3 +1,4 @@
+import threading
 import logging
 
 import requests
@@ -5,6 +6,7 @@ from requests.adapters import HTTPAdapter
 from stdnum import exceptions as stdnum_exceptions
 from stdnum.eu import vat as eu_vat
 from stdnum.fr import siren, siret
+from urllib3.exceptions import ConnectTimeoutError, ReadTimeoutError
 from urllib3.util.retry import Retry
 
 from odoo import _, api, fields, models
@@ -112,9 +114,16 @@ class CreditCollectionSolvencyProvider(models.Model):
             raise SolvencyError(_("Provider %(name)s: rating %(rating)s is outside 0-100.", name=self.name, rating=rating))
         if report["status"] not in dict(SOLVENCY_STATUSES):
             raise SolvencyError(_("Provider %(name)s: unknown status %(status)r.", name=self.name, status=report["status"]))
+        rating_date = report.get("rating_date") or None
+        if rating_date:
+            try:
+                rating_date = fields.Date.to_date(rating_date)
+            except (TypeError, ValueError):
+                raise SolvencyError(_("Provider %(name)s: the rating date %(date)r is not a date (YYYY-MM-DD).",
+                                      name=self.name, date=rating_date)) from None
         return {
             "rating": rating, "recommended_limit": limit, "status": report["status"],
-            "reference": report.get("reference") or "", "rating_date": report.get("rating_date"),
+            "reference": str(report.get("reference") or ""), "rating_date": rating_date,
         }
 
     def _lookup(self, partner):
@@ -169,10 +178,13 @@ class CreditCollectionSolvencyProvider(models.Model):
         session = provider._http_session()
         try:
             answer = session.get(url, headers=headers, timeout=provider.timeout)
-        except requests.Timeout:
-            raise SolvencyError(_("Provider %(name)s did not answer within %(timeout)s s.",
-                                  name=self.name, timeout=provider.timeout)) from None
         except requests.RequestException as error:
+            # Retried timeouts end as a ConnectionError whose reason is the last timeout.
+            reason = getattr(error.args[0], "reason", None) if error.args else None
+            if isinstance(error, requests.Timeout) or isinstance(reason, ReadTimeoutError) \
+                    or type(reason) is ConnectTimeoutError:  # NewConnectionError (refused) is a subclass
+                raise SolvencyError(_("Provider %(name)s did not answer within %(timeout)s s.",
+                                      name=self.name, timeout=provider.timeout)) from None
             raise SolvencyError(_("Provider %(name)s unreachable: %(error)s", name=self.name, error=error)) from None
         finally:
             session.close()
@@ -198,5 +210,5 @@ class CreditCollectionSolvencyProvider(models.Model):
     def _cron_monitor(self):
         for company in self.env["res.company"].search([("collection_solvency_provider_id", "!=", False)]):
             self.env["res.partner"].with_company(company)._collection_solvency_monitor(company)
-            if not self.env.registry.in_test_mode():
+            if not getattr(threading.current_thread(), "testing", False):  # one company per transaction
                 self.env.cr.commit()

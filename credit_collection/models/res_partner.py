@@ -105,15 +105,16 @@ class ResPartnerRisk(models.Model):
         "Policy set by hand", company_dependent=True,
         help="Segmentation rules leave the dunning policy of this customer alone. Set when the policy is "
              "chosen by hand.")
+    # Not readonly (nor the proposed limit): Odoo stores no value of a readonly company-dependent field.
     collection_segment_rule_id = fields.Many2one(
-        "credit.collection.segment.rule", "Segment", company_dependent=True, readonly=True,
+        "credit.collection.segment.rule", "Segment", company_dependent=True,
         help="The segmentation rule that chose the customer's dunning policy.")
     # ------------------------------------------------------------------ solvency
     collection_solvency_monitored = fields.Boolean(
         "Solvency monitored", company_dependent=True,
         help="The monitoring refreshes the customer's solvency every day and alerts on changes.")
     collection_proposed_limit = fields.Float(
-        "Proposed credit limit", company_dependent=True, readonly=True,
+        "Proposed credit limit", company_dependent=True,
         help="The provider's recommended limit, when it differs from the current credit limit.")
     collection_solvency_report_ids = fields.One2many(
         "credit.collection.solvency.report", "partner_id", "Solvency reports")
@@ -129,7 +130,11 @@ class ResPartnerRisk(models.Model):
                 and not self.env.context.get("collection_segmentation"):
             vals = dict(vals, collection_policy_manual=bool(vals["collection_policy_id"]),
                         collection_segment_rule_id=False)
-        return super().write(vals)
+        result = super().write(vals)
+        if "collection_credit_group_id" in vals:
+            # The groups' members are searched, not stored: forget those already read.
+            self.env["credit.collection.credit.group"].invalidate_model(["partner_ids", "partner_count", "exposure"])
+        return result
 
     @api.depends_context("company")
     def _compute_collection_exposure(self):
@@ -149,6 +154,7 @@ class ResPartnerRisk(models.Model):
         if not partners:
             return {}
         self.env["account.move.line"].flush_model()
+        self.env["res.partner"].flush_model(["commercial_partner_id"])
         self.env.cr.execute("""
             SELECT p.commercial_partner_id, SUM(l.amount_residual)
               FROM account_move_line l
@@ -312,7 +318,7 @@ class ResPartnerRisk(models.Model):
             return report
         currency = provider.company_id.currency_id
         if currency.compare_amounts(report.recommended_limit, partner.sudo().credit_limit) != 0:
-            partner.sudo().collection_proposed_limit = report.recommended_limit
+            partner.sudo().write({"collection_proposed_limit": report.recommended_limit})
         if previous and report._differs_from(previous):
             report.changed = True
             partner._collection_solvency_alert(provider, previous, report)

@@ -1,0 +1,275 @@
+import random
+from datetime import timedelta
+
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import new_test_user, tagged
+
+from odoo.addons.credit_collection.models.credit_collection_payer_profile import grade_of, payer_score
+from odoo.addons.credit_collection.tools import logistic
+
+from .common import CollectionCommon
+
+
+@tagged("post_install", "-at_install")
+class TestCreditLimit(CollectionCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.account_use_credit_limit = True
+        cls.customer.credit_limit = 1000.0
+        cls.manager = new_test_user(
+            cls.env, "risk_manager", groups="account.group_account_invoice,credit_collection.group_collection_manager",
+            company_id=cls.company.id, company_ids=[cls.company.id])
+        cls.accountant = new_test_user(
+            cls.env, "risk_accountant", groups="account.group_account_invoice,credit_collection.group_collection_user",
+            company_id=cls.company.id, company_ids=[cls.company.id])
+
+    def _notes(self, record):
+        return record.message_ids.filtered(lambda message: "Credit limit" in (message.body or "")).mapped("body")
+
+    def test_exposure_is_open_receivables_of_the_company(self):
+        first = self._invoice(600.0, self.today + timedelta(days=10))
+        self._invoice(150.0, self.today - timedelta(days=5))
+        self._pay(first, amount=200.0)
+        other_company = self.company_data_2["company"]
+        self._invoice(5000.0, self.today, company=other_company)
+        self.assertAlmostEqual(self.customer.with_company(self.company).collection_exposure, 550.0)
+        self.assertAlmostEqual(self.customer.with_company(other_company).collection_exposure, 5000.0)
+
+    def test_warning_posts_and_notes(self):
+        self.company.collection_credit_limit_mode = "warning"
+        self._invoice(600.0, self.today)
+        under = self._invoice(400.0, self.today)  # 1000: at the limit, not over it
+        self.assertFalse(self._notes(under))
+        over = self._invoice(0.01, self.today)
+        self.assertEqual(over.state, "posted")
+        notes = self._notes(over)
+        self.assertEqual(len(notes), 1)
+        self.assertIn("1,000.01", notes[0])
+        self.assertFalse(self.env["credit.collection.credit.override"].search([("partner_id", "=", self.customer.id)]))
+
+    def test_block_refuses_and_manager_override_is_logged(self):
+        self.company.collection_credit_limit_mode = "block"
+        self._invoice(600.0, self.today)
+        draft = self._invoice(500.0, self.today, post=False)
+        with self.assertRaisesRegex(UserError, "exceed its credit limit"):
+            draft.with_user(self.accountant).action_post()
+        self.assertEqual(draft.state, "draft")
+        with self.assertRaises(AccessError):
+            draft.with_user(self.accountant).action_post_credit_override()
+        self.assertEqual(draft.state, "draft")
+        draft.with_user(self.manager).action_post_credit_override()
+        self.assertEqual(draft.state, "posted")
+        override = self.env["credit.collection.credit.override"].search([("partner_id", "=", self.customer.id)])
+        self.assertEqual(len(override), 1)
+        self.assertEqual(override.user_id, self.manager)
+        self.assertEqual((override.res_model, override.res_id), ("account.move", draft.id))
+        self.assertEqual(override.scope, "partner")
+        self.assertAlmostEqual(override.amount, 500.0)
+        self.assertAlmostEqual(override.exposure, 1100.0)
+        self.assertAlmostEqual(override.credit_limit, 1000.0)
+        self.assertTrue(self._notes(draft))
+        self.assertTrue(self._notes(self.customer))
+
+    def test_payment_frees_the_limit(self):
+        self.company.collection_credit_limit_mode = "block"
+        first = self._invoice(900.0, self.today)
+        with self.assertRaises(UserError):
+            self._invoice(200.0, self.today)
+        self._pay(first, amount=300.0)
+        second = self._invoice(200.0, self.today)  # 600 + 200 = 800
+        self.assertEqual(second.state, "posted")
+
+    def test_no_check_without_credit_limits(self):
+        self.company.account_use_credit_limit = False
+        self.company.collection_credit_limit_mode = "block"
+        invoice = self._invoice(5000.0, self.today)
+        self.assertEqual(invoice.state, "posted")
+
+    def test_credit_group_shares_one_limit(self):
+        self.company.collection_credit_limit_mode = "block"
+        branch = self.env["res.partner"].create({"name": "Durand Lyon", "is_company": True})
+        group = self.env["credit.collection.credit.group"].create({"name": "Groupe Durand", "credit_limit": 1500.0})
+        self.customer.credit_limit = 0.0
+        (self.customer | branch).with_company(self.company).collection_credit_group_id = group
+        self._invoice(1000.0, self.today)
+        self.assertAlmostEqual(group.exposure, 1000.0)
+        self.assertEqual(group.partner_count, 2)
+        self._invoice(500.0, self.today, partner=branch)  # 1500: at the limit
+        with self.assertRaisesRegex(UserError, "Credit group Groupe Durand"):
+            self._invoice(1.0, self.today, partner=branch)
+        self.env.invalidate_all()  # computed per request, not stored
+        self.assertAlmostEqual(branch.with_company(self.company).collection_group_exposure, 1500.0)
+
+
+@tagged("post_install", "-at_install")
+class TestPayerProfile(CollectionCommon):
+    """One customer's history computed by hand (invoice dates are due dates minus 30 days):
+
+    - A: due today-100, paid today-90 -> 10 days late
+    - B: due today-80, paid today-85 -> early, 0 days late
+    - C: 300 due today-40, open -> 40 days late so far
+    - D: 700 due today+20, open -> not due, not assessed
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        today = cls.today
+        cls.inv_a = cls._invoice(100.0, today - timedelta(days=100))
+        cls.inv_b = cls._invoice(200.0, today - timedelta(days=80))
+        cls.inv_c = cls._invoice(300.0, today - timedelta(days=40))
+        cls.inv_d = cls._invoice(700.0, today + timedelta(days=20))
+        cls.good_payer = cls.env["res.partner"].create({"name": "Bon Payeur SA", "is_company": True})
+        cls.inv_good = cls._invoice(500.0, today - timedelta(days=60), partner=cls.good_payer)
+
+    def _history(self):
+        self._pay(self.inv_a, date=self.today - timedelta(days=90))
+        self._pay(self.inv_b, date=self.today - timedelta(days=85))
+        self._pay(self.inv_good, date=self.today - timedelta(days=62))
+        self.env["credit.collection.dispute"].create({
+            "partner_id": self.customer.id, "move_ids": [(6, 0, self.inv_c.ids)], "reason": "quality"})
+        promise = self.env["credit.collection.promise"].create({
+            "partner_id": self.customer.id, "amount": 300.0, "promise_date": self.today - timedelta(days=10)})
+        promise.state = "broken"
+
+    def test_score_inputs_on_a_hand_ledger(self):
+        self._history()
+        self.env["credit.collection.payer.profile"]._recompute_company(self.company, self.today)
+        profile = self.env["credit.collection.payer.profile"].search([
+            ("partner_id", "=", self.customer.id), ("company_id", "=", self.company.id)])
+        self.assertEqual(profile.invoice_count, 3)
+        self.assertAlmostEqual(profile.avg_days_late, 50.0 / 3, places=1)
+        self.assertAlmostEqual(profile.late_share, 2.0 / 3, places=3)
+        self.assertAlmostEqual(profile.open_amount, 1000.0)
+        self.assertAlmostEqual(profile.overdue_amount, 300.0)
+        self.assertAlmostEqual(profile.overdue_ratio, 0.3, places=3)
+        # Due in the last 3 months: B (0) and C (40) -> 20; the 3 months before: A (10) -> trend +10.
+        self.assertAlmostEqual(profile.trend, 10.0, places=1)
+        self.assertEqual((profile.dispute_count, profile.broken_promise_count), (1, 1))
+        # 100 - (30*16.67/60 + 25*2/3 + 20*0.3 + 10*10/30 + 7.5/3 + 7.5/3) = 100 - 39.33
+        self.assertAlmostEqual(profile.score, 60.7, places=1)
+        self.assertEqual(profile.grade, "C")
+        good = self.env["credit.collection.payer.profile"].search([("partner_id", "=", self.good_payer.id)])
+        self.assertEqual((good.score, good.grade, good.late_share), (100.0, "A", 0.0))
+        # Shown on the customer and searchable there.
+        customer = self.customer.with_company(self.company)
+        self.assertEqual(customer.collection_risk_grade, "C")
+        found = self.env["res.partner"].search([("collection_risk_grade", "in", ["C", "D", "E"])])
+        self.assertIn(self.customer, found)
+        self.assertNotIn(self.good_payer, found)
+        self.assertIn(self.good_payer, self.env["res.partner"].search([("collection_risk_score", ">=", 80)]))
+
+    def test_profiles_are_per_company(self):
+        self._history()
+        other = self.company_data_2["company"]
+        self._invoice(50.0, self.today - timedelta(days=3), company=other)
+        Profile = self.env["credit.collection.payer.profile"]
+        Profile._recompute_company(self.company, self.today)
+        Profile._recompute_company(other, self.today)
+        mine = Profile.search([("partner_id", "=", self.customer.id), ("company_id", "=", self.company.id)])
+        theirs = Profile.search([("partner_id", "=", self.customer.id), ("company_id", "=", other.id)])
+        self.assertEqual((mine.invoice_count, theirs.invoice_count), (3, 1))
+        self.assertEqual(theirs.dispute_count, 0)
+        self.assertAlmostEqual(theirs.avg_days_late, 3.0)
+
+    def test_score_scale(self):
+        self.assertEqual(payer_score(0, 0, 0, 0, 0, 0), 100.0)
+        self.assertEqual(payer_score(200, 1, 1, 90, 9, 9), 0.0)  # every penalty capped
+        self.assertEqual(payer_score(30, 0, 0, -20, 0, 0), 85.0)  # improving trend is no penalty
+        self.assertEqual([grade_of(s) for s in (80, 79.9, 65, 50, 35, 34.9)], ["A", "B", "B", "C", "D", "E"])
+
+    def test_training_features_only_know_the_past(self):
+        self._history()
+        rows = self.env["credit.collection.risk.model"]._training_rows(self.company, self.today)
+        by_date = {row[0]: row for row in rows}
+        # C is invoiced today-70: A (paid today-90, late) and B (paid today-85, early) are known then.
+        _date, features, late = by_date[self.inv_c.invoice_date]
+        self.assertEqual(late, 1)
+        self.assertAlmostEqual(features[1], 0.5)  # share of the prior invoices paid late
+        self.assertAlmostEqual(features[2], 5.0 / 30)  # their average days late / 30
+        self.assertEqual(features[3], 0.0)  # it has a history
+        # A is invoiced today-130: nothing was paid before.
+        _date, features, late = by_date[self.inv_a.invoice_date]
+        self.assertEqual((features[0], features[3], late), (0.0, 1.0, 1))
+        # B is labelled on time; D (not due) is not labelled.
+        self.assertEqual(by_date[self.inv_b.invoice_date][2], 0)
+        self.assertNotIn(self.inv_d.invoice_date, by_date)
+
+
+@tagged("post_install", "-at_install")
+class TestLatePrediction(CollectionCommon):
+    def test_auc_by_hand(self):
+        self.assertEqual(logistic.auc([0.1, 0.4, 0.35, 0.8], [0, 0, 1, 1]), 0.75)
+        self.assertEqual(logistic.auc([0.5, 0.5], [0, 1]), 0.5)
+        self.assertIsNone(logistic.auc([0.2, 0.3], [1, 1]))
+        self.assertAlmostEqual(logistic.brier([0.8, 0.1], [1, 0]), (0.04 + 0.01) / 2)
+
+    def _synthetic_history(self, count, seed=7):
+        """Invoices whose lateness follows a known logistic rule of two of the features."""
+        rng = random.Random(seed)
+        rows = []
+        start = self.today - timedelta(days=count)
+        for index in range(count):
+            prior_count = rng.randint(0, 20)
+            prior_late = rng.randint(0, prior_count)
+            prior_days = rng.uniform(0, 60) * (prior_late / prior_count if prior_count else 0.5)
+            features = [
+                logistic.math.log1p(prior_count), prior_late / prior_count if prior_count else 0.0,
+                prior_days / 30, 0.0 if prior_count else 1.0, logistic.math.log1p(rng.randint(0, 3)),
+                logistic.math.log1p(rng.uniform(100, 5000)), rng.choice([0, 30, 45, 60]) / 30]
+            z = -2.0 + 3.5 * features[1] + 1.2 * features[2]
+            late = 1 if rng.random() < logistic.sigmoid(z) else 0
+            rows.append((start + timedelta(days=index), features, late))
+        return rows
+
+    def test_fit_validates_on_held_out_history(self):
+        Model = self.env["credit.collection.risk.model"]
+        values = Model._fit_and_validate(self._synthetic_history(800))
+        self.assertEqual(values["state"], "ok")
+        self.assertEqual((values["train_count"], values["test_count"]), (600, 200))
+        self.assertGreater(values["auc"], 0.75)
+        self.assertLess(values["brier"], values["brier_baseline"])
+        # The held-out part is the most recent one.
+        self.assertEqual(values["split_date"], self.today - timedelta(days=200))
+
+    def test_too_little_history_gives_no_model(self):
+        values = self.env["credit.collection.risk.model"]._fit_and_validate(self._synthetic_history(30))
+        self.assertEqual(values["state"], "insufficient")
+        self.assertNotIn("auc", values)
+
+    def test_company_fit_predicts_on_profiles(self):
+        """A fitted model of the company gives every scored customer a probability; a customer with
+        a history of late payments gets a higher one than a customer who always paid on time."""
+        late_payer = self.customer
+        on_time = self.env["res.partner"].create({"name": "Ponctuel SARL", "is_company": True})
+        for month in range(12):
+            due = self.today - timedelta(days=400 - 30 * month)
+            for partner, delay in ((late_payer, 25), (on_time, -2)):
+                invoice = self._invoice(100.0 + month, due, partner=partner)
+                self._pay(invoice, date=due + timedelta(days=delay))
+        for partner in (late_payer, on_time):
+            for offset in (0, 3):
+                filler = self.env["res.partner"].create({"name": "%s %s" % (partner.name, offset), "is_company": True})
+                for month in range(6):
+                    due = self.today - timedelta(days=300 - 30 * month + offset)
+                    invoice = self._invoice(80.0, due, partner=filler)
+                    self._pay(invoice, date=due + timedelta(days=20 if partner == late_payer else 0))
+        model = self.env["credit.collection.risk.model"]._fit_company(self.company, self.today)
+        self.assertEqual(model.state, "ok", model.note)
+        self.assertGreaterEqual(model.row_count, 40)
+        self.assertTrue(0.0 <= model.auc <= 1.0)
+        self.env["credit.collection.payer.profile"]._recompute_company(self.company, self.today)
+        late_p = late_payer.with_company(self.company).collection_late_probability
+        on_time_p = on_time.with_company(self.company).collection_late_probability
+        self.assertGreater(late_p, 0.5)
+        self.assertLess(on_time_p, 0.5)
+
+    def test_cron_scores_every_company(self):
+        self._invoice(100.0, self.today - timedelta(days=12))
+        self.env["credit.collection.payer.profile"]._cron_recompute()
+        profile = self.env["credit.collection.payer.profile"].search([("partner_id", "=", self.customer.id)])
+        self.assertEqual(profile.date, self.today)
+        self.assertEqual(profile.avg_days_late, 12.0)
+        model = self.env["credit.collection.risk.model"].search([("company_id", "=", self.company.id)], limit=1)
+        self.assertEqual(model.state, "insufficient")  # one invoice: no prediction, said so
