@@ -115,6 +115,7 @@ class CreditCollectionDemo(models.AbstractModel):
         customers = self._demo_customers(env, rng)
         self._demo_ledger(env, company, products, customers, rng, today)
         self._demo_follow_up(env, company, customers, today)
+        self._demo_risk(env, company, customers, today)
         # Last week's run, planned only, so the collection screens are not empty at first start: the
         # sending cron sends it once the server runs (the PDFs need it), today's run is the scheduler's.
         env["credit.collection.run"].create({"company_id": company.id, "date": today - timedelta(days=7)})._plan()
@@ -159,6 +160,46 @@ class CreditCollectionDemo(models.AbstractModel):
             case = env["credit.collection.case"]._get_or_open(partner, company, "litigation")
             case.write({"procedure": "order_for_payment",
                         "note": "<p>Requête en injonction de payer déposée au tribunal de commerce de Lyon.</p>"})
+
+    def _demo_risk(self, env, company, customers, today):
+        """Credit limits (one customer over it), a credit group, payer profiles and their model, a
+        segmentation rule for bad payers and a solvency history for the customer in receivership."""
+        by_profile = {}
+        for partner, profile in customers:
+            by_profile.setdefault(profile.code, []).append(partner)
+        company.write({"account_use_credit_limit": True, "collection_credit_limit_mode": "warning"})
+        for partner in by_profile["prompt"]:
+            partner.credit_limit = 20000.0
+        exposures = env["res.partner"]._collection_exposures(company, by_profile["chronic_late"][0])
+        late = by_profile["chronic_late"][0]
+        late.credit_limit = max(round(exposures.get(late.id, 0.0) * 0.8, -2), 1000.0)
+        group = env["credit.collection.credit.group"].create({
+            "name": "Groupe %s" % by_profile["regular"][0].name, "credit_limit": 60000.0,
+            "note": "Siège et filiale : un seul encours autorisé."})
+        for partner in by_profile["regular"][:2]:
+            partner.collection_credit_group_id = group
+        env["credit.collection.risk.model"]._fit_company(company, today)
+        env["credit.collection.payer.profile"]._recompute_company(company, today)
+        policy = company.collection_policy_id
+        strict = policy.copy({"name": "Relance renforcée", "company_id": company.id})
+        for level in strict.level_ids.filtered(lambda level: level.delay_days > 0):
+            level.delay_days = max(1, int(level.delay_days * 0.6))
+        env["credit.collection.segment.rule"].create({
+            "name": "Mauvais payeurs", "sequence": 10, "policy_id": strict.id,
+            "grade_best": "D", "grade_worst": "E", "no_grade": False})
+        provider = env["credit.collection.solvency.provider"].create({
+            "name": "Solvabilité (exemple)", "base_url": "https://solvency.example.com", "timeout": 10.0})
+        company.collection_solvency_provider_id = provider
+        Report = env["credit.collection.solvency.report"]
+        for partner in by_profile["receivership"]:
+            partner.collection_solvency_monitored = True
+            for days, rating, status, limit in ((120, 48, "active", 15000.0), (30, 22, "watch", 5000.0),
+                                                (2, 5, "insolvency", 0.0)):
+                Report.create({
+                    "partner_id": partner.id, "company_id": company.id, "provider_id": provider.id,
+                    "date": fields.Datetime.now() - timedelta(days=days), "identifier": partner.company_registry,
+                    "rating": rating, "status": status, "recommended_limit": limit, "changed": days != 120,
+                    "rating_date": today - timedelta(days=days)})
 
     def _demo_company(self):
         france = self.env.ref("base.fr")
