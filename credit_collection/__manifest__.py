@@ -40,11 +40,17 @@
         "views/credit_collection_case_transfer_views.xml",
         "views/account_move_views.xml",
         "views/res_config_settings_views.xml",
+        "views/credit_collection_kpi_views.xml",
         "views/credit_collection_menus.xml",
         "wizard/credit_collection_outcome_wizard_views.xml",
         "views/credit_collection_outcome_views.xml",
         "data/credit_collection_outcome_data.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "credit_collection/static/src/dashboard/*",
+        ],
+    },
     "demo": [
         "demo/credit_collection_demo.xml",
     ],

@@ -28,3 +28,7 @@ from . import credit_collection_outcome_hooks
 from . import credit_collection_case_transfer
 from . import credit_collection_case_document
 from . import credit_collection_case_file
+from . import credit_collection_kpi
+from . import credit_collection_aged_balance
+from . import credit_collection_kpi_snapshot
+from . import credit_collection_action_export

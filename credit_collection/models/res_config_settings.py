@@ -37,3 +37,7 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.collection_outcome_journal_id", readonly=False)
     collection_writeoff_recover_vat = fields.Boolean(
         related="company_id.collection_writeoff_recover_vat", readonly=False)
+    collection_cost_email = fields.Monetary(related="company_id.collection_cost_email", readonly=False)
+    collection_cost_sms = fields.Monetary(related="company_id.collection_cost_sms", readonly=False)
+    collection_cost_letter = fields.Monetary(related="company_id.collection_cost_letter", readonly=False)
+    collection_cost_phone = fields.Monetary(related="company_id.collection_cost_phone", readonly=False)

@@ -7,3 +7,4 @@ from . import test_collection_litigation
 from . import test_collection_risk
 from . import test_collection_segmentation
 from . import test_collection_solvency
+from . import test_collection_kpi

@@ -1,0 +1,289 @@
+from datetime import timedelta
+
+from odoo import api, models
+
+BUCKETS = ("not_due", "days_1_30", "days_31_60", "days_61_90", "days_over_90")
+
+# Open amount of every receivable line of the companies as of %(date)s, in company currency: what is
+# open today plus what was reconciled after that date (a partial's max_date is the later date of its
+# two lines), for lines dated on or before it. Only lines open today or touched after the date are
+# read, so the cost follows the open ledger, not the whole history.
+OPEN_AT_SQL = """
+    WITH later AS (
+        SELECT pr.debit_move_id AS line_id, pr.amount AS amount
+          FROM account_partial_reconcile pr
+         WHERE pr.max_date > %(date)s AND pr.company_id = ANY(%(companies)s)
+        UNION ALL
+        SELECT pr.credit_move_id, -pr.amount
+          FROM account_partial_reconcile pr
+         WHERE pr.max_date > %(date)s AND pr.company_id = ANY(%(companies)s)
+    ), later_by_line AS (
+        SELECT line_id, SUM(amount) AS amount FROM later GROUP BY line_id
+    ), candidates AS (
+        SELECT l.id FROM account_move_line l
+         WHERE l.account_id = ANY(%(receivable_accounts)s) AND l.reconciled IS NOT TRUE
+           AND l.parent_state = 'posted' AND l.date <= %(date)s
+        UNION
+        SELECT line_id FROM later_by_line
+    ), open_lines AS (
+        SELECT l.company_id, l.partner_id, COALESCE(l.date_maturity, l.date) AS due,
+               l.amount_residual + COALESCE(lb.amount, 0) AS open_amount
+          FROM candidates c
+          JOIN account_move_line l ON l.id = c.id
+     LEFT JOIN later_by_line lb ON lb.line_id = l.id
+         WHERE l.account_id = ANY(%(receivable_accounts)s) AND l.parent_state = 'posted' AND l.date <= %(date)s
+    )
+"""
+
+
+class CreditCollectionKpi(models.AbstractModel):
+    """The collection KPIs computed from the ledger, set-based. Formulas: readme/KPI.md."""
+
+    _name = "credit.collection.kpi"
+    _description = "Collection KPIs"
+
+    @api.model
+    def _aged_rows(self, date, companies):
+        """[dict] per company and commercial customer: open amount as of ``date`` in the five buckets,
+        total, collector and segment (company-dependent values of that company)."""
+        self.env.flush_all()
+        fields_ids = {name: self.env["ir.model.fields"]._get("res.partner", name).id
+                      for name in ("collection_user_id", "collection_segment_rule_id")}
+        self.env.cr.execute(OPEN_AT_SQL + """
+            , by_customer AS (
+                SELECT o.company_id, p.commercial_partner_id AS partner_id,
+                       SUM(o.open_amount) FILTER (WHERE o.due >= %(date)s) AS not_due,
+                       SUM(o.open_amount) FILTER (WHERE %(date)s - o.due BETWEEN 1 AND 30) AS days_1_30,
+                       SUM(o.open_amount) FILTER (WHERE %(date)s - o.due BETWEEN 31 AND 60) AS days_31_60,
+                       SUM(o.open_amount) FILTER (WHERE %(date)s - o.due BETWEEN 61 AND 90) AS days_61_90,
+                       SUM(o.open_amount) FILTER (WHERE %(date)s - o.due > 90) AS days_over_90,
+                       SUM(o.open_amount) AS total,
+                       MAX(%(date)s - o.due) FILTER (WHERE o.open_amount > 0) AS max_days_late
+                  FROM open_lines o
+                  JOIN res_partner p ON p.id = o.partner_id
+                 WHERE o.open_amount != 0
+              GROUP BY o.company_id, p.commercial_partner_id
+            )
+            SELECT b.*,
+                   split_part(collector.value_reference, ',', 2)::int AS collector_id,
+                   split_part(segment.value_reference, ',', 2)::int AS segment_id
+              FROM by_customer b
+         LEFT JOIN ir_property collector
+                ON collector.fields_id = %(collector_field)s AND collector.company_id = b.company_id
+               AND collector.res_id = 'res.partner,' || b.partner_id
+         LEFT JOIN ir_property segment
+                ON segment.fields_id = %(segment_field)s AND segment.company_id = b.company_id
+               AND segment.res_id = 'res.partner,' || b.partner_id
+        """, {"date": date, "companies": companies.ids, "receivable_accounts": self._receivable_accounts(companies),
+              "collector_field": fields_ids["collection_user_id"],
+              "segment_field": fields_ids["collection_segment_rule_id"]})
+        rows = self.env.cr.dictfetchall()
+        for row in rows:
+            for key in BUCKETS + ("total",):
+                row[key] = row[key] or 0.0
+        return rows
+
+    @api.model
+    def _receivable_accounts(self, companies):
+        # The account ids, not a join: the planner then uses Odoo's partial index on unreconciled lines.
+        return self.env["account.account"].sudo().with_context(active_test=False).search([
+            ("company_id", "in", companies.ids), ("account_type", "=", "asset_receivable")]).ids
+
+    @api.model
+    def _open_totals(self, date, company):
+        """(total open receivables, not yet due part) of the company as of ``date``."""
+        self.env.flush_all()
+        self.env.cr.execute(OPEN_AT_SQL + """
+            SELECT COALESCE(SUM(open_amount), 0), COALESCE(SUM(open_amount) FILTER (WHERE due >= %(date)s), 0)
+              FROM open_lines
+        """, {"date": date, "companies": [company.id], "receivable_accounts": self._receivable_accounts(company)})
+        return self.env.cr.fetchone()
+
+    # ------------------------------------------------------------------ the KPI set
+    @api.model
+    def _compute(self, company, date_from, date_to):
+        """Every KPI of the company over [date_from, date_to] (amounts in company currency)."""
+        self.env.flush_all()
+        days = (date_to - date_from).days + 1
+        params = {"company": company.id, "from": date_from, "to": date_to}
+        values = {"company_id": company.id, "date_from": date_from, "date_to": date_to, "days": days}
+        values.update(self._sales(params))
+        values["receivables_open"] = self._open_totals(date_from - timedelta(days=1), company)[0]
+        values["receivables"], values["receivables_not_due"] = self._open_totals(date_to, company)
+        values["receivables_overdue"] = values["receivables"] - values["receivables_not_due"]
+        sales = values["sales"]
+        values["dso"] = values["receivables"] / sales * days if sales else 0.0
+        values["best_dso"] = values["receivables_not_due"] / sales * days if sales else 0.0
+        values["average_lateness"] = values["dso"] - values["terms"] if sales else 0.0
+        collected = values["receivables_open"] + sales - values["receivables"]
+        collectible = values["receivables_open"] + sales - values["receivables_not_due"]
+        values["cei"] = collected / collectible * 100.0 if collectible else 0.0
+        values.update(self._days_to_pay(params))
+        values.update(self._recovery(params))
+        values.update(self._litigation(company, values["receivables"]))
+        values.update(self._reminders(params, company))
+        values.update(self._promises(params))
+        values.update(self._disputes(params))
+        values["provisioned"] = self._provisioned(company, date_to)
+        values["collection_cost_ratio"] = (
+            values["collection_cost"] / values["recovered"] * 100.0 if values["recovered"] else 0.0)
+        return values
+
+    def _fetch(self, query, params):
+        self.env.cr.execute(query, params)
+        return self.env.cr.dictfetchone()
+
+    @api.model
+    def _sales(self, params):
+        """Credit sales of the period (invoices minus credit notes, tax included) and the contractual
+        terms: the sales-weighted average of due date minus invoice date of the period's invoices."""
+        row = self._fetch("""
+            SELECT COALESCE(SUM(m.amount_total_signed), 0) AS sales,
+                   COALESCE(SUM(m.amount_total_signed * (m.invoice_date_due - m.invoice_date))
+                            FILTER (WHERE m.move_type = 'out_invoice')
+                            / NULLIF(SUM(m.amount_total_signed) FILTER (WHERE m.move_type = 'out_invoice'), 0),
+                            0) AS terms
+              FROM account_move m
+             WHERE m.company_id = %(company)s AND m.state = 'posted'
+               AND m.move_type IN ('out_invoice', 'out_refund')
+               AND m.invoice_date BETWEEN %(from)s AND %(to)s
+        """, params)
+        return {"sales": float(row["sales"]), "terms": float(row["terms"])}
+
+    @api.model
+    def _days_to_pay(self, params):
+        """Invoices paid off in the period (their last reconciliation falls in it): amount-weighted
+        average of days from invoice to payment, and of days late (0 when paid on time)."""
+        row = self._fetch("""
+            WITH touched AS (
+                SELECT DISTINCT l.move_id FROM account_partial_reconcile pr
+                  JOIN account_move_line l ON l.id = pr.debit_move_id
+                 WHERE pr.company_id = %(company)s AND pr.max_date BETWEEN %(from)s AND %(to)s
+            ), paid AS (
+                SELECT m.id, m.amount_total_signed AS amount, m.invoice_date, m.invoice_date_due AS due,
+                       MAX(pr.max_date) AS paid_date
+                  FROM touched t
+                  JOIN account_move m ON m.id = t.move_id
+                  JOIN account_move_line l ON l.move_id = m.id
+                  JOIN account_account a ON a.id = l.account_id AND a.account_type = 'asset_receivable'
+                  JOIN account_partial_reconcile pr ON pr.debit_move_id = l.id
+                 WHERE m.state = 'posted' AND m.move_type = 'out_invoice'
+                   AND m.payment_state IN ('paid', 'in_payment') AND l.reconciled
+              GROUP BY m.id
+            )
+            SELECT COUNT(*) AS paid_count, COALESCE(SUM(amount), 0) AS paid_amount,
+                   COALESCE(SUM(amount * (paid_date - invoice_date)) / NULLIF(SUM(amount), 0), 0) AS days_to_pay,
+                   COALESCE(SUM(amount * GREATEST(paid_date - due, 0)) / NULLIF(SUM(amount), 0), 0) AS days_late
+              FROM paid WHERE paid_date BETWEEN %(from)s AND %(to)s
+        """, params)
+        return {"paid_count": row["paid_count"], "paid_amount": float(row["paid_amount"]),
+                "days_to_pay": float(row["days_to_pay"]), "days_late_paid": float(row["days_late"])}
+
+    @api.model
+    def _recovery(self, params):
+        """Items whose first overdue reminder was sent in the period: what they owed then, and what
+        was reconciled on them from that day to the end of the period."""
+        row = self._fetch("""
+            WITH first_reminder AS (
+                SELECT DISTINCT ON (al.move_line_id) al.move_line_id, a.date, al.amount_residual
+                  FROM credit_collection_action_line al
+                  JOIN credit_collection_action a ON a.id = al.action_id
+                 WHERE a.company_id = %(company)s AND a.state = 'sent' AND al.days_late > 0
+                   AND al.state != 'cancelled'
+              ORDER BY al.move_line_id, a.date, a.id
+            ), cohort AS (
+                SELECT * FROM first_reminder WHERE date BETWEEN %(from)s AND %(to)s
+            ), recovered AS (
+                SELECT c.move_line_id, SUM(pr.amount) AS amount
+                  FROM cohort c
+                  JOIN account_partial_reconcile pr ON pr.debit_move_id = c.move_line_id
+                 WHERE pr.max_date BETWEEN c.date AND %(to)s
+              GROUP BY c.move_line_id
+            )
+            SELECT COUNT(*) AS reminded_count, COALESCE(SUM(c.amount_residual), 0) AS reminded_amount,
+                   COALESCE(SUM(LEAST(r.amount, c.amount_residual)), 0) AS recovered
+              FROM cohort c LEFT JOIN recovered r ON r.move_line_id = c.move_line_id
+        """, params)
+        reminded = float(row["reminded_amount"])
+        recovered = float(row["recovered"])
+        return {"reminded_count": row["reminded_count"], "reminded_amount": reminded, "recovered": recovered,
+                "recovery_rate": recovered / reminded * 100.0 if reminded else 0.0}
+
+    @api.model
+    def _litigation(self, company, receivables):
+        """Open receivables of the customers whose open case is in litigation (today's stage)."""
+        cases = self.env["credit.collection.case"].sudo().search([
+            ("company_id", "=", company.id), ("stage", "=", "litigation")])
+        amount = sum(cases.mapped("amount_due"))
+        open_cases = self.env["credit.collection.case"].sudo().search_count([
+            ("company_id", "=", company.id), ("stage", "!=", "closed")])
+        return {"litigation_count": len(cases), "litigation_amount": amount, "open_case_count": open_cases,
+                "litigation_rate": amount / receivables * 100.0 if receivables else 0.0}
+
+    @api.model
+    def _reminders(self, params, company):
+        """Reminders sent in the period by channel and by level, and what they cost."""
+        self.env.cr.execute("""
+            SELECT a.channel, a.level_id, COUNT(*) FROM credit_collection_action a
+             WHERE a.company_id = %(company)s AND a.state = 'sent' AND a.date BETWEEN %(from)s AND %(to)s
+          GROUP BY a.channel, a.level_id
+        """, params)
+        by_channel, by_level = {}, {}
+        for channel, level_id, count in self.env.cr.fetchall():
+            by_channel[channel] = by_channel.get(channel, 0) + count
+            by_level[level_id] = by_level.get(level_id, 0) + count
+        unit_costs = company._collection_unit_costs()
+        reminder_cost = sum(count * unit_costs.get(channel, 0.0) for channel, count in by_channel.items())
+        self.env.cr.execute("""
+            SELECT COALESCE(SUM(t.fee_fixed + t.amount_recovered * t.fee_percent / 100.0), 0)
+              FROM credit_collection_case_transfer t
+             WHERE t.company_id = %(company)s AND t.date BETWEEN %(from)s AND %(to)s
+        """, params)
+        third_party_fees = float(self.env.cr.fetchone()[0])
+        return {"reminders_by_channel": by_channel, "reminders_by_level": by_level,
+                "reminders_sent": sum(by_channel.values()), "reminder_cost": reminder_cost,
+                "third_party_fees": third_party_fees, "collection_cost": reminder_cost + third_party_fees}
+
+    @api.model
+    def _promises(self, params):
+        row = self._fetch("""
+            SELECT COUNT(*) FILTER (WHERE state = 'kept') AS kept, COUNT(*) FILTER (WHERE state = 'broken') AS broken
+              FROM credit_collection_promise
+             WHERE company_id = %(company)s AND promise_date BETWEEN %(from)s AND %(to)s
+        """, params)
+        decided = row["kept"] + row["broken"]
+        return {"promises_kept": row["kept"], "promises_broken": row["broken"],
+                "promises_kept_rate": row["kept"] / decided * 100.0 if decided else 0.0}
+
+    @api.model
+    def _disputes(self, params):
+        self.env.cr.execute("""
+            SELECT reason, COUNT(*), COALESCE(SUM(amount_disputed), 0) FROM credit_collection_dispute
+             WHERE company_id = %(company)s AND create_date::date BETWEEN %(from)s AND %(to)s
+          GROUP BY reason
+        """, params)
+        by_reason = {reason: (count, float(amount)) for reason, count, amount in self.env.cr.fetchall()}
+        return {"disputes_by_reason": by_reason, "disputes_opened": sum(count for count, _a in by_reason.values()),
+                "disputes_amount": sum(amount for _c, amount in by_reason.values())}
+
+    @api.model
+    def _provisioned(self, company, date):
+        """Credit balance of the company's provision account (491) at the date."""
+        account = company.collection_provision_account_id
+        if not account:
+            return 0.0
+        self.env.cr.execute("""
+            SELECT COALESCE(-SUM(balance), 0) FROM account_move_line
+             WHERE account_id = %s AND company_id = %s AND parent_state = 'posted' AND date <= %s
+        """, [account.id, company.id, date])
+        return float(self.env.cr.fetchone()[0])
+
+
+    @api.model
+    def _download(self, name, content):
+        attachment = self.env["ir.attachment"].create({
+            "name": name, "raw": content,
+            "mimetype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        })
+        return {"type": "ir.actions.act_url", "target": "self",
+                "url": "/web/content/%s?download=true" % attachment.id}
