@@ -12,7 +12,7 @@ ODOO_BRANCH=17.0
 ODOO_OFFICIAL_URL="https://github.com/odoo/odoo/archive/refs/heads/${ODOO_BRANCH}.tar.gz"
 HTTP_PORT="${CC_HTTP_PORT:-8069}"
 EMBEDDED_PG_PORT="${CC_PG_PORT:-54329}"
-ADDONS="credit_collection,credit_collection_insurance,credit_collection_portal"
+ADDONS="credit_collection,credit_collection_insurance,credit_collection_portal,credit_collection_sale"
 
 log() { printf '\033[1m[setup]\033[0m %s\n' "$*" >&2; }
 die() { printf '[setup] ERROR: %s\n' "$*" >&2; exit 1; }
@@ -159,7 +159,7 @@ addons_installed_in() {
     local db=$1
     db_exists "$db" || return 1
     [ "$(psql -d "$db" -Atc "select count(*) from ir_module_module where state='installed'
-        and name in ('credit_collection','credit_collection_insurance','credit_collection_portal')" 2>/dev/null)" = 3 ]
+        and name in ('credit_collection','credit_collection_insurance','credit_collection_portal','credit_collection_sale')" 2>/dev/null)" = 4 ]
 }
 
 # --- Odoo configuration ------------------------------------------------------------------------

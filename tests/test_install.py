@@ -39,3 +39,7 @@ def test_addons_install_one_by_one(odoo_settings, scratch_db):
     install(odoo_settings, scratch_db, "credit_collection_insurance")
     assert installed_modules(scratch_db) == {
         "credit_collection", "credit_collection_portal", "credit_collection_insurance"}
+    # The sale bridge installs by itself once the sale app is there.
+    install(odoo_settings, scratch_db, "sale")
+    assert installed_modules(scratch_db) == {
+        "credit_collection", "credit_collection_portal", "credit_collection_insurance", "credit_collection_sale"}

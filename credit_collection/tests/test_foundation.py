@@ -6,12 +6,12 @@ from odoo.tests import TransactionCase, new_test_user, tagged
 
 @tagged("post_install", "-at_install")
 class TestInstallAndAccess(TransactionCase):
-    def test_three_addons_installed(self):
-        modules = self.env["ir.module.module"].search([
-            ("name", "in", ["credit_collection", "credit_collection_insurance", "credit_collection_portal"]),
-        ])
+    def test_addons_installed(self):
+        names = ["credit_collection", "credit_collection_insurance", "credit_collection_portal",
+                 "credit_collection_sale"]
+        modules = self.env["ir.module.module"].search([("name", "in", names)])
         self.assertEqual(set(modules.mapped("state")), {"installed"})
-        self.assertEqual(len(modules), 3)
+        self.assertEqual(len(modules), 4)
 
     def test_groups_and_menu(self):
         user_group = self.env.ref("credit_collection.group_collection_user")

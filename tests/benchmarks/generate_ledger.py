@@ -32,6 +32,7 @@ _logger = logging.getLogger(__name__)
 COMPANY_NAME = "CC Bench Company"
 PARTNER_REF_PREFIX = "BENCH-"
 MOVE_PREFIX = "BENCH/"
+PAYMENT_PREFIX = "BENCHPAY/"
 INCOME_LABEL = "Benchmark service"
 MIN_DAYS_LATE, MAX_DAYS_LATE = -10, 200
 
@@ -127,10 +128,12 @@ def _skip_foreign_keys(cr):
 def delete_ledger(cr, company_id):
     reset_collection(cr, company_id)  # with the foreign keys: their cascades clean the collection records
     _skip_foreign_keys(cr)
-    cr.execute("""DELETE FROM account_move_line WHERE move_id IN (
-                      SELECT id FROM account_move WHERE company_id = %s AND name LIKE %s)""",
-               [company_id, MOVE_PREFIX + "%"])
-    cr.execute("DELETE FROM account_move WHERE company_id = %s AND name LIKE %s", [company_id, MOVE_PREFIX + "%"])
+    cr.execute("""DELETE FROM account_partial_reconcile WHERE company_id = %s""", [company_id])
+    for prefix in (MOVE_PREFIX, PAYMENT_PREFIX):
+        cr.execute("""DELETE FROM account_move_line WHERE move_id IN (
+                          SELECT id FROM account_move WHERE company_id = %s AND name LIKE %s)""",
+                   [company_id, prefix + "%"])
+        cr.execute("DELETE FROM account_move WHERE company_id = %s AND name LIKE %s", [company_id, prefix + "%"])
     cr.execute("DELETE FROM res_partner WHERE company_id = %s AND ref LIKE %s",
                [company_id, PARTNER_REF_PREFIX + "%"])
 
@@ -219,6 +222,112 @@ def _insert_moves(cr, company, journal, receivable, income, count, today):
           FROM bench_move b
     """, params)
     cr.execute("DROP TABLE bench_move; DROP TABLE bench_partner")
+
+
+def _insert_payments(cr, company, today, share_mod=3):
+    """Pays the invoices whose id is not a multiple of ``share_mod`` (2 in 3 by default): one payment
+    entry each (bank debit, receivable credit) dated from 15 days before to 55 days after the due date
+    (never after ``today``), in full, or half for one invoice in ten; partial reconciliations, residuals
+    and payment states updated like Odoo's reconciliation leaves them (no full-reconcile records)."""
+    cr.execute("""
+        SELECT j.id, j.default_account_id FROM account_journal j
+         WHERE j.company_id = %s AND j.type = 'bank' ORDER BY j.sequence, j.id LIMIT 1
+    """, [company.id])
+    journal_id, bank_account_id = cr.fetchone()
+    params = {"company": company.id, "journal": journal_id, "bank": bank_account_id, "today": today,
+              "currency": company.currency_id.id, "prefix": MOVE_PREFIX, "pay_prefix": PAYMENT_PREFIX,
+              "mod": share_mod}
+    cr.execute("""
+        CREATE TEMP TABLE bench_payment ON COMMIT DROP AS
+        SELECT nextval('account_move_id_seq') AS id, nextval('account_move_line_id_seq') AS line_id,
+               m.id AS invoice_id, l.id AS invoice_line_id, l.account_id, m.partner_id,
+               %(pay_prefix)s || m.id AS name, m.amount_total AS invoice_amount,
+               CASE WHEN m.id %% 10 = 0 THEN round(m.amount_total / 2, 2) ELSE m.amount_total END AS amount,
+               LEAST(%(today)s::date, GREATEST(m.invoice_date,
+                     m.invoice_date_due + ((m.id * 13) %% 71)::int - 15)) AS date
+          FROM account_move m
+          JOIN account_move_line l ON l.move_id = m.id AND l.display_type = 'payment_term'
+         WHERE m.company_id = %(company)s AND m.move_type = 'out_invoice' AND m.name LIKE %(prefix)s || '%%'
+           AND m.id %% %(mod)s != 0
+    """, params)
+    cr.execute("""
+        INSERT INTO account_move (
+            id, name, sequence_prefix, sequence_number, journal_id, company_id, currency_id, partner_id,
+            commercial_partner_id, state, move_type, auto_post, payment_state, date, amount_untaxed, amount_tax,
+            amount_total, amount_residual, amount_untaxed_signed, amount_tax_signed, amount_total_signed,
+            amount_total_in_currency_signed, amount_residual_signed, is_storno, always_tax_exigible,
+            posted_before, is_move_sent, to_check, create_uid, write_uid, create_date, write_date)
+        SELECT p.id, p.name, %(pay_prefix)s, p.invoice_id, %(journal)s, %(company)s, %(currency)s, p.partner_id,
+               p.partner_id, 'posted', 'entry', 'no', 'not_paid', p.date, 0, 0, p.amount, 0, 0, 0, p.amount,
+               p.amount, 0, FALSE, FALSE, TRUE, FALSE, FALSE, 1, 1,
+               now() at time zone 'UTC', now() at time zone 'UTC'
+          FROM bench_payment p
+    """, params)
+    cr.execute("""
+        INSERT INTO account_move_line (
+            id, move_id, move_name, journal_id, company_id, company_currency_id, currency_id, account_id,
+            partner_id, display_type, sequence, name, date, date_maturity, parent_state, debit, credit, balance,
+            amount_currency, amount_residual, amount_residual_currency, reconciled, blocked, quantity,
+            tax_tag_invert, create_uid, write_uid, create_date, write_date)
+        SELECT p.line_id, p.id, p.name, %(journal)s, %(company)s, %(currency)s, %(currency)s, p.account_id,
+               p.partner_id, 'product', 10, 'Payment', p.date, p.date, 'posted', 0, p.amount, -p.amount,
+               -p.amount, 0, 0, TRUE, FALSE, 1, FALSE, 1, 1, now() at time zone 'UTC', now() at time zone 'UTC'
+          FROM bench_payment p
+         UNION ALL
+        SELECT nextval('account_move_line_id_seq'), p.id, p.name, %(journal)s, %(company)s, %(currency)s,
+               %(currency)s, %(bank)s, p.partner_id, 'product', 20, 'Payment', p.date, p.date, 'posted', p.amount, 0,
+               p.amount, p.amount, 0, 0, FALSE, FALSE, 1, FALSE, 1, 1,
+               now() at time zone 'UTC', now() at time zone 'UTC'
+          FROM bench_payment p
+    """, params)
+    cr.execute("""
+        INSERT INTO account_partial_reconcile (
+            debit_move_id, credit_move_id, amount, debit_amount_currency, credit_amount_currency, company_id,
+            debit_currency_id, credit_currency_id, max_date, create_uid, write_uid, create_date, write_date)
+        SELECT p.invoice_line_id, p.line_id, p.amount, p.amount, p.amount, %(company)s, %(currency)s,
+               %(currency)s, p.date, 1, 1, now() at time zone 'UTC', now() at time zone 'UTC'
+          FROM bench_payment p
+    """, params)
+    cr.execute("""
+        UPDATE account_move_line l
+           SET amount_residual = p.invoice_amount - p.amount, amount_residual_currency = p.invoice_amount - p.amount,
+               reconciled = p.amount = p.invoice_amount
+          FROM bench_payment p WHERE l.id = p.invoice_line_id
+    """)
+    cr.execute("""
+        UPDATE account_move m
+           SET amount_residual = p.invoice_amount - p.amount, amount_residual_signed = p.invoice_amount - p.amount,
+               payment_state = CASE WHEN p.amount = p.invoice_amount THEN 'paid' ELSE 'partial' END
+          FROM bench_payment p WHERE m.id = p.invoice_id
+    """)
+    cr.execute("SELECT count(*) FROM bench_payment")
+    count = cr.fetchone()[0]
+    cr.execute("DROP TABLE bench_payment")
+    return count
+
+
+def payment_count(cr, company_id):
+    cr.execute("SELECT count(*) FROM account_move WHERE company_id = %s AND move_type = 'entry' AND name LIKE %s",
+               [company_id, PAYMENT_PREFIX + "%"])
+    return cr.fetchone()[0]
+
+
+def add_payments(env, company, today):
+    """Pays 2 invoices in 3 of the generated ledger, once (see _insert_payments); commits."""
+    cr = env.cr
+    existing = payment_count(cr, company.id)
+    if existing:
+        _log("reusing %s payments", existing)
+        return existing
+    start = time.time()
+    _skip_foreign_keys(cr)
+    count = _insert_payments(cr, company, today)
+    cr.commit()
+    for table in ("account_move", "account_move_line", "account_partial_reconcile"):
+        cr.execute("ANALYZE %s" % table)
+    env.invalidate_all()
+    _log("inserted %s payments, their lines and reconciliations in %.1fs", count, time.time() - start)
+    return count
 
 
 # ---------------------------------------------------------------------------------------- entry point

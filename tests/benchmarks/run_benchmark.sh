@@ -1,7 +1,13 @@
 #!/usr/bin/env bash
-# Runs the collection-run benchmark with the project's Odoo and PostgreSQL (see setup/lib.sh).
-#   tests/benchmarks/run_benchmark.sh [--customers N] [--invoices M] [--db cc_bench...]
+# Runs a benchmark with the project's Odoo and PostgreSQL (see setup/lib.sh).
+#   tests/benchmarks/run_benchmark.sh [--customers N] [--invoices M] [--db cc_bench...]   the collection run
+#   tests/benchmarks/run_benchmark.sh --kpi [--invoices M] [--db cc_bench...]            aged balance and KPIs
 source "$(dirname "$0")/../../setup/lib.sh"
 prepare_environment
 write_odoo_conf "$LOCAL_DIR/odoo-bench.conf" "$ODOO_SRC_DIR" 8569
-exec "$VENV_DIR/bin/python" "$REPO_DIR/tests/benchmarks/bench_collection_run.py" --conf "$LOCAL_DIR/odoo-bench.conf" "$@"
+SCRIPT=bench_collection_run.py
+if [ "${1:-}" = "--kpi" ]; then
+    SCRIPT=bench_kpi.py
+    shift
+fi
+exec "$VENV_DIR/bin/python" "$REPO_DIR/tests/benchmarks/$SCRIPT" --conf "$LOCAL_DIR/odoo-bench.conf" "$@"

@@ -1,0 +1,3 @@
+from . import res_partner
+from . import account_move
+from . import sale_order
