@@ -1,10 +1,7 @@
-from psycopg2.extras import execute_values
-
 from odoo import _, api, fields, models
 from odoo.tools.sql import create_index
 
 from ..tools.xlsx import workbook_bytes
-from .credit_collection_kpi import BUCKETS
 
 
 class CreditCollectionAgedBalance(models.Model):
@@ -41,24 +38,33 @@ class CreditCollectionAgedBalance(models.Model):
         # "What was reconciled after the date" is the aged balance's only scan of the history.
         create_index(self.env.cr, "credit_collection_partial_max_date_idx", "account_partial_reconcile",
                      ["max_date", "company_id"])
+        # The open lines with every column the aged balance reads: an index-only scan.
+        self.env.cr.execute("""
+            CREATE INDEX IF NOT EXISTS credit_collection_open_receivable_idx ON account_move_line
+                (account_id, date) INCLUDE (company_id, partner_id, date_maturity, amount_residual)
+             WHERE reconciled IS NOT TRUE AND parent_state = 'posted'
+        """)
 
     @api.model
     def _refresh(self, date, companies):
-        """Replaces the current user's rows by the aged balance of ``companies`` as of ``date``."""
-        rows = self.env["credit.collection.kpi"]._aged_rows(date, companies)
-        cr, uid, now = self.env.cr, self.env.uid, fields.Datetime.now()
-        cr.execute("DELETE FROM credit_collection_aged_balance WHERE owner_id = %s", [uid])
-        execute_values(cr._obj, """
+        """Replaces the current user's rows by the aged balance of ``companies`` as of ``date``, in one
+        INSERT ... SELECT from the ledger. Returns the number of rows."""
+        Kpi = self.env["credit.collection.kpi"]
+        query, params = Kpi._aged_query(date, companies)
+        self.env.cr.execute("DELETE FROM credit_collection_aged_balance WHERE owner_id = %s", [self.env.uid])
+        Kpi._no_jit()
+        self.env.cr.execute("""
             INSERT INTO credit_collection_aged_balance
                 (owner_id, date, company_id, partner_id, user_id, segment_id, not_due, days_1_30, days_31_60,
                  days_61_90, days_over_90, overdue, total, max_days_late, create_uid, create_date, write_uid,
                  write_date)
-            VALUES %s
-        """, [(uid, date, row["company_id"], row["partner_id"], row["collector_id"], row["segment_id"],
-               *(row[bucket] for bucket in BUCKETS), row["total"] - row["not_due"], row["total"],
-               max(row["max_days_late"] or 0, 0), uid, now, uid, now) for row in rows], page_size=5000)
+            SELECT %(uid)s, %(date)s, a.company_id, a.partner_id, a.collector_id, a.segment_id, a.not_due,
+                   a.days_1_30, a.days_31_60, a.days_61_90, a.days_over_90, a.total - a.not_due, a.total,
+                   GREATEST(COALESCE(a.max_days_late, 0), 0), %(uid)s, %(now)s, %(uid)s, %(now)s
+              FROM (""" + query + """) a
+        """, dict(params, uid=self.env.uid, now=fields.Datetime.now()))
         self.invalidate_model()
-        return len(rows)
+        return self.env.cr.rowcount
 
     @api.model
     def action_open(self, date=None, companies=None):

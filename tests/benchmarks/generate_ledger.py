@@ -325,6 +325,7 @@ def add_payments(env, company, today):
     cr.commit()
     for table in ("account_move", "account_move_line", "account_partial_reconcile"):
         cr.execute("ANALYZE %s" % table)
+    cr.commit()
     env.invalidate_all()
     _log("inserted %s payments, their lines and reconciliations in %.1fs", count, time.time() - start)
     return count
