@@ -32,6 +32,11 @@ PAGES = {
     "collection-cases.png": "/web#action=credit_collection.action_collection_cases",
     "collection-disputes.png": "/web#action=credit_collection.action_collection_disputes",
     "collection-plans.png": "/web#action=credit_collection.action_collection_payment_plans",
+    "collection-dashboard.png": "/web#action=credit_collection.action_collection_dashboard",
+    "collection-aged-balance.png": "/web#action=credit_collection.action_collection_aged_balance&view_type=pivot",
+    "collection-kpi-history.png": "/web#action=credit_collection.action_collection_kpi_snapshots",
+    "collection-risk-customers.png": "/web#action=credit_collection.action_collection_risk_customers",
+    "collection-payer-profiles.png": "/web#action=credit_collection.action_collection_payer_profiles",
     "insurance-coverage.png": "/web#action=credit_collection_insurance.action_insurance_coverage_report",
     "insurance-declarations.png": "/web#action=credit_collection_insurance.action_insurance_declarations",
 }
@@ -89,7 +94,12 @@ def main():
                  domain=host, path="/")
             portal_shots(call)
             return
-        call("Network.setCookie", name="session_id", value=session_id(), domain=host, path="/")
+        sid = session_id()
+        call("Network.setCookie", name="session_id", value=sid, domain=host, path="/")
+        # The aged balance page lists the rows the user asked for: ask for today's first.
+        requests.post(f"{URL}/web/dataset/call_kw", cookies={"session_id": sid}, timeout=120, json={
+            "jsonrpc": "2.0", "method": "call", "params": {
+                "model": "credit.collection.aged.balance", "method": "action_open", "args": [], "kwargs": {}}})
         call("Emulation.setDeviceMetricsOverride", width=1440, height=900, deviceScaleFactor=1, mobile=False)
         for name, path in PAGES.items():
             call("Page.navigate", url=URL + path)
