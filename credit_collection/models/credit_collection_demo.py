@@ -197,7 +197,6 @@ class CreditCollectionDemo(models.AbstractModel):
         company.collection_solvency_provider_id = provider
         Report = env["credit.collection.solvency.report"]
         for partner in by_profile["receivership"]:
-            partner.collection_solvency_monitored = True
             for days, rating, status, limit in ((120, 48, "active", 15000.0), (30, 22, "watch", 5000.0),
                                                 (2, 5, "insolvency", 0.0)):
                 Report.create({
