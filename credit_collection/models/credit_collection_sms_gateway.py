@@ -1,11 +1,11 @@
 import logging
 
 import requests
-from requests.adapters import HTTPAdapter
-from urllib3.util.retry import Retry
 
 from odoo import _, fields, models
 from odoo.exceptions import UserError
+
+from ..tools.http import retrying_session
 
 _logger = logging.getLogger(__name__)
 
@@ -24,15 +24,8 @@ class CreditCollectionSmsGateway(models.Model):
     retries = fields.Integer(default=2, help="Retries on refused connections and 502/503/504 answers.")
 
     def _session(self):
-        # Retry what the gateway cannot have processed (refused connections, 502/503/504), never a
-        # read timeout: the SMS may have left, and a customer must not get it twice.
-        retry = Retry(total=self.retries, connect=self.retries, read=False, status=self.retries,
-                      backoff_factor=0.2, status_forcelist=(502, 503, 504), raise_on_status=False,
-                      allowed_methods=frozenset({"POST"}))
-        session = requests.Session()
-        session.mount("http://", HTTPAdapter(max_retries=retry))
-        session.mount("https://", HTTPAdapter(max_retries=retry))
-        return session
+        # Never retry a read timeout: the SMS may have left, and a customer must not get it twice.
+        return retrying_session(self.retries, "POST", retry_reads=False)
 
     def _send_sms(self, number, message):
         """Returns the gateway's message id; raises UserError with a readable reason otherwise."""

@@ -1,16 +1,16 @@
-import threading
 import logging
+import threading
 
 import requests
-from requests.adapters import HTTPAdapter
 from stdnum import exceptions as stdnum_exceptions
 from stdnum.eu import vat as eu_vat
 from stdnum.fr import siren, siret
 from urllib3.exceptions import ConnectTimeoutError, ReadTimeoutError
-from urllib3.util.retry import Retry
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+
+from ..tools.http import retrying_session
 
 _logger = logging.getLogger(__name__)
 
@@ -158,13 +158,7 @@ class CreditCollectionSolvencyProvider(models.Model):
     # ------------------------------------------------------------------ generic HTTP/JSON
     def _http_session(self):
         # GET only: a lookup has no side effect, so read errors may be retried too.
-        retry = Retry(total=self.retries, connect=self.retries, read=self.retries, status=self.retries,
-                      backoff_factor=0.2, status_forcelist=(502, 503, 504), raise_on_status=False,
-                      allowed_methods=frozenset({"GET"}))
-        session = requests.Session()
-        session.mount("http://", HTTPAdapter(max_retries=retry))
-        session.mount("https://", HTTPAdapter(max_retries=retry))
-        return session
+        return retrying_session(self.retries, "GET", retry_reads=True)
 
     def _http_json_fetch_report(self, identifiers):
         provider = self.sudo()
