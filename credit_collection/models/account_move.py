@@ -146,6 +146,10 @@ class AccountMoveCreditLimit(models.Model):
         return 0.0
 
     def _post(self, soft=True):
+        # The collection's own invoices (recovery fees, plan interest) charge what is already owed:
+        # no new credit, and a reminder must never fail on the limit it is chasing.
+        if self.env.context.get("collection_credit_exempt"):
+            return super()._post(soft=soft)
         to_check = self.filtered(lambda move: move.move_type == "out_invoice" and move.state == "draft"
                                  and move.company_id.account_use_credit_limit)
         for company in to_check.company_id:

@@ -302,7 +302,7 @@ class CreditCollectionAction(models.Model):
             "invoice_origin": self.name,
             "invoice_line_ids": lines,
         })
-        invoice.action_post()
+        invoice.with_context(collection_credit_exempt=True).action_post()
         self.fee_invoice_id = invoice
 
     def _portal_url(self):

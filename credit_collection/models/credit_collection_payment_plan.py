@@ -166,7 +166,7 @@ class CreditCollectionPaymentPlan(models.Model):
                 "product_id": product.id, "name": _("Interest of payment plan %s", self.name),
                 "quantity": 1, "price_unit": self.interest_amount, "tax_ids": [Command.clear()]})],
         })
-        invoice.action_post()
+        invoice.with_context(collection_credit_exempt=True).action_post()
         return invoice
 
     def action_cancel(self):

@@ -86,6 +86,19 @@ class TestCreditLimit(CollectionCommon):
         invoice = self._invoice(5000.0, self.today)
         self.assertEqual(invoice.state, "posted")
 
+    def test_fee_invoice_of_a_reminder_is_never_blocked(self):
+        invoice = self._invoice(1000.0, self.today - timedelta(days=40))  # already over the limit
+        self.company.collection_credit_limit_mode = "block"
+        self.level_formal.write({"invoice_fees": True, "channel_email": False})
+        run = self.env["credit.collection.run"].create({"company_id": self.company.id, "date": self.today})
+        run.action_run()
+        self.assertEqual(run.action_ids.state, "sent")
+        self.assertEqual(run.action_ids.fee_invoice_id.state, "posted")
+        self.assertIn(invoice, run.action_ids.line_ids.move_id)
+        # Any other invoice of this customer is still refused.
+        with self.assertRaises(UserError):
+            self._invoice(10.0, self.today)
+
     def test_credit_group_shares_one_limit(self):
         self.company.collection_credit_limit_mode = "block"
         branch = self.env["res.partner"].create({"name": "Durand Lyon", "is_company": True})
