@@ -46,13 +46,13 @@ class SolvencyHandler(BaseHTTPRequestHandler):
         return self._send(200, json.dumps(answer).encode())
 
     def _send(self, status, body):
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
         try:
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
             self.wfile.write(body)
-        except BrokenPipeError:  # the client gave up (timeout test)
+        except (BrokenPipeError, ConnectionResetError):  # the client gave up (timeout test)
             pass
 
     def log_message(self, *args):

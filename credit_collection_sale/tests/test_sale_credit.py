@@ -138,3 +138,18 @@ class TestSaleCredit(CollectionCommon):
         invoice.action_post()
         self.assertEqual(invoice.state, "posted")
         self.assertAlmostEqual(self._exposure(), 700.0)  # 500 receivable + 200 to invoice
+
+    def test_plain_salesman_without_accounting_rights(self):
+        salesman = new_test_user(self.env, "plain_salesman", groups="sales_team.group_sale_salesman",
+                                 company_id=self.company.id, company_ids=[self.company.id])
+        self._invoice(250.0, self.today - timedelta(days=20))
+        order = self._order(100.0, user=salesman)
+        self.env.invalidate_all()
+        order = order.with_user(salesman)
+        self.assertAlmostEqual(order.collection_exposure, 250.0)
+        self.assertAlmostEqual(order.collection_overdue_amount, 250.0)
+        self.assertAlmostEqual(order.collection_credit_limit, 1000.0)  # shown on the order, read-only
+        partner = self.customer.with_user(salesman).with_company(self.company)
+        arch = partner.get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertIn("collection_exposure", arch)
+        partner.read(["collection_risk_grade", "collection_exposure", "collection_overdue_amount"])
