@@ -2,12 +2,12 @@
     "name": "Credit Collection",
     "summary": "Automated multi-channel dunning, collection cases, disputes, promises, "
     "payment plans, credit risk and collection KPIs on Odoo's receivables",
-    "version": "17.0.1.0.0",
+    "version": "19.0.1.0.0",
     "category": "Accounting/Accounting",
     "license": "LGPL-3",
     "author": "Credit Collection contributors",
     "depends": ["account", "mail", "sms"],
-    "external_dependencies": {"python": ["stdnum", "requests", "xlsxwriter"]},
+    "external_dependencies": {"python": ["python-stdnum", "requests", "xlsxwriter"]},
     "data": [
         "security/credit_collection_security.xml",
         "security/ir.model.access.csv",

@@ -1,7 +1,7 @@
 {
     "name": "Credit Collection - Credit Insurance",
     "summary": "Credit-insurance policies, coverage decisions, matching, overdue declarations and claims",
-    "version": "17.0.1.0.0",
+    "version": "19.0.1.0.0",
     "category": "Accounting/Accounting",
     "license": "LGPL-3",
     "author": "Credit Collection contributors",

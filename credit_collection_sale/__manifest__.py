@@ -2,7 +2,7 @@
     "name": "Credit Collection - Sales",
     "summary": "Confirmed orders not invoiced yet count in the credit exposure; credit limits checked at order "
                "confirmation; the customer's risk shown to sales people",
-    "version": "17.0.1.0.0",
+    "version": "19.0.1.0.0",
     "category": "Accounting/Accounting",
     "license": "LGPL-3",
     "author": "Credit Collection contributors",

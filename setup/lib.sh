@@ -6,9 +6,10 @@ set -euo pipefail
 REPO_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CACHE_DIR="${CC_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/credit_collection}"
 LOCAL_DIR="$REPO_DIR/.local"
-VENV_DIR="${CC_VENV:-$CACHE_DIR/venv-odoo17-py311}"
+ODOO_BRANCH=19.0
 PYTHON_BIN="${CC_PYTHON:-python3.11}"
-ODOO_BRANCH=17.0
+# One virtualenv per Odoo series: the pinned requirements differ between series.
+VENV_DIR="${CC_VENV:-$CACHE_DIR/venv-odoo${ODOO_BRANCH%%.*}-py311}"
 ODOO_OFFICIAL_URL="https://github.com/odoo/odoo/archive/refs/heads/${ODOO_BRANCH}.tar.gz"
 HTTP_PORT="${CC_HTTP_PORT:-8069}"
 EMBEDDED_PG_PORT="${CC_PG_PORT:-54329}"
@@ -41,7 +42,7 @@ ensure_system_packages() {
 }
 
 # --- Odoo source -------------------------------------------------------------------------------
-# Order: an importable odoo in the venv, ODOO_SRC, the cache folder, the official 17.0 source.
+# Order: an importable odoo in the venv, ODOO_SRC, the cache folder, the official $ODOO_BRANCH source.
 find_odoo_src() {
     if [ -n "${ODOO_SRC:-}" ]; then
         [ -f "$ODOO_SRC/odoo-bin" ] || die "ODOO_SRC=$ODOO_SRC has no odoo-bin"
@@ -172,12 +173,13 @@ data_dir = $LOCAL_DIR/filestore
 db_host = $DB_HOST
 db_port = $DB_PORT
 db_user = $DB_USER
-db_password = ${DB_PASSWORD:-False}
+http_interface = 127.0.0.1
 http_port = $port
 list_db = False
 max_cron_threads = 1
-without_demo = False
+with_demo = True
 CONF
+    if [ -n "${DB_PASSWORD:-}" ]; then echo "db_password = $DB_PASSWORD" >>"$conf"; fi
 }
 
 prepare_environment() {

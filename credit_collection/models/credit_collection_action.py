@@ -147,7 +147,7 @@ class CreditCollectionAction(models.Model):
               JOIN account_move m ON m.id = aml.move_id
               JOIN res_partner p ON p.id = m.commercial_partner_id
              WHERE al.action_id IN %s AND al.state = 'planned'
-               AND (aml.reconciled OR aml.amount_residual <= 0 OR aml.blocked
+               AND (aml.reconciled OR aml.amount_residual <= 0 OR aml.no_followup
                     OR m.collection_blocked OR p.collection_blocked OR m.collection_hold IS NOT NULL)
         """, [tuple(self.ids)])
         reasons = {_("paid since planning"): [], _("dunning blocked since planning"): []}

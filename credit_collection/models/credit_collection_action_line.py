@@ -26,7 +26,5 @@ class CreditCollectionActionLine(models.Model):
         [("planned", "Planned"), ("done", "Done"), ("cancelled", "Cancelled")], default="planned", required=True)
     cancel_reason = fields.Char()
 
-    _sql_constraints = [
-        ("item_level_channel_unique", "unique(move_line_id, level_id, channel)",
-         "An item is reminded once per level and channel."),
-    ]
+    _item_level_channel_unique = models.Constraint(
+        "UNIQUE(move_line_id, level_id, channel)", "An item is reminded once per level and channel.")

@@ -1,5 +1,4 @@
 from odoo import _, api, fields, models
-from odoo.tools.sql import create_index
 
 from ..tools.xlsx import workbook_bytes
 
@@ -32,18 +31,7 @@ class CreditCollectionAgedBalance(models.Model):
     days_over_90 = fields.Monetary("Over 90", currency_field="currency_id")
     overdue = fields.Monetary(currency_field="currency_id")
     total = fields.Monetary(currency_field="currency_id")
-    max_days_late = fields.Integer("Days late (oldest)", group_operator="max")
-
-    def init(self):
-        # "What was reconciled after the date" is the aged balance's only scan of the history.
-        create_index(self.env.cr, "credit_collection_partial_max_date_idx", "account_partial_reconcile",
-                     ["max_date", "company_id"])
-        # The open lines with every column the aged balance reads: an index-only scan.
-        self.env.cr.execute("""
-            CREATE INDEX IF NOT EXISTS credit_collection_open_receivable_idx ON account_move_line
-                (account_id, date) INCLUDE (company_id, partner_id, date_maturity, amount_residual)
-             WHERE reconciled IS NOT TRUE AND parent_state = 'posted'
-        """)
+    max_days_late = fields.Integer("Days late (oldest)", aggregator="max")
 
     @api.model
     def _refresh(self, date, companies):

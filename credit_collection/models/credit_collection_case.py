@@ -60,11 +60,7 @@ class CreditCollectionCase(models.Model):
     promise_count = fields.Integer(compute="_compute_counts")
     plan_count = fields.Integer(compute="_compute_counts")
 
-    def init(self):
-        self.env.cr.execute("""
-            CREATE UNIQUE INDEX IF NOT EXISTS credit_collection_case_one_open
-                ON credit_collection_case (partner_id, company_id) WHERE stage != 'closed' AND active
-        """)
+    _one_open = models.UniqueIndex("(partner_id, company_id) WHERE stage != 'closed' AND active")
 
     @api.model
     def _expand_stages(self, stages, domain, order):

@@ -224,11 +224,12 @@ class CreditCollectionDemo(models.AbstractModel):
         self.env["ir.model.data"]._update_xmlids([
             {"xml_id": DEMO_COMPANY_XMLID, "record": company, "noupdate": True},
         ])
-        # The French chart when l10n_fr is there (setup/run installs it first), else the generic one:
+        # The French chart when l10n_fr_account is there (setup/run installs it first), else the generic one:
         # a chart module cannot be installed while the registry is loading.
-        l10n_fr = self.env["ir.module.module"].search([("name", "=", "l10n_fr"), ("state", "=", "installed")])
-        template = "fr" if l10n_fr else "generic_coa"
-        self.env["account.chart.template"].try_loading(template, company, install_demo=False)
+        chart_installed = self.env["ir.module.module"].search([("name", "=", "l10n_fr_account"), ("state", "=", "installed")])
+        template = "fr" if chart_installed else "generic_coa"
+        # _load, as account does for a new company: try_loading warns when the registry is not loaded yet.
+        self.env["account.chart.template"]._load(template, company, install_demo=False)
         policy = self.env.ref("credit_collection.policy_france_b2b")
         copy = policy.copy({"company_id": company.id, "name": policy.name})
         for lang, _name in self.env["res.lang"].get_installed():  # copy() keeps one language only
@@ -252,7 +253,7 @@ class CreditCollectionDemo(models.AbstractModel):
             user = users.create({
                 "login": login, "password": login, "name": name, "email": "%s@ateliers-dupont.example" % login,
                 "company_id": company.id, "company_ids": [(6, 0, company.ids)], "lang": "fr_FR",
-                "groups_id": [(6, 0, [self.env.ref("base.group_user").id, self.env.ref(group).id])],
+                "group_ids": [(6, 0, [self.env.ref("base.group_user").id, self.env.ref(group).id])],
             })
             self.env["ir.model.data"]._update_xmlids([
                 {"xml_id": "credit_collection.demo_user_%s" % login, "record": user, "noupdate": True}])
@@ -348,6 +349,11 @@ class CreditCollectionDemo(models.AbstractModel):
         self._demo_credit_notes(env, refunded)
 
         bank = env["account.journal"].search([("company_id", "=", company.id), ("type", "=", "bank")], limit=1)
+        # Payments post their entry on the outstanding receipts account: the customer's receivable is
+        # reconciled when the payment is registered, as the ledger of the demo needs (without an
+        # outstanding account, a payment waits for the bank statement and posts nothing).
+        bank.inbound_payment_method_line_ids.payment_account_id = env["account.chart.template"].with_company(
+            company).ref("account_journal_payment_debit_account_id")
         payment_values, targets, remaining = [], [], {}
         for invoice, share, date in payments:
             residual = remaining.get(invoice, invoice.amount_residual)
@@ -360,7 +366,7 @@ class CreditCollectionDemo(models.AbstractModel):
                 "amount": amount,
                 "date": max(date, invoice.invoice_date),
                 "journal_id": bank.id,
-                "ref": invoice.name,
+                "memo": invoice.name,
             })
             targets.append(invoice)
         records = env["account.payment"].create(payment_values)

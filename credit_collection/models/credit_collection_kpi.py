@@ -43,8 +43,6 @@ class CreditCollectionKpi(models.AbstractModel):
         with the open amount in the five buckets, total, oldest days late, collector and segment (the
         customer's company-dependent values in that company)."""
         self.env.flush_all()
-        fields_ids = {name: self.env["ir.model.fields"]._get("res.partner", name).id
-                      for name in ("collection_user_id", "collection_segment_rule_id")}
         query = OPEN_AT_SQL + """
             , by_customer AS (
                 SELECT o.company_id, p.commercial_partner_id AS partner_id,
@@ -61,19 +59,12 @@ class CreditCollectionKpi(models.AbstractModel):
               GROUP BY o.company_id, p.commercial_partner_id
             )
             SELECT b.*,
-                   split_part(collector.value_reference, ',', 2)::int AS collector_id,
-                   split_part(segment.value_reference, ',', 2)::int AS segment_id
+                   (cp.collection_user_id ->> b.company_id::text)::int AS collector_id,
+                   (cp.collection_segment_rule_id ->> b.company_id::text)::int AS segment_id
               FROM by_customer b
-         LEFT JOIN ir_property collector
-                ON collector.fields_id = %(collector_field)s AND collector.company_id = b.company_id
-               AND collector.res_id = 'res.partner,' || b.partner_id
-         LEFT JOIN ir_property segment
-                ON segment.fields_id = %(segment_field)s AND segment.company_id = b.company_id
-               AND segment.res_id = 'res.partner,' || b.partner_id
+              JOIN res_partner cp ON cp.id = b.partner_id
         """
-        params = {"date": date, "companies": companies.ids, "receivable_accounts": self._receivable_accounts(companies),
-                  "collector_field": fields_ids["collection_user_id"],
-                  "segment_field": fields_ids["collection_segment_rule_id"]}
+        params = {"date": date, "companies": companies.ids, "receivable_accounts": self._receivable_accounts(companies)}
         return query, params
 
     @api.model
@@ -93,7 +84,7 @@ class CreditCollectionKpi(models.AbstractModel):
     def _receivable_accounts(self, companies):
         # The account ids, not a join: the planner then uses Odoo's partial index on unreconciled lines.
         return self.env["account.account"].sudo().with_context(active_test=False).search([
-            ("company_id", "in", companies.ids), ("account_type", "=", "asset_receivable")]).ids
+            ("company_ids", "in", companies.ids), ("account_type", "=", "asset_receivable")]).ids
 
     @api.model
     def _open_totals(self, date, company):

@@ -55,9 +55,8 @@ class CreditCollectionLevel(models.Model):
         "Send automatically", default=True,
         help="Otherwise the run leaves the actions to review for a collector.")
 
-    _sql_constraints = [
-        ("delay_unique", "unique(policy_id, delay_days)", "Two levels of a policy cannot share their delay."),
-    ]
+    _delay_unique = models.Constraint(
+        "UNIQUE(policy_id, delay_days)", "Two levels of a policy cannot share their delay.")
 
     @api.constrains("channel_email", "channel_sms", "channel_letter", "channel_phone", "escalate")
     def _check_channel(self):

@@ -1,6 +1,6 @@
 from odoo import _, api, fields, models
 
-# (field, code prefixes by preference) — the French chart (PCG) of Odoo 17's l10n_fr.
+# (field, code prefixes by preference) — the French chart (PCG) of Odoo's l10n_fr_account.
 FR_DEFAULT_ACCOUNTS = [
     ("collection_doubtful_account_id", ("416",)),
     ("collection_provision_account_id", ("491",)),
@@ -72,7 +72,7 @@ class CreditCollectionCase(models.Model):
 
     def action_open_outcomes(self):
         self.ensure_one()
-        return {"type": "ir.actions.act_window", "res_model": "credit.collection.outcome", "view_mode": "tree,form",
+        return {"type": "ir.actions.act_window", "res_model": "credit.collection.outcome", "view_mode": "list,form",
                 "name": _("Write-offs and provisions"),
                 "domain": [("case_id", "=", self.id)]}
 
@@ -110,8 +110,9 @@ class ResCompany(models.Model):
                 if company[field]:
                     continue
                 for prefix in prefixes:
-                    account = self.env["account.account"].search(
-                        [("company_id", "=", company.id), ("code", "=like", prefix + "%"), ("deprecated", "=", False)],
+                    Account = self.env["account.account"].with_company(company)
+                    account = Account.search(
+                        [*Account._check_company_domain(company), ("code", "=like", prefix + "%")],
                         order="code", limit=1)
                     if account:
                         values[field] = account.id

@@ -39,7 +39,7 @@ class CreditCollectionPayerProfile(models.Model):
 
     A model per (customer, company) rather than company-dependent fields on the partner: the daily
     recomputation writes thousands of rows in one statement, and the list, filters and groupings by
-    grade are plain SQL on one table, where company-dependent values would live in ir.property.
+    grade are plain SQL on plain columns, where company-dependent values would be JSONB keyed by company.
     """
 
     _name = "credit.collection.payer.profile"
@@ -51,14 +51,14 @@ class CreditCollectionPayerProfile(models.Model):
     company_id = fields.Many2one("res.company", required=True, index=True, ondelete="cascade")
     currency_id = fields.Many2one(related="company_id.currency_id")
     user_id = fields.Many2one("res.users", "Collector", compute="_compute_user_id")
-    score = fields.Float(digits=(5, 1), group_operator="avg", help="0 (worst) to 100 (best payer).")
+    score = fields.Float(digits=(5, 1), aggregator="avg", help="0 (worst) to 100 (best payer).")
     grade = fields.Selection(GRADES, index=True)
     invoice_count = fields.Integer(
         "Invoices assessed", help="Paid invoices, and open ones already past their due date, over the history.")
     avg_days_late = fields.Float(
-        "Average days late", digits=(8, 1), group_operator="avg",
+        "Average days late", digits=(8, 1), aggregator="avg",
         help="Paid invoices: days between due date and payment (0 if early); open overdue invoices: days so far.")
-    late_share = fields.Float("Share paid late", digits=(5, 3), group_operator="avg")
+    late_share = fields.Float("Share paid late", digits=(5, 3), aggregator="avg")
     overdue_amount = fields.Monetary(currency_field="currency_id")
     open_amount = fields.Monetary("Open receivables", currency_field="currency_id")
     overdue_ratio = fields.Float("Overdue ratio", digits=(5, 3), help="Overdue part of the open receivables.")
@@ -73,9 +73,8 @@ class CreditCollectionPayerProfile(models.Model):
         help="Predicted probability that the customer's next invoice is paid after its due date.")
     date = fields.Date("Computed on")
 
-    _sql_constraints = [
-        ("partner_company_uniq", "unique(partner_id, company_id)", "One payer profile per customer and company."),
-    ]
+    _partner_company_uniq = models.Constraint(
+        "UNIQUE(partner_id, company_id)", "One payer profile per customer and company.")
 
     @api.depends("partner_id", "company_id")
     def _compute_user_id(self):

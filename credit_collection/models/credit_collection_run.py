@@ -160,25 +160,20 @@ class CreditCollectionRun(models.Model):
     def _select_due_items(self):
         """Due items that reached a new level of their policy, in one query.
 
-        Policy: the invoice's override, else the customer's (company-dependent), else the company's.
+        Policy: the invoice's override, else the customer's (company-dependent: a JSONB column keyed by
+        company id), else the company's.
         The level is the latest one whose delay has passed; an item is selected only if none of its
         earlier actions (sent, pending or cancelled) was at that level or a later one.
         """
         company = self.company_id
-        policy_field = self.env["ir.model.fields"]._get("res.partner", "collection_policy_id")
         self.env.cr.execute("""
-            WITH partner_policy AS (
-                SELECT split_part(res_id, ',', 2)::int AS partner_id,
-                       split_part(value_reference, ',', 2)::int AS policy_id
-                  FROM ir_property
-                 WHERE fields_id = %(field)s AND company_id = %(company)s
-                   AND res_id IS NOT NULL AND value_reference IS NOT NULL
-            ), candidates AS (
+            WITH candidates AS (
                 SELECT aml.id AS line_id, aml.move_id, m.commercial_partner_id AS partner_id,
-                       COALESCE(m.collection_policy_id, pp.policy_id, %(default_policy)s) AS policy_id,
+                       COALESCE(m.collection_policy_id, (p.collection_policy_id ->> %(company_key)s)::int,
+                                %(default_policy)s) AS policy_id,
                        %(date)s::date - aml.date_maturity AS days_late,
                        aml.date_maturity, aml.amount_residual,
-                       (aml.blocked OR m.collection_blocked OR p.collection_blocked
+                       (aml.no_followup OR m.collection_blocked OR p.collection_blocked
                         OR m.collection_hold IS NOT NULL) AS blocked,
                        m.collection_hold AS hold,
                        COALESCE(m.collection_block_reason, p.collection_block_reason) AS block_reason
@@ -186,7 +181,6 @@ class CreditCollectionRun(models.Model):
                   JOIN account_move m ON m.id = aml.move_id
                   JOIN res_partner p ON p.id = m.commercial_partner_id
                   JOIN account_account a ON a.id = aml.account_id AND a.account_type = 'asset_receivable'
-             LEFT JOIN partner_policy pp ON pp.partner_id = m.commercial_partner_id
                  WHERE aml.company_id = %(company)s
                    AND aml.parent_state = 'posted'
                    AND aml.reconciled IS NOT TRUE
@@ -208,8 +202,8 @@ class CreditCollectionRun(models.Model):
                      WHERE al.move_line_id = c.line_id AND reached.delay_days >= lvl.delay_days)
           ORDER BY c.partner_id, lvl.delay_days, c.date_maturity, c.line_id
         """, {
-            "field": policy_field.id,
             "company": company.id,
+            "company_key": str(company.id),
             "default_policy": company.collection_policy_id.id or None,
             "date": self.date,
             "min_delay": self._min_delay(),

@@ -52,13 +52,15 @@ class CreditCollectionSegmentRule(models.Model):
                 raise ValidationError(_("Rule %s: the policy belongs to another company.", rule.name))
 
     def _compute_partner_count(self):
-        field = self.env["ir.model.fields"]._get("res.partner", "collection_segment_rule_id")
         counts = {}
         if self.ids:
+            self.env["res.partner"].flush_model(["collection_segment_rule_id"])
+            # The segment is company-dependent: a JSONB column keyed by company id.
             self.env.cr.execute("""
-                SELECT split_part(value_reference, ',', 2)::int, COUNT(*) FROM ir_property
-                 WHERE fields_id = %s AND value_reference = ANY(%s) GROUP BY 1
-            """, [field.id, ["%s,%s" % (self._name, rule_id) for rule_id in self.ids]])
+                SELECT r.id, COUNT(*) FROM credit_collection_segment_rule r
+                  JOIN res_partner p ON (p.collection_segment_rule_id ->> r.company_id::text)::int = r.id
+                 WHERE r.id = ANY(%s) GROUP BY r.id
+            """, [self.ids])
             counts = dict(self.env.cr.fetchall())
         for rule in self:
             rule.partner_count = counts.get(rule.id, 0)
@@ -79,19 +81,16 @@ class CreditCollectionSegmentRule(models.Model):
         """
         date = date or fields.Date.context_today(self)
         Partner = self.env["res.partner"]
-        fields_ids = {name: self.env["ir.model.fields"]._get("res.partner", name).id
-                      for name in ("collection_policy_manual", "collection_segment_rule_id")}
         self.env.flush_all()
+        # Company-dependent values are JSONB columns of res_partner keyed by company id.
         self.env.cr.execute("""
             WITH manual AS (
-                SELECT split_part(res_id, ',', 2)::int AS partner_id FROM ir_property
-                 WHERE fields_id = %(manual_field)s AND company_id = %(company)s
-                   AND res_id IS NOT NULL AND value_integer = 1
+                SELECT id AS partner_id FROM res_partner
+                 WHERE (collection_policy_manual ->> %(company_key)s)::boolean
             ), segmented AS (
-                SELECT split_part(res_id, ',', 2)::int AS partner_id,
-                       split_part(value_reference, ',', 2)::int AS rule_id FROM ir_property
-                 WHERE fields_id = %(rule_field)s AND company_id = %(company)s
-                   AND res_id IS NOT NULL AND value_reference IS NOT NULL
+                SELECT id AS partner_id, (collection_segment_rule_id ->> %(company_key)s)::int AS rule_id
+                  FROM res_partner
+                 WHERE collection_segment_rule_id ->> %(company_key)s IS NOT NULL
             ), customers AS (
                 SELECT p.commercial_partner_id AS partner_id,
                        COALESCE(SUM(l.amount_residual) FILTER (WHERE l.date_maturity < %(date)s), 0) AS overdue,
@@ -145,8 +144,7 @@ class CreditCollectionSegmentRule(models.Model):
                   ORDER BY r.sequence, r.id LIMIT 1
                    ) rule ON TRUE
              WHERE rule.id IS DISTINCT FROM s.rule_id
-        """, {"manual_field": fields_ids["collection_policy_manual"], "rule_field": fields_ids["collection_segment_rule_id"],
-              "company": company.id, "date": date})
+        """, {"company": company.id, "company_key": str(company.id), "date": date})
         changes = {}
         for partner_id, _current, rule_id, policy_id in self.env.cr.fetchall():
             changes.setdefault((rule_id, policy_id), []).append(partner_id)

@@ -328,7 +328,7 @@ class ResPartnerRisk(models.Model):
         statuses = dict(SOLVENCY_STATUSES)
         money = lambda value: formatLang(self.env, value, currency_obj=report.currency_id)  # noqa: E731
         user = self.collection_user_id or provider.alert_user_id or self.env["res.users"].search([
-            ("groups_id", "in", self.env.ref("credit_collection.group_collection_manager").id),
+            ("all_group_ids", "in", self.env.ref("credit_collection.group_collection_manager").id),
             ("company_ids", "in", provider.company_id.id), ("share", "=", False), ("id", "!=", 1)], limit=1)
         self.sudo().activity_schedule(
             "mail.mail_activity_data_todo",

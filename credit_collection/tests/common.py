@@ -9,10 +9,13 @@ class CollectionCommon(AccountTestInvoicingCommon):
     """Two companies with the generic chart, a test policy on company 1, helpers for invoices and runs."""
 
     @classmethod
-    def setUpClass(cls, chart_template_ref=None):
-        super().setUpClass(chart_template_ref=chart_template_ref)
+    def setUpClass(cls):
+        super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True, lang="en_US"))
         cls.company = cls.company_data["company"]
+        cls.company_data_2 = cls.setup_other_company()
+        # 3 units for 1 of the company currency in 2016, 2 for 1 since 2017.
+        cls.currency_data = {"currency": cls.setup_other_currency("CHF")}
         cls.today = fields.Date.context_today(cls.env.user)
         cls.policy = cls._make_policy(cls.company)
         cls.company.collection_policy_id = cls.policy

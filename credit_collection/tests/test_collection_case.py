@@ -106,7 +106,7 @@ class TestCaseStages(CollectionCommon):
         collector = self.env["res.users"].create({
             "name": "Collector one", "login": "collector_one",
             "company_id": self.company.id, "company_ids": [(6, 0, self.company.ids)],
-            "groups_id": [(6, 0, [self.env.ref("credit_collection.group_collection_user").id])]})
+            "group_ids": [(6, 0, [self.env.ref("credit_collection.group_collection_user").id])]})
         cases = self.env["credit.collection.case"].with_user(collector).search([("partner_id", "=", self.customer.id)])
         self.assertEqual(cases, case_1)
         with self.assertRaises(AccessError):

@@ -5,7 +5,7 @@ from odoo.tests import HttpCase, tagged
 class TestDashboardInBrowser(HttpCase):
     def test_dashboard_shows_the_kpis(self):
         admin = self.env.ref("base.user_admin")
-        admin.groups_id |= self.env.ref("credit_collection.group_collection_manager")
+        admin.group_ids |= self.env.ref("credit_collection.group_collection_manager")
         expected = self.env["credit.collection.kpi.snapshot"].with_user(admin).with_company(
             admin.company_id).get_dashboard_data()
         overdue = next(card["value"] for card in expected["cards"] if card["key"] == "receivables_overdue")

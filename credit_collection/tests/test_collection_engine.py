@@ -101,7 +101,7 @@ class TestLevelsAndRuns(CollectionCommon):
         collector = self.env["res.users"].create({
             "name": "Collector 1", "login": "collector_one", "company_id": self.company.id,
             "company_ids": [(6, 0, self.company.ids)],
-            "groups_id": [(6, 0, [self.env.ref("credit_collection.group_collection_user").id])],
+            "group_ids": [(6, 0, [self.env.ref("credit_collection.group_collection_user").id])],
         })
         visible = self.env["credit.collection.action"].with_user(collector).search([])
         self.assertIn(run.action_ids[0], visible)

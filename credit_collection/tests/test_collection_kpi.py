@@ -128,7 +128,7 @@ class TestKpi(CollectionCommon):
         self.env["credit.collection.case"]._get_or_open(self.other, self.company, "litigation")
         provision = self.env["account.account"].create({
             "name": "Provision for doubtful receivables", "code": "491999", "account_type": "asset_current",
-            "company_id": self.company.id})
+            "company_ids": [Command.set(self.company.ids)]})
         self.company.collection_provision_account_id = provision
         entry = self.env["account.move"].create({
             "move_type": "entry", "date": T - timedelta(days=2), "line_ids": [

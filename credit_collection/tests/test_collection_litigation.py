@@ -203,7 +203,7 @@ class TestCollectionLitigation(CollectionCommon):
         collector = self.env["res.users"].create({
             "name": "Collector one", "login": "collector_litigation",
             "company_id": self.company.id, "company_ids": [(6, 0, self.company.ids)],
-            "groups_id": [(6, 0, [self.env.ref("credit_collection.group_collection_user").id])]})
+            "group_ids": [(6, 0, [self.env.ref("credit_collection.group_collection_user").id])]})
         self.assertFalse(self.Transfer.with_user(collector).search([("case_id", "=", case_2.id)]))
         with self.assertRaises(AccessError):
             transfer_2.with_user(collector).read(["name"])

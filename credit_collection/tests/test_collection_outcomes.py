@@ -31,9 +31,9 @@ class TestCollectionOutcomes(CollectionCommon):
         values = {}
         Account = cls.env["account.account"].with_company(company)
         for field, (code, name, account_type, reconcile) in specs.items():
-            account = Account.search([("company_id", "=", company.id), ("code", "=", code)], limit=1) or \
+            account = Account.search([*Account._check_company_domain(company), ("code", "=", code)], limit=1) or \
                 Account.create({"code": code, "name": name, "account_type": account_type,
-                                "reconcile": reconcile, "company_id": company.id})
+                                "reconcile": reconcile, "company_ids": [Command.set(company.ids)]})
             values[field] = account
         company.write({field: account.id for field, account in values.items()})
         company.collection_outcome_journal_id = cls.env["account.journal"].search(
@@ -202,15 +202,15 @@ class TestCollectionOutcomes(CollectionCommon):
         user = self.env["res.users"].create({
             "name": "Collector", "login": "collector_outcomes", "company_id": self.company.id,
             "company_ids": [Command.set(self.company.ids)],
-            "groups_id": [Command.set([self.env.ref("account.group_account_invoice").id,
+            "group_ids": [Command.set([self.env.ref("account.group_account_invoice").id,
                                        self.env.ref("credit_collection.group_collection_user").id])]})
         invoice = self._taxed_invoice()
         with self.assertRaises(UserError):
             self.outcomes.with_user(user)._provision(invoice)
 
     def test_french_defaults(self):
-        if not self.env["ir.module.module"].search_count([("name", "=", "l10n_fr"), ("state", "=", "installed")]):
-            self.skipTest("l10n_fr is not installed")
+        if not self.env["ir.module.module"].search_count([("name", "=", "l10n_fr_account"), ("state", "=", "installed")]):
+            self.skipTest("l10n_fr_account is not installed")
         company = self.env["res.company"].create({
             "name": "Société test FR", "country_id": self.env.ref("base.fr").id,
             "currency_id": self.env.ref("base.EUR").id})
@@ -230,7 +230,7 @@ class TestCollectionOutcomes(CollectionCommon):
             self.skipTest("no demo data")
         company = company.with_company(company).sudo()  # the test user works in the test companies
         if company.chart_template != "fr":
-            self.skipTest("the demo company runs the generic chart (l10n_fr not installed)")
+            self.skipTest("the demo company runs the generic chart (l10n_fr_account not installed)")
         self.assertTrue(company.collection_doubtful_account_id.code.startswith("416"))
         self.assertTrue(company.collection_provision_account_id.code.startswith("491"))
         self.assertTrue(company.collection_provision_expense_account_id.code.startswith("6817"))

@@ -39,14 +39,14 @@ class CreditInsuranceCoverageReport(models.Model):
     decision_id = fields.Many2one("credit.insurance.decision", "Decision in force", readonly=True)
     decision_state = fields.Selection(DECISION_STATES, readonly=True)
     status = fields.Selection(COVERAGE_STATUS, readonly=True, index=True)
-    coverage_share = fields.Float("Share covered (%)", readonly=True, group_operator=False)
+    coverage_share = fields.Float("Share covered (%)", readonly=True, aggregator=False)
     coverage_limit = fields.Monetary("Coverage granted", readonly=True)
     outstanding = fields.Monetary("Outstanding", readonly=True)
     covered = fields.Monetary("Covered amount", readonly=True,
                               help="The outstanding within the coverage granted, times the share covered.")
     uncovered = fields.Monetary("Uncovered amount", readonly=True)
     over_limit = fields.Monetary("Over the limit", readonly=True)
-    coverage_rate = fields.Float("Coverage rate (%)", readonly=True, group_operator=False)
+    coverage_rate = fields.Float("Coverage rate (%)", readonly=True, aggregator=False)
 
     # ------------------------------------------------------------------ matching
     @api.model

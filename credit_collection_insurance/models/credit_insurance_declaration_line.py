@@ -31,9 +31,5 @@ class CreditInsuranceDeclarationLine(models.Model):
             self.deadline = move.invoice_date_due and move.invoice_date_due + timedelta(days=delay)
             self.amount_residual = move.amount_residual_signed
 
-    def init(self):
-        # One live declaration per invoice; a cancelled one does not block a new one made by hand.
-        self.env.cr.execute("""
-            CREATE UNIQUE INDEX IF NOT EXISTS credit_insurance_declaration_line_move_uniq
-                ON credit_insurance_declaration_line (move_id) WHERE state != 'cancelled'
-        """)
+    # One live declaration per invoice; a cancelled one does not block a new one made by hand.
+    _move_uniq = models.UniqueIndex("(move_id) WHERE state != 'cancelled'")

@@ -51,12 +51,10 @@ class CreditInsurancePolicy(models.Model):
         help="Journal of the entries that record an indemnity agreed by the insurer.")
     claim_account_id = fields.Many2one(
         "account.account", "Insurer receivable account", check_company=True,
-        domain="[('deprecated', '=', False)]",
         help="Debited with the indemnity agreed, credited when it is received (e.g. 467 Autres comptes "
              "débiteurs). Reconcilable accounts get the two lines matched.")
     indemnity_account_id = fields.Many2one(
         "account.account", "Indemnity income account", check_company=True,
-        domain="[('deprecated', '=', False)]",
         help="Credited with the indemnity agreed (e.g. 791 Transferts de charges or 7718).")
     indemnity_journal_id = fields.Many2one(
         "account.journal", "Indemnity bank journal", check_company=True,
@@ -65,10 +63,10 @@ class CreditInsurancePolicy(models.Model):
     import_mapping = fields.Json(
         "Last import mapping", copy=False, help="The column mapping of the last insurer file imported.")
 
-    _sql_constraints = [
-        ("number_company_uniq", "unique(number, insurer_id, company_id)",
-         "This insurer already has a policy with this number in this company."),
-    ]
+    _number_company_uniq = models.Constraint(
+        "UNIQUE(number, insurer_id, company_id)",
+        "This insurer already has a policy with this number in this company.",
+    )
 
     @api.depends("insurer_id", "number")
     def _compute_name(self):
@@ -124,9 +122,9 @@ class CreditInsurancePolicy(models.Model):
         today = fields.Date.context_today(self)
 
         def account(prefix):
-            return self.env["account.account"].search(
-                [("company_id", "=", company.id), ("code", "=like", prefix + "%"), ("deprecated", "=", False)],
-                order="code", limit=1)
+            Account = self.env["account.account"]
+            return Account.search(
+                [*Account._check_company_domain(company), ("code", "=like", prefix + "%")], order="code", limit=1)
 
         insurer = self.env["res.partner"].create({
             "name": "Assurcrédit France", "is_company": True, "country_id": self.env.ref("base.fr").id,

@@ -1,5 +1,7 @@
 from datetime import timedelta
 
+from odoo import Command
+
 from odoo.addons.credit_collection.tests.common import CollectionCommon
 
 
@@ -7,17 +9,17 @@ class InsuranceCommon(CollectionCommon):
     """A policy (90 % covered, declare within 60 days, proposed 15 days before) on company 1."""
 
     @classmethod
-    def setUpClass(cls, chart_template_ref=None):
-        super().setUpClass(chart_template_ref=chart_template_ref)
+    def setUpClass(cls):
+        super().setUpClass()
         cls.company_2 = cls.company_data_2["company"]
         cls.gold = cls.currency_data["currency"]  # 2 Gold for 1 USD of company 1 since 2017
         cls.insurer = cls.env["res.partner"].create({"name": "Assureur Crédit SA", "is_company": True})
         cls.claim_account = cls.env["account.account"].create({
             "name": "Insurer receivable", "code": "467100", "account_type": "asset_current", "reconcile": True,
-            "company_id": cls.company.id})
+            "company_ids": [Command.set(cls.company.ids)]})
         cls.indemnity_account = cls.env["account.account"].create({
             "name": "Insurance indemnities", "code": "791100", "account_type": "income_other",
-            "company_id": cls.company.id})
+            "company_ids": [Command.set(cls.company.ids)]})
         cls.ins_policy = cls._make_insurance_policy(cls.company)
         cls.long_ago = cls.today - timedelta(days=400)
 

@@ -13,8 +13,8 @@ from .common import InsuranceCommon
 class TestInsurerFileImport(InsuranceCommon):
 
     @classmethod
-    def setUpClass(cls, chart_template_ref=None):
-        super().setUpClass(chart_template_ref=chart_template_ref)
+    def setUpClass(cls):
+        super().setUpClass()
         cls.alpha = cls.env["res.partner"].create(
             {"name": "Alpha Industrie", "is_company": True, "company_registry": "732 829 320"})
         cls.beta = cls.env["res.partner"].create(
@@ -130,7 +130,7 @@ class TestInsurerFileImport(InsuranceCommon):
         collector = self.env["res.users"].create({
             "name": "Collector Import", "login": "collector_import_insurance",
             "company_id": self.company.id, "company_ids": [(6, 0, self.company.ids)],
-            "groups_id": [(6, 0, self.env.ref("credit_collection.group_collection_user").ids)],
+            "group_ids": [(6, 0, self.env.ref("credit_collection.group_collection_user").ids)],
         })
         content = "SIREN;Décision;Montant;Début;Fin;Référence\n732829320;Accordé;1 000,00;01/02/2025;;C-1\n"
         wizard = self._wizard(content.encode(), "collector.csv", user=collector)

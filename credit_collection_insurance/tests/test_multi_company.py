@@ -41,7 +41,7 @@ class TestInsuranceCompanies(InsuranceCommon):
         collector = self.env["res.users"].create({
             "name": "Collector One", "login": "collector_one_insurance",
             "company_id": self.company.id, "company_ids": [Command.set(self.company.ids)],
-            "groups_id": [Command.set(self.env.ref("credit_collection.group_collection_user").ids)],
+            "group_ids": [Command.set(self.env.ref("credit_collection.group_collection_user").ids)],
         })
         env = self.env(user=collector, context=dict(self.env.context, allowed_company_ids=self.company.ids))
         self.assertEqual(env["credit.insurance.decision"].search([("partner_id", "=", self.customer.id)]),

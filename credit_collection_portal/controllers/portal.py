@@ -296,7 +296,7 @@ class CollectionPortal(PortalAccount):
         })
         return request.render("credit_collection_portal.portal_my_balance_pay", values)
 
-    @http.route("/my/balance/transaction/<string:invoice_ids>", type="json", auth="public")
+    @http.route("/my/balance/transaction/<string:invoice_ids>", type="jsonrpc", auth="public")
     def portal_my_balance_transaction(self, invoice_ids, access_token=None, amount=None, **kwargs):
         """Creates one transaction for the selected invoices, after checking everything again."""
         try:

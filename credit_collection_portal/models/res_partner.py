@@ -50,7 +50,7 @@ class ResPartner(models.Model):
         user = self.env["res.users"].with_context(no_reset_password=True).create({
             "login": "customer", "password": "customer", "partner_id": contact.id,
             "company_id": company.id, "company_ids": [Command.set(company.ids)],
-            "groups_id": [Command.set([self.env.ref("base.group_portal").id])],
+            "group_ids": [Command.set([self.env.ref("base.group_portal").id])],
         })
         self.env["ir.model.data"]._update_xmlids([
             {"xml_id": DEMO_USER_XMLID, "record": user, "noupdate": True}])

@@ -43,7 +43,7 @@ class PortalCommon(CollectionCommon, HttpCase):
         return cls.env["res.users"].with_context(no_reset_password=True).create({
             "login": login, "password": login, "partner_id": contact.id,
             "company_id": cls.company.id, "company_ids": [Command.set(cls.company.ids)],
-            "groups_id": [Command.set([cls.env.ref("base.group_portal").id])],
+            "group_ids": [Command.set([cls.env.ref("base.group_portal").id])],
         })
 
     @classmethod

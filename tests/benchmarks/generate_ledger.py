@@ -67,11 +67,11 @@ def ensure_company(env):
 def _accounts(env, company):
     journal = env["account.journal"].search(
         [("company_id", "=", company.id), ("type", "=", "sale")], order="sequence, id", limit=1)
-    receivable = env["account.account"].search(
-        [("company_id", "=", company.id), ("account_type", "=", "asset_receivable"),
-         ("deprecated", "=", False)], order="code", limit=1)
-    income = journal.default_account_id or env["account.account"].search(
-        [("company_id", "=", company.id), ("account_type", "=", "income")], order="code", limit=1)
+    Account = env["account.account"].with_company(company)
+    receivable = Account.search(
+        [*Account._check_company_domain(company), ("account_type", "=", "asset_receivable")], order="code", limit=1)
+    income = journal.default_account_id or Account.search(
+        [*Account._check_company_domain(company), ("account_type", "=", "income")], order="code", limit=1)
     assert journal and receivable and income, "the chart of accounts of %s is incomplete" % company.name
     return journal, receivable, income
 
@@ -206,7 +206,7 @@ def _insert_moves(cr, company, journal, receivable, income, count, today):
             move_id, move_name, journal_id, company_id, company_currency_id, currency_id, account_id,
             account_root_id, partner_id, display_type, sequence, name, date, invoice_date, date_maturity,
             parent_state, debit, credit, balance, amount_currency, amount_residual, amount_residual_currency,
-            reconciled, blocked, quantity, price_unit, price_subtotal, price_total, discount, tax_tag_invert,
+            reconciled, no_followup, quantity, price_unit, price_subtotal, price_total, discount, tax_tag_invert,
             create_uid, write_uid, create_date, write_date)
         SELECT b.id, b.name, %(journal)s, %(company)s, %(currency)s, %(currency)s, %(receivable)s,
                %(receivable_root)s, b.partner_id, 'payment_term', 10, b.name, b.date_due - 30, b.date_due - 30,
