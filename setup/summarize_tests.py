@@ -1,7 +1,8 @@
 """Adds up Odoo's test report and pytest's, prints "N passed, N failed" and sets the exit code.
 
 Odoo's runner only logs some problems (a module that fails to install, an error logged outside a
-test): any ERROR or CRITICAL line of the Odoo log counts as one more failure.
+test): any ERROR or CRITICAL line of the Odoo log counts as one more failure. So does any deprecation
+warning that names our add-ons, in the test log or in the log of the server the pytest suite ran.
 """
 
 import argparse
@@ -12,6 +13,33 @@ import xml.etree.ElementTree as ET
 
 ODOO_REPORT = re.compile(r"(\d+) failed, (\d+) error\(s\) of (\d+) tests when loading database")
 ODOO_LOG_ERROR = re.compile(r"^\S+ \S+ \d+ (ERROR|CRITICAL) ")
+ODOO_LOG_RECORD = re.compile(r"^\S+ \S+ \d+ [A-Z]+ ")
+DEPRECATION = re.compile(r"deprecat|no longer supported", re.IGNORECASE)
+OUR_ADDONS = re.compile(r"credit_collection")
+
+
+def deprecations(log_path, ours_only=True):
+    """The log records (first line) that warn of a deprecation and name one of our add-ons (or any
+    record with ``ours_only=False``: the pytest server serves nothing but our add-ons and tests)."""
+    if not log_path or not os.path.exists(log_path):
+        return []
+    found, record = [], []
+
+    def flush():
+        text = "\n".join(record)
+        if record and " WARNING " in record[0] and DEPRECATION.search(text) \
+                and (OUR_ADDONS.search(text) or not ours_only):
+            found.append(record[0].rstrip()[:400])
+
+    with open(log_path, encoding="utf-8", errors="replace") as log:
+        for line in log:
+            if ODOO_LOG_RECORD.match(line):
+                flush()
+                record = [line]
+            elif record:
+                record.append(line)
+    flush()
+    return found
 
 
 def odoo_counts(log_path, rc):
@@ -51,12 +79,17 @@ def main():
     parser.add_argument("--odoo-rc", type=int, default=0)
     parser.add_argument("--junit")
     parser.add_argument("--pytest-rc", type=int, default=0)
+    parser.add_argument("--server-log", help="log of the server the pytest suite ran against")
     args = parser.parse_args()
 
     odoo_passed, odoo_failed, problems = odoo_counts(args.odoo_log, args.odoo_rc)
     py_passed, py_failed, py_skipped = pytest_counts(args.junit, args.pytest_rc)
     if problems and odoo_failed:
         print("\nOdoo logged these errors:", *problems[:30], sep="\n  ")
+    warned = deprecations(args.odoo_log) + deprecations(args.server_log, ours_only=False)
+    if warned:
+        print("\nDeprecation warnings about our add-ons (each counts as a failure):", *warned[:30], sep="\n  ")
+        odoo_failed += len(warned)
     print(f"\nOdoo tests: {odoo_passed} passed, {odoo_failed} failed")
     print(f"pytest:     {py_passed} passed, {py_failed} failed, {py_skipped} skipped")
     passed, failed = odoo_passed + py_passed, odoo_failed + py_failed

@@ -24,7 +24,7 @@ def scratch_db(odoo_settings):
 
 def install(settings, db, module):
     result = subprocess.run(
-        odoo_command(settings, "-d", db, "-i", module, "--without-demo=all", "--stop-after-init", "--log-level=warn"),
+        odoo_command(settings, "-d", db, "-i", module, "--without-demo", "--stop-after-init", "--log-level=warn"),
         capture_output=True, text=True, timeout=900,
     )
     errors = [line for line in result.stderr.splitlines() if " ERROR " in line or " CRITICAL " in line]

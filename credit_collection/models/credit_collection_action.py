@@ -111,7 +111,7 @@ class CreditCollectionAction(models.Model):
             if not ids:
                 return
             self.browse(ids)._send()
-            self.env.cr.commit()
+            self.env["ir.cron"]._commit_progress(len(ids))
 
     def _send(self):
         """Re-checks every item, then sends. Runs in the caller's transaction."""
@@ -139,7 +139,7 @@ class CreditCollectionAction(models.Model):
         self.env.cr.execute("""
             SELECT al.id,
                    CASE WHEN aml.reconciled OR aml.amount_residual <= 0 THEN 'paid'
-                        WHEN aml.blocked OR m.collection_blocked OR p.collection_blocked
+                        WHEN aml.no_followup OR m.collection_blocked OR p.collection_blocked
                              OR m.collection_hold IS NOT NULL THEN 'blocked'
                    END
               FROM credit_collection_action_line al
@@ -204,9 +204,9 @@ class CreditCollectionAction(models.Model):
 
     def _send_sms(self):
         partner = self.partner_id
-        number = partner.mobile or partner.phone
+        number = partner.phone
         if not number:
-            raise UserError(_("%s has no mobile or phone number.", partner.display_name))
+            raise UserError(_("%s has no phone number.", partner.display_name))
         template = self.level_id.sms_template_id
         if not template:
             raise UserError(_("Level %s has no SMS template.", self.level_id.name))

@@ -17,7 +17,7 @@ class CreditCollectionAction(models.Model):
             (_("Amount due"), "money", 14, True), (_("Fees and interest"), "money", 14, True),
             (_("Company"), "text", 20, False),
         ]
-        rows = [(action.date, action.partner_id.display_name, action.partner_id.mobile or action.partner_id.phone or "",
+        rows = [(action.date, action.partner_id.display_name, action.partner_id.phone or "",
                  action.level_id.name, channels.get(action.channel, ""), states.get(action.state, ""),
                  action.user_id.name or "", action.case_id.name or "", len(action.line_ids), action.amount_due,
                  action.fee_amount + action.interest_amount, action.company_id.name)

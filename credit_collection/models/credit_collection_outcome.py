@@ -64,7 +64,7 @@ class CreditCollectionOutcome(models.Model):
         if not account:
             raise UserError(_("Set the account '%(field)s' of %(company)s in the collection settings.",
                               field=company._fields[field].string, company=company.display_name))
-        if account.company_id != company:
+        if company not in account.company_ids:
             raise UserError(_("The account %(account)s does not belong to %(company)s.",
                               account=account.display_name, company=company.display_name))
         return account

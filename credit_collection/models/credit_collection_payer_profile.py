@@ -1,10 +1,9 @@
-import threading
 import math
 
 from dateutil.relativedelta import relativedelta
 from psycopg2.extras import execute_values
 
-from odoo import _, api, fields, models
+from odoo import _, api, fields, models, modules
 
 GRADES = [("A", "A - excellent"), ("B", "B - good"), ("C", "C - average"), ("D", "D - poor"), ("E", "E - bad")]
 # Lowest score of each grade, best first.
@@ -89,8 +88,8 @@ class CreditCollectionPayerProfile(models.Model):
         for company in companies:
             self.env["credit.collection.risk.model"]._fit_company(company)
             self._recompute_company(company)
-            if not getattr(threading.current_thread(), "testing", False):  # one company per transaction
-                self.env.cr.commit()
+            if not modules.module.current_test:  # one company per transaction
+                self.env["ir.cron"]._commit_progress(1)
 
     @api.model
     def _history_start(self, company, today):

@@ -90,7 +90,7 @@ class CreditCollectionRun(models.Model):
             self.env["credit.collection.payment.plan"].with_company(company)._cron_evaluate(company)
             run = self.with_company(company).create({"company_id": company.id})
             run.action_run()
-            self.env.cr.commit()
+            self.env["ir.cron"]._commit_progress(1)
         self.env.ref("credit_collection.ir_cron_send_queued_actions")._trigger()
 
     def action_run(self):

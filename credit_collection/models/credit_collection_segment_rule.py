@@ -152,4 +152,6 @@ class CreditCollectionSegmentRule(models.Model):
         for (rule_id, policy_id), partner_ids in changes.items():
             Partner.browse(partner_ids).write({
                 "collection_segment_rule_id": rule_id or False, "collection_policy_id": policy_id or False})
+        # The engine's planning query reads these JSONB columns right after.
+        Partner.flush_model(["collection_segment_rule_id", "collection_policy_id"])
         return sum(len(ids) for ids in changes.values())

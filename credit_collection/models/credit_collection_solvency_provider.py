@@ -1,5 +1,4 @@
 import logging
-import threading
 
 import requests
 from stdnum import exceptions as stdnum_exceptions
@@ -7,7 +6,7 @@ from stdnum.eu import vat as eu_vat
 from stdnum.fr import siren, siret
 from urllib3.exceptions import ConnectTimeoutError, ReadTimeoutError
 
-from odoo import _, api, fields, models
+from odoo import _, api, fields, models, modules
 from odoo.exceptions import UserError
 
 from ..tools.http import retrying_session
@@ -205,5 +204,5 @@ class CreditCollectionSolvencyProvider(models.Model):
         # A system job: every company, whoever runs it.
         for company in self.env["res.company"].sudo().search([("collection_solvency_provider_id", "!=", False)]):
             self.env["res.partner"].sudo().with_company(company)._collection_solvency_monitor(company)
-            if not getattr(threading.current_thread(), "testing", False):  # one company per transaction
-                self.env.cr.commit()
+            if not modules.module.current_test:  # one company per transaction
+                self.env["ir.cron"]._commit_progress(1)

@@ -38,6 +38,7 @@ class TestKpi(CollectionCommon):
         cls.inv5 = cls._invoice(400.0, T + timedelta(days=20), partner=cls.other)
         refund = cls.env["account.move"].create({
             "move_type": "out_refund", "partner_id": cls.customer.id, "invoice_date": T - timedelta(days=3),
+            "invoice_date_due": T - timedelta(days=3),  # not the default payment term of the database
             "invoice_line_ids": [Command.create({
                 "name": "Goodwill", "quantity": 1, "price_unit": 100.0, "tax_ids": [Command.clear()]})],
         })

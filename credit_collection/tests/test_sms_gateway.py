@@ -65,7 +65,7 @@ class TestSmsGateway(CollectionCommon):
         self.assertEqual(len(self.server.received), 1)
         authorization, body = self.server.received[0]
         self.assertEqual(authorization, "Bearer secret-key")
-        self.assertEqual(body["to"], self.customer.mobile)
+        self.assertEqual(body["to"], self.customer.phone)
         self.assertEqual(body["sender"], "DUPONT")
         self.assertIn("900", body["message"])
 

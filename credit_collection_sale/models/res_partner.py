@@ -7,20 +7,16 @@ class ResPartner(models.Model):
     @api.model
     def _collection_uninvoiced(self, company, partners):
         """Confirmed orders' amount still to invoice (tax included, like receivables), converted to the
-        company currency at each order's rate, per commercial partner: one query for all of them."""
+        company currency at each order's rate, per commercial partner: one search for all of them."""
         result = super()._collection_uninvoiced(company, partners)
         if not partners:
             return result
-        self.env["sale.order"].flush_model(["amount_to_invoice", "currency_rate", "state", "partner_id"])
-        self.env["res.partner"].flush_model(["commercial_partner_id"])
-        self.env.cr.execute("""
-            SELECT p.commercial_partner_id, SUM(o.amount_to_invoice / COALESCE(NULLIF(o.currency_rate, 0), 1))
-              FROM sale_order o
-              JOIN res_partner p ON p.id = o.partner_id
-             WHERE o.company_id = %s AND o.state = 'sale' AND o.amount_to_invoice > 0
-               AND p.commercial_partner_id = ANY(%s)
-          GROUP BY p.commercial_partner_id
-        """, [company.id, partners.commercial_partner_id.ids])
-        for partner_id, amount in self.env.cr.fetchall():
-            result[partner_id] = result.get(partner_id, 0.0) + float(amount)
+        # amount_to_invoice is computed, not stored, since 19.0: read it through the ORM.
+        orders = self.env["sale.order"].sudo().with_company(company).search([
+            ("company_id", "=", company.id), ("state", "=", "sale"),
+            ("partner_id.commercial_partner_id", "in", partners.commercial_partner_id.ids)])
+        for order in orders:
+            if order.currency_id.compare_amounts(order.amount_to_invoice, 0.0) > 0:
+                partner_id = order.partner_id.commercial_partner_id.id
+                result[partner_id] = result.get(partner_id, 0.0) + order.amount_to_invoice / (order.currency_rate or 1.0)
         return result

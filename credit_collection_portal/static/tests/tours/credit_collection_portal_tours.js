@@ -1,5 +1,3 @@
-/** @odoo-module **/
-
 import { registry } from "@web/core/registry";
 
 function inDays(days) {
@@ -11,7 +9,6 @@ function inDays(days) {
 
 // A customer pays its two overdue invoices at once with the demo provider.
 registry.category("web_tour.tours").add("credit_collection_portal_pay", {
-    test: true,
     url: "/my/balance",
     steps: () => [
         {
@@ -27,12 +24,12 @@ registry.category("web_tour.tours").add("credit_collection_portal_pay", {
         {
             content: "Pay both",
             trigger: ".o_balance_pay_button",
+            run: "click",
+            expectUnloadPage: true,
         },
         {
             content: "Both invoices are on the payment page",
-            trigger: ".o_balance_pay_invoices li[data-ref='CCP-OLD']",
-            extra_trigger: ".o_balance_pay_invoices li[data-ref='CCP-LATE']",
-            isCheck: true,
+            trigger: ".o_balance_pay_invoices:has(li[data-ref='CCP-OLD']):has(li[data-ref='CCP-LATE'])",
         },
         {
             content: "Choose the demo provider",
@@ -42,79 +39,87 @@ registry.category("web_tour.tours").add("credit_collection_portal_pay", {
         {
             content: "Pay",
             trigger: "button[name='o_payment_submit_button']:not(:disabled)",
+            run: "click",
+            expectUnloadPage: true,
         },
         {
             content: "Back on the balance page, thanked",
             trigger: ".o_balance_success",
             timeout: 30000,
-            isCheck: true,
         },
         {
             content: "The paid invoices are listed as paid",
             trigger: ".o_balance_paid tr[data-ref='CCP-OLD']",
-            isCheck: true,
         },
     ],
 });
 
 // The same customer disputes its invoice not yet due, then promises to pay the rest.
 registry.category("web_tour.tours").add("credit_collection_portal_requests", {
-    test: true,
     url: "/my/balance",
     steps: () => [
         {
             content: "Dispute the invoice not yet due",
             trigger: "tr[data-ref='CCP-NEXT'] .o_balance_dispute_link",
+            run: "click",
+            expectUnloadPage: true,
         },
         {
             content: "Reason",
             trigger: ".o_balance_dispute_form select[name='reason']",
-            run: "text quality",
+            run: "select quality",
         },
         {
             content: "Message",
             trigger: ".o_balance_dispute_form textarea[name='description']",
-            run: "text Two of the five parts arrived broken.",
+            run: "edit Two of the five parts arrived broken.",
         },
         {
             content: "Send",
             trigger: ".o_balance_dispute_submit",
+            run: "click",
+            expectUnloadPage: true,
         },
         {
-            content: "Dispute recorded, shown on the invoice",
+            content: "Dispute recorded",
             trigger: ".o_balance_success:not(:empty)",
-            extra_trigger: "tr[data-ref='CCP-NEXT'] .o_balance_disputed",
-            isCheck: true,
+        },
+        {
+            content: "The dispute is shown on the invoice",
+            trigger: "tr[data-ref='CCP-NEXT'] .o_balance_disputed",
         },
         {
             content: "Promise a payment date",
             trigger: ".o_balance_promise",
+            run: "click",
+            expectUnloadPage: true,
         },
         {
             content: "Amount",
             trigger: ".o_balance_promise_form input[name='amount']",
-            run: "text 100",
+            run: "edit 100",
         },
         {
             content: "Date",
             trigger: ".o_balance_promise_form input[name='promise_date']",
-            run() {
-                this.$anchor.val(inDays(10)).trigger("change");
+            run(helpers) {
+                return helpers.edit(inDays(10));
             },
         },
         {
             content: "Message",
             trigger: ".o_balance_promise_form textarea[name='note']",
-            run: "text Paid with our next customer receipts.",
+            run: "edit Paid with our next customer receipts.",
         },
         {
             content: "Send the promise",
             trigger: ".o_balance_promise_submit",
+            run: "click",
+            expectUnloadPage: true,
         },
         {
             content: "Promise recorded",
             trigger: ".o_balance_success:contains('promise')",
-            isCheck: true,
         },
     ],
 });
