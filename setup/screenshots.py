@@ -24,21 +24,21 @@ URL = ARGS[0] if ARGS else "http://localhost:8069"
 PORTAL = "--portal" in sys.argv
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 PAGES = {
-    "collection-actions.png": "/web#action=credit_collection.action_collection_overview",
-    "collection-policy.png": "/web#action=credit_collection.action_collection_policies",
-    "collection-runs.png": "/web#action=credit_collection.action_collection_runs",
-    "collection-review.png": "/web#action=credit_collection.action_collection_review",
-    "collection-customers.png": "/web#action=credit_collection.action_collection_customers",
-    "collection-cases.png": "/web#action=credit_collection.action_collection_cases",
-    "collection-disputes.png": "/web#action=credit_collection.action_collection_disputes",
-    "collection-plans.png": "/web#action=credit_collection.action_collection_payment_plans",
-    "collection-dashboard.png": "/web#action=credit_collection.action_collection_dashboard",
-    "collection-aged-balance.png": "/web#action=credit_collection.action_collection_aged_balance&view_type=pivot",
-    "collection-kpi-history.png": "/web#action=credit_collection.action_collection_kpi_snapshots",
-    "collection-risk-customers.png": "/web#action=credit_collection.action_collection_risk_customers",
-    "collection-payer-profiles.png": "/web#action=credit_collection.action_collection_payer_profiles",
-    "insurance-coverage.png": "/web#action=credit_collection_insurance.action_insurance_coverage_report",
-    "insurance-declarations.png": "/web#action=credit_collection_insurance.action_insurance_declarations",
+    "collection-actions.png": "/odoo/action-credit_collection.action_collection_overview",
+    "collection-policy.png": "/odoo/action-credit_collection.action_collection_policies",
+    "collection-runs.png": "/odoo/action-credit_collection.action_collection_runs",
+    "collection-review.png": "/odoo/action-credit_collection.action_collection_review",
+    "collection-customers.png": "/odoo/action-credit_collection.action_collection_customers",
+    "collection-cases.png": "/odoo/action-credit_collection.action_collection_cases",
+    "collection-disputes.png": "/odoo/action-credit_collection.action_collection_disputes",
+    "collection-plans.png": "/odoo/action-credit_collection.action_collection_payment_plans",
+    "collection-dashboard.png": "/odoo/action-credit_collection.action_collection_dashboard",
+    "collection-aged-balance.png": "/odoo/action-credit_collection.action_collection_aged_balance?view_type=pivot",
+    "collection-kpi-history.png": "/odoo/action-credit_collection.action_collection_kpi_snapshots",
+    "collection-risk-customers.png": "/odoo/action-credit_collection.action_collection_risk_customers",
+    "collection-payer-profiles.png": "/odoo/action-credit_collection.action_collection_payer_profiles",
+    "insurance-coverage.png": "/odoo/action-credit_collection_insurance.action_insurance_coverage_report",
+    "insurance-declarations.png": "/odoo/action-credit_collection_insurance.action_insurance_declarations",
 }
 # name: (path, script run once the page is loaded: it may submit a form to reach the page to take)
 PORTAL_PAGES = {

@@ -29,5 +29,5 @@ class TestDashboardInBrowser(HttpCase):
                 console.error('the dashboard did not render');
             })();
         """ % overdue
-        self.browser_js("/web#action=credit_collection.action_collection_dashboard", code, login="admin",
+        self.browser_js("/odoo/action-credit_collection.action_collection_dashboard", code, login="admin",
                         timeout=90)

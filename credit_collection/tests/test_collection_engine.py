@@ -317,6 +317,7 @@ class TestFeesAndTemplates(CollectionCommon):
         other = self.env["res.partner"].create({"name": "Bernard Frères", "street": "1 rue Haute", "city": "Lyon"})
         self._invoice(1000.0, self.today - days(41))
         self._invoice(2000.0, self.today - days(45), partner=other)
+        self.enterContext(self.allow_pdf_render())  # wkhtmltopdf fetches the report assets from the server
         run = self.env["credit.collection.run"].with_context(force_report_rendering=True).create(
             {"company_id": self.company.id, "date": self.today})
         run.action_run()

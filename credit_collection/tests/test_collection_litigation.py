@@ -122,6 +122,7 @@ class TestCollectionLitigation(CollectionCommon):
     # ------------------------------------------------------------------ case file
     def test_case_file_contents(self):
         self.env = self.env(context=dict(self.env.context, force_report_rendering=True))
+        self.enterContext(self.allow_pdf_render())  # wkhtmltopdf fetches the report assets from the server
         due = self.today - days(45)
         first = self._invoice(1000.0, due)
         second = self._invoice(250.0, self.today - days(20))

@@ -55,11 +55,11 @@ class TestCoverageButtons(HttpCase):
         wait = ("setTimeout(() => document.querySelector('.o_view_controller .o_content, .modal .o_form_view')"
                 " ? console.log('test successful') : console.error('the view did not open'), 3000)")
         for url in (
-            "/web#action=credit_collection_insurance.action_insurance_coverage_report&view_type=pivot",
-            "/web#action=credit_collection_insurance.action_insurance_coverage_report&view_type=graph",
-            "/web#action=credit_collection_insurance.action_insurance_declarations",
-            "/web#action=credit_collection_insurance.action_insurance_import",
-            "/web#model=credit.insurance.policy&view_type=form&id=%s" % policy.id,
-            "/web#model=res.partner&view_type=form&id=%s" % customer.id,
+            "/odoo/action-credit_collection_insurance.action_insurance_coverage_report?view_type=pivot",
+            "/odoo/action-credit_collection_insurance.action_insurance_coverage_report?view_type=graph",
+            "/odoo/action-credit_collection_insurance.action_insurance_declarations",
+            "/odoo/action-credit_collection_insurance.action_insurance_import",
+            "/odoo/credit.insurance.policy/%s" % policy.id,
+            "/odoo/res.partner/%s" % customer.id,
         ):
             self.browser_js(url, wait, login="admin", timeout=60)
