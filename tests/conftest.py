@@ -59,9 +59,9 @@ def odoo_server(odoo_settings, tmp_path_factory):
         if process.poll() is not None:
             pytest.fail(f"Odoo exited with {process.returncode}: {log.read_text()[-3000:]}")
         try:
-            if requests.get(f"{url}/web/login", timeout=5).status_code == 200:
+            if requests.get(f"{url}/web/login", timeout=30).status_code == 200:
                 break
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # not listening yet, or still loading
             pass
         time.sleep(1)
     else:

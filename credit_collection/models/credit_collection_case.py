@@ -1,5 +1,6 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.fields import Domain
 from odoo.tools.misc import formatLang
 
 from .credit_collection_level import CASE_STAGES
@@ -186,9 +187,9 @@ class CreditCollectionCase(models.Model):
     @api.model
     def _close_paid_cases(self, partners=None):
         """Closes as paid the open cases whose customer owes nothing any more."""
-        domain = [("stage", "!=", "closed")]
+        domain = Domain("stage", "!=", "closed")
         if partners is not None:
-            domain.append(("partner_id", "in", partners.commercial_partner_id.ids))
+            domain &= Domain("partner_id", "in", partners.commercial_partner_id.ids)
         cases = self.sudo().search(domain)
         if not cases:
             return

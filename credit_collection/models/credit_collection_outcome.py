@@ -1,5 +1,6 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.fields import Domain
 from odoo.tools import float_is_zero
 
 OUTCOME_TYPES = [
@@ -94,12 +95,12 @@ class CreditCollectionOutcome(models.Model):
     def _open_lines(self, invoice):
         """The items that carry what the customer still owes on the invoice: its receivable lines, or the
         doubtful-receivable (416) lines of its reclassification."""
-        return self.env["account.move.line"].search([
-            "|", ("move_id", "=", invoice.id), ("collection_invoice_id", "=", invoice.id),
-            ("parent_state", "=", "posted"), ("reconciled", "=", False), ("amount_residual", ">", 0),
-            ("account_id.reconcile", "=", True),
-            "|", ("account_type", "=", "asset_receivable"), ("collection_invoice_id", "=", invoice.id),
-        ])
+        return self.env["account.move.line"].search(Domain.AND([
+            Domain("move_id", "=", invoice.id) | Domain("collection_invoice_id", "=", invoice.id),
+            Domain([("parent_state", "=", "posted"), ("reconciled", "=", False), ("amount_residual", ">", 0),
+                    ("account_id.reconcile", "=", True)]),
+            Domain("account_type", "=", "asset_receivable") | Domain("collection_invoice_id", "=", invoice.id),
+        ]))
 
     @api.model
     def _open_amount(self, invoices):
@@ -303,11 +304,11 @@ class CreditCollectionOutcome(models.Model):
 
     @api.model
     def _partner_still_owes(self, partner, company):
-        return bool(self.env["account.move.line"].search_count([
+        return bool(self.env["account.move.line"].search_count(Domain([
             ("partner_id", "child_of", partner.id), ("company_id", "=", company.id),
             ("parent_state", "=", "posted"), ("reconciled", "=", False), ("amount_residual", ">", 0),
-            "|", ("account_type", "=", "asset_receivable"), ("collection_invoice_id", "!=", False),
-        ], limit=1))
+        ]) & (Domain("account_type", "=", "asset_receivable") | Domain("collection_invoice_id", "!=", False)),
+            limit=1))
 
     def action_open_entry(self):
         self.ensure_one()

@@ -2,6 +2,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.fields import Domain
 
 from .credit_collection_dispute import SOURCES
 
@@ -228,7 +229,7 @@ class CreditCollectionPaymentPlan(models.Model):
 
     @api.model
     def _cron_evaluate(self, company=None):
-        domain = [("state", "=", "running")]
+        domain = Domain(*("state", "=", "running"))
         if company:
-            domain.append(("company_id", "=", company.id))
+            domain &= Domain("company_id", "=", company.id)
         self.search(domain)._evaluate()

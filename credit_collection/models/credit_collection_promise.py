@@ -1,5 +1,6 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.fields import Domain
 
 from .credit_collection_dispute import SOURCES
 
@@ -140,9 +141,9 @@ class CreditCollectionPromise(models.Model):
 
     @api.model
     def _cron_evaluate(self, company=None):
-        domain = [("state", "=", "open")]
+        domain = Domain(*("state", "=", "open"))
         if company:
-            domain.append(("company_id", "=", company.id))
+            domain &= Domain("company_id", "=", company.id)
         self.search(domain)._evaluate()
 
     def action_cancel(self):

@@ -1,5 +1,6 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.fields import Domain
 from odoo.tools.misc import formatLang
 
 from .credit_collection_case_transfer import THIRD_PARTY_ROLES
@@ -283,16 +284,21 @@ class ResPartnerRisk(models.Model):
 
     def _collection_profile_domain(self, condition):
         profiles = self.env["credit.collection.payer.profile"].sudo()._search(
-            [("company_id", "=", self.env.company.id), condition])
-        return [("commercial_partner_id", "in", profiles.subselect("partner_id"))]
+            Domain("company_id", "=", self.env.company.id) & Domain(*condition))
+        return Domain("commercial_partner_id", "in", profiles.subselect("partner_id"))
 
     def _search_collection_risk_grade(self, operator, value):
-        if operator in ("=", "!=") and not value:
-            with_profile = self._collection_profile_domain(("grade", "!=", False))
-            return with_profile if operator == "!=" else ["!"] + with_profile
-        return self._collection_profile_domain(("grade", operator, value))
+        if operator != "in":  # the ORM negates "in" for "not in"
+            return NotImplemented
+        grades = [grade for grade in value if grade]
+        domain = self._collection_profile_domain(("grade", "in", grades)) if grades else Domain.FALSE
+        if False in value:  # no grade: no payer profile in the company
+            domain |= ~self._collection_profile_domain(("grade", "!=", False))
+        return domain
 
     def _search_collection_risk_score(self, operator, value):
+        if operator == "not in":
+            return NotImplemented
         return self._collection_profile_domain(("score", operator, value))
 
     # ------------------------------------------------------------------ solvency

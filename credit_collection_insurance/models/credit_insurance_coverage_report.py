@@ -5,6 +5,7 @@ import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
 
 from odoo import _, api, fields, models
+from odoo.fields import Domain
 from odoo.tools import float_compare
 
 from .credit_insurance_decision import DECISION_STATES
@@ -58,10 +59,10 @@ class CreditInsuranceCoverageReport(models.Model):
         customers with a coverage (a customer without any is "not covered": all its outstanding is uncovered).
         """
         currency = company.currency_id
-        domain = [("company_id", "=", company.id), ("account_type", "=", "asset_receivable"),
-                  ("parent_state", "=", "posted"), ("reconciled", "=", False)]
+        domain = Domain([("company_id", "=", company.id), ("account_type", "=", "asset_receivable"),
+                         ("parent_state", "=", "posted"), ("reconciled", "=", False)])
         if partners is not None:
-            domain.append(("partner_id", "child_of", partners.commercial_partner_id.ids))
+            domain &= Domain("partner_id", "child_of", partners.commercial_partner_id.ids)
         outstanding = {}
         for partner, residual in self.env["account.move.line"]._read_group(
                 domain, ["partner_id"], ["amount_residual:sum"]):

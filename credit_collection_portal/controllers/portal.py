@@ -13,7 +13,7 @@ from werkzeug.urls import url_encode
 
 from odoo import _, fields, http
 from odoo.exceptions import ValidationError
-from odoo.fields import Command
+from odoo.fields import Command, Domain
 from odoo.http import request
 from odoo.tools import format_amount
 
@@ -74,18 +74,18 @@ class CollectionPortal(PortalAccount):
 
     # ------------------------------------------------------------------ what it owes
     def _balance_moves_domain(self, partner):
-        return [("commercial_partner_id", "=", partner.id), ("move_type", "in", CUSTOMER_TYPES),
-                ("state", "=", "posted")]
+        return Domain([("commercial_partner_id", "=", partner.id), ("move_type", "in", CUSTOMER_TYPES),
+                       ("state", "=", "posted")])
 
     def _balance_open_moves(self, partner):
         return request.env["account.move"].sudo().search(
-            self._balance_moves_domain(partner) + [("payment_state", "in", ("not_paid", "partial"))],
+            self._balance_moves_domain(partner) & Domain("payment_state", "in", ("not_paid", "partial")),
             order="invoice_date_due, id")
 
     def _balance_paid_moves(self, partner):
         return request.env["account.move"].sudo().search(
-            self._balance_moves_domain(partner) + [("move_type", "in", PAYABLE_TYPES),
-                                                   ("payment_state", "in", ("paid", "in_payment"))],
+            self._balance_moves_domain(partner) & Domain([("move_type", "in", PAYABLE_TYPES),
+                                                          ("payment_state", "in", ("paid", "in_payment"))]),
             order="invoice_date desc, id desc", limit=PAID_SHOWN)
 
     def _balance_status(self, moves):
@@ -98,7 +98,7 @@ class CollectionPortal(PortalAccount):
             ("plan", "credit.collection.payment.plan", [("state", "in", ("draft", "running"))]),
         ]
         for key, model, domain in searches:
-            for record in env[model].sudo().search(domain + [("move_ids", "in", moves.ids)]):
+            for record in env[model].sudo().search(Domain(domain) & Domain("move_ids", "in", moves.ids)):
                 for move in record.move_ids:
                     if move.id in status:
                         status[move.id][key] = record
@@ -158,8 +158,8 @@ class CollectionPortal(PortalAccount):
         if "collection_open_count" in counters:
             partner = request.env.user.partner_id.commercial_partner_id
             values["collection_open_count"] = request.env["account.move"].sudo().search_count(
-                self._balance_moves_domain(partner) + [("move_type", "in", PAYABLE_TYPES),
-                                                       ("payment_state", "in", ("not_paid", "partial"))])
+                self._balance_moves_domain(partner) & Domain([("move_type", "in", PAYABLE_TYPES),
+                                                              ("payment_state", "in", ("not_paid", "partial"))]))
         return values
 
     # ------------------------------------------------------------------ pages
