@@ -89,7 +89,7 @@ class CreditInsuranceImport(models.TransientModel):
             wizard.error_count = len(errors)
             wizard.valid_count = len(wizard.line_ids) - len(errors)
             wizard.error_report = "\n".join(
-                _("Row %(row)s: %(error)s", row=line.row, error=line.error) for line in errors.sorted("row"))
+                self.env._("Row %(row)s: %(error)s", row=line.row, error=line.error) for line in errors.sorted("row"))
 
     # ------------------------------------------------------------------ reading
     def _is_xlsx(self):
@@ -259,7 +259,7 @@ class CreditInsuranceImport(models.TransientModel):
                 values[field] = self._parse_date(cells.get(key)) or False
             except ValueError:
                 errors.append(_("invalid date %s", cells.get(key)))
-        if not values.get("date_start") and not any(_("invalid date") in e for e in errors):
+        if not values.get("date_start") and not any(self.env._("invalid date") in e for e in errors):
             errors.append(_("no start date"))
         if values.get("date_start") and values.get("date_end") and values["date_end"] < values["date_start"]:
             errors.append(_("ends before it starts"))

@@ -12,6 +12,12 @@ class TestSaleCredit(CollectionCommon):
     """Exposure = open receivables + confirmed orders not invoiced yet (tax included)."""
 
     @classmethod
+    def get_default_groups(cls):
+        # The test user enters the orders as a sales administrator; the salesman and the manager below
+        # are the roles whose rights are tested.
+        return super().get_default_groups() | cls.env.ref("sales_team.group_sale_manager")
+
+    @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.company.account_use_credit_limit = True
@@ -32,7 +38,7 @@ class TestSaleCredit(CollectionCommon):
         return self.env["sale.order"].with_user(user or self.env.user).with_company(company).create({
             "partner_id": (partner or self.customer).id, "company_id": company.id,
             "order_line": [Command.create({"product_id": self.product.id, "product_uom_qty": quantity,
-                                           "price_unit": amount, "tax_id": [Command.clear()]})],
+                                           "price_unit": amount, "tax_ids": [Command.clear()]})],
         })
 
     def _exposure(self, partner=None):

@@ -102,8 +102,11 @@ registry.category("web_tour.tours").add("credit_collection_portal_requests", {
         {
             content: "Date",
             trigger: ".o_balance_promise_form input[name='promise_date']",
-            run(helpers) {
-                return helpers.edit(inDays(10));
+            run() {
+                // A date input: set its value as the date picker does (edit() types into text fields).
+                this.anchor.value = inDays(10);
+                this.anchor.dispatchEvent(new Event("input", { bubbles: true }));
+                this.anchor.dispatchEvent(new Event("change", { bubbles: true }));
             },
         },
         {
