@@ -10,8 +10,10 @@ class SaleOrder(models.Model):
     collection_credit_blocked = fields.Boolean(compute="_compute_collection_credit")
     # The customer's risk, read-only for sales people (computed with the collection add-on's rights).
     collection_partner_id = fields.Many2one(related="partner_id.commercial_partner_id", string="Customer risk")
+    # A related field takes the groups of its target (accounting only) and 19.0 checks them on every
+    # read: sales people see the limit on their orders, read-only.
     collection_credit_limit = fields.Float(related="partner_id.commercial_partner_id.credit_limit",
-                                           string="Credit limit")
+                                           string="Credit limit", groups="sales_team.group_sale_salesman")
     collection_exposure = fields.Monetary(related="partner_id.commercial_partner_id.collection_exposure",
                                           string="Exposure", currency_field="collection_company_currency_id")
     collection_overdue_amount = fields.Monetary(
