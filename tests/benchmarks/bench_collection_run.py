@@ -278,7 +278,7 @@ def open_invoices(cr, company_id):
 
 
 def benchmark(odoo, args):
-    registry = odoo.registry(args.db)
+    registry = odoo.modules.registry.Registry(args.db)
     figures = {}
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
@@ -395,7 +395,7 @@ def main():
     parser.add_argument("--date", type=Date.fromisoformat,
                         help="run date, ISO (default: the date the ledger was generated for, so that its "
                              "due dates stay 10 days ahead to 200 days late)")
-    parser.add_argument("--odoo-src", help="Odoo 17.0 source tree (default: from the configuration)")
+    parser.add_argument("--odoo-src", help="Odoo 19.0 source tree (default: from the configuration)")
     parser.add_argument("--regenerate", action="store_true", help="regenerate the ledger even if it is there")
     parser.add_argument("--py-spy", metavar="FILE", help="sample the full planning with py-spy into FILE (raw)")
     args = parser.parse_args()

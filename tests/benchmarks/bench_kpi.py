@@ -54,7 +54,7 @@ def receivable_lines(cr, company_id):
 
 
 def benchmark(odoo, args):
-    registry = odoo.registry(args.db)
+    registry = odoo.modules.registry.Registry(args.db)
     figures = {}
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})

@@ -335,7 +335,8 @@ def add_payments(env, company, today):
 def import_odoo(conf, src=None):
     """Imports odoo: from ``src``, $ODOO_SRC_DIR, or the Odoo tree the configuration's addons_path names."""
     try:
-        import odoo  # noqa: F401 - already importable
+        import odoo.init  # noqa: F401 - already importable (Odoo 19: odoo is a namespace, odoo.init sets it up)
+        import odoo.api, odoo.modules.registry, odoo.sql_db, odoo.tools  # noqa: F401, E401
         return sys.modules["odoo"]
     except ImportError:
         pass
@@ -351,8 +352,9 @@ def import_odoo(conf, src=None):
     for candidate in filter(None, candidates):
         if os.path.isfile(os.path.join(candidate, "odoo-bin")):
             sys.path.insert(0, candidate)
-            import odoo
-            return odoo
+            import odoo.init  # noqa: F401
+            import odoo.api, odoo.modules.registry, odoo.sql_db, odoo.tools  # noqa: F401, E401
+            return sys.modules["odoo"]
     raise SystemExit("cannot import odoo: pass --odoo-src or set ODOO_SRC_DIR")
 
 
@@ -421,12 +423,12 @@ def main():
     parser.add_argument("--customers", type=int, default=20000)
     parser.add_argument("--invoices", type=int, default=200000)
     parser.add_argument("--force", action="store_true", help="regenerate even if the ledger is there")
-    parser.add_argument("--odoo-src", help="Odoo 17.0 source tree (default: from the configuration)")
+    parser.add_argument("--odoo-src", help="Odoo 19.0 source tree (default: from the configuration)")
     args = parser.parse_args()
     assert args.db.startswith("cc_bench"), "benchmark databases are named cc_bench*"
     odoo = import_odoo(args.conf, args.odoo_src)
     odoo.tools.config.parse_config(["-c", args.conf, "-d", args.db, "--log-level=warn"])
-    registry = odoo.registry(args.db)
+    registry = odoo.modules.registry.Registry(args.db)
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
         print(generate(env, args.customers, args.invoices, force=args.force))
