@@ -50,7 +50,9 @@ find_odoo_src() {
     fi
     if [ -x "$VENV_DIR/bin/python" ]; then
         local importable
-        importable=$("$VENV_DIR/bin/python" -c 'import odoo, os; print(os.path.dirname(os.path.dirname(odoo.__file__)))' 2>/dev/null || true)
+        # odoo.release, not odoo: since 19.0 odoo is a namespace package (no __file__); right series only.
+        importable=$(cd / && "$VENV_DIR/bin/python" -c 'import odoo.release as r, os, sys
+if r.series == sys.argv[1]: print(os.path.dirname(os.path.dirname(r.__file__)))' "$ODOO_BRANCH" 2>/dev/null || true)
         if [ -n "$importable" ] && [ -f "$importable/odoo-bin" ]; then echo "$importable"; return; fi
     fi
     if [ -f "$CACHE_DIR/odoo-$ODOO_BRANCH/odoo-bin" ]; then echo "$CACHE_DIR/odoo-$ODOO_BRANCH"; return; fi
