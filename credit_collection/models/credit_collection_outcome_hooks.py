@@ -110,7 +110,7 @@ class ResCompany(models.Model):
                 if company[field]:
                     continue
                 for prefix in prefixes:
-                    Account = self.env["account.account"].sudo().with_company(company)
+                    Account = self.env["account.account"].with_company(company)
                     account = Account.search(
                         [*Account._check_company_domain(company), ("code", "=like", prefix + "%")],
                         order="code", limit=1)

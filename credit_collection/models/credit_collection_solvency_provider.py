@@ -41,24 +41,24 @@ def partner_identifiers(partner):
     if registry and (not partner.country_id or partner.country_id.code == "FR"):
         digits = siren.compact(registry) if registry.replace(" ", "").isdigit() else registry
         candidates.append(("siret" if len(digits) == 14 else "siren", registry))
-    checks = {"siren": (siren, _("SIREN")), "siret": (siret, _("SIRET"))}
+    checks = {"siren": (siren, partner.env._("SIREN")), "siret": (siret, partner.env._("SIRET"))}
     for kind, value in candidates:
         module, label = checks[kind]
         try:
             found[kind] = module.validate(value)
         except stdnum_exceptions.ValidationError as error:
-            raise UserError(_("%(customer)s: the %(label)s %(value)s is not valid (%(reason)s).",
+            raise UserError(partner.env._("%(customer)s: the %(label)s %(value)s is not valid (%(reason)s).",
                               customer=partner.display_name, label=label, value=value, reason=error.message)) from None
     if partner.vat:
         try:
             found["vat"] = eu_vat.validate(partner.vat)
         except stdnum_exceptions.ValidationError as error:
-            raise UserError(_("%(customer)s: the VAT number %(value)s is not valid (%(reason)s).",
+            raise UserError(partner.env._("%(customer)s: the VAT number %(value)s is not valid (%(reason)s).",
                               customer=partner.display_name, value=partner.vat, reason=error.message)) from None
     if "siret" in found and "siren" not in found:
         found["siren"] = found["siret"][:9]
     if "siren" in found and "siret" in found and found["siret"][:9] != found["siren"]:
-        raise UserError(_("%(customer)s: the SIRET %(siret)s does not belong to the SIREN %(siren)s.",
+        raise UserError(partner.env._("%(customer)s: the SIRET %(siret)s does not belong to the SIREN %(siren)s.",
                           customer=partner.display_name, siret=found["siret"], siren=found["siren"]))
     return found
 

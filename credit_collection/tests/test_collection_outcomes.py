@@ -216,6 +216,7 @@ class TestCollectionOutcomes(CollectionCommon):
             "currency_id": self.env.ref("base.EUR").id})
         self.env.user.company_ids |= company
         self.env["account.chart.template"].try_loading("fr", company, install_demo=False)
+        company = company.with_company(company)  # account codes are per company since 18.0
         self.assertEqual(company.collection_doubtful_account_id.code, "416000")
         self.assertEqual(company.collection_provision_account_id.code, "491000")
         self.assertEqual(company.collection_provision_expense_account_id.code, "681740")
