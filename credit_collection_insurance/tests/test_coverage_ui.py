@@ -52,8 +52,19 @@ class TestCoverageButtons(HttpCase):
         self.env["credit.insurance.decision"].create(
             {"policy_id": policy.id, "partner_id": customer.id, "state": "granted", "amount": 1000.0})
         self.env["credit.insurance.coverage.report"]._refresh(self.company)
-        wait = ("setTimeout(() => document.querySelector('.o_view_controller .o_content, .modal .o_form_view')"
-                " ? console.log('test successful') : console.error('the view did not open'), 3000)")
+        # Polls for the view (a busy machine may take more than a few seconds), fails after 30 s.
+        wait = """
+            (async () => {
+                for (let i = 0; i < 300; i++) {
+                    if (document.querySelector('.o_view_controller .o_content, .modal .o_form_view')) {
+                        console.log('test successful');
+                        return;
+                    }
+                    await new Promise((resolve) => setTimeout(resolve, 100));
+                }
+                console.error('the view did not open');
+            })();
+        """
         for url in (
             "/odoo/action-credit_collection_insurance.action_insurance_coverage_report?view_type=pivot",
             "/odoo/action-credit_collection_insurance.action_insurance_coverage_report?view_type=graph",
