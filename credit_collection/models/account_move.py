@@ -1,6 +1,9 @@
 from datetime import timedelta
 
 from odoo import _, api, fields, models
+from odoo.exceptions import AccessError
+
+from .res_partner import COLLECTION_USER
 
 HOLDS = [("dispute", "Disputed"), ("promise", "Payment promised"), ("plan", "Payment plan")]
 
@@ -8,32 +11,36 @@ HOLDS = [("dispute", "Disputed"), ("promise", "Payment promised"), ("plan", "Pay
 class AccountMove(models.Model):
     _inherit = "account.move"
 
+    # The collectors' data on an invoice: readable by collection users only (not by the customer on
+    # the portal, nor by sales people or accountants outside collection).
     collection_policy_id = fields.Many2one(
-        "credit.collection.policy", "Dunning policy", copy=False,
+        "credit.collection.policy", "Dunning policy", copy=False, groups=COLLECTION_USER,
         help="Overrides the customer's policy for this invoice.")
-    collection_blocked = fields.Boolean("Dunning blocked", copy=False, tracking=True)
-    collection_block_reason = fields.Char("Dunning block reason", copy=False)
+    collection_blocked = fields.Boolean("Dunning blocked", copy=False, tracking=True, groups=COLLECTION_USER)
+    collection_block_reason = fields.Char("Dunning block reason", copy=False, groups=COLLECTION_USER)
     # Derived from the reminder items rather than stored: writing them back on every invoice a run
     # touches would cost more than the whole rest of the planning.
     collection_level_id = fields.Many2one(
         "credit.collection.level", "Dunning level", compute="_compute_collection_level",
-        search="_search_collection_level")
-    collection_last_date = fields.Date("Last reminder", compute="_compute_collection_level")
-    collection_next_date = fields.Date("Next reminder", compute="_compute_collection_next_date")
-    collection_action_line_ids = fields.One2many("credit.collection.action.line", "move_id", "Reminder history")
-    collection_days_late = fields.Integer("Days late", compute="_compute_collection_next_date")
+        search="_search_collection_level", groups=COLLECTION_USER)
+    collection_last_date = fields.Date("Last reminder", compute="_compute_collection_level", groups=COLLECTION_USER)
+    collection_next_date = fields.Date(
+        "Next reminder", compute="_compute_collection_next_date", groups=COLLECTION_USER)
+    collection_action_line_ids = fields.One2many(
+        "credit.collection.action.line", "move_id", "Reminder history", groups=COLLECTION_USER)
+    collection_days_late = fields.Integer("Days late", compute="_compute_collection_next_date", groups=COLLECTION_USER)
     collection_dispute_ids = fields.Many2many(
         "credit.collection.dispute", "credit_collection_dispute_move_rel", "move_id", "dispute_id", "Disputes",
-        copy=False)
+        copy=False, groups=COLLECTION_USER)
     collection_promise_ids = fields.Many2many(
         "credit.collection.promise", "credit_collection_promise_move_rel", "move_id", "promise_id",
-        "Payment promises", copy=False)
+        "Payment promises", copy=False, groups=COLLECTION_USER)
     collection_plan_ids = fields.Many2many(
         "credit.collection.payment.plan", "credit_collection_plan_move_rel", "move_id", "plan_id",
-        "Payment plans", copy=False)
+        "Payment plans", copy=False, groups=COLLECTION_USER)
     # Stored so that the engine's SQL reads it like the manual block.
     collection_hold = fields.Selection(
-        HOLDS, "Dunning on hold", compute="_compute_collection_hold", store=True,
+        HOLDS, "Dunning on hold", compute="_compute_collection_hold", store=True, groups=COLLECTION_USER,
         help="An open dispute, a pending payment promise or a running payment plan holds the reminders.")
 
     @api.depends("collection_dispute_ids.state", "collection_promise_ids.state", "collection_plan_ids.state")
@@ -50,6 +57,7 @@ class AccountMove(models.Model):
 
     def action_open_collection_dispute(self):
         self.ensure_one()
+        self.env["credit.collection.dispute"].check_access_rights("create")
         return {
             "type": "ir.actions.act_window",
             "name": _("Dispute"),
@@ -138,7 +146,32 @@ class AccountPartialReconcile(models.Model):
 class AccountMoveCreditLimit(models.Model):
     _inherit = "account.move"
 
-    collection_credit_check = fields.Boolean(related="company_id.account_use_credit_limit")
+    collection_credit_check = fields.Boolean(related="company_id.account_use_credit_limit", groups="base.group_user")
+    # What the invoice is decides whether the credit limit applies, never a context key (client input).
+    collection_charge = fields.Selection(
+        [("fee", "Recovery fees and late interest"), ("plan_interest", "Payment plan interest")],
+        "Collection charge", readonly=True, copy=False, groups="base.group_user",
+        help="Set by the collection engine on the invoices of its own charges: they add no credit, so the "
+             "customer's credit limit does not apply to them.")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._collection_check_charge({name for vals in vals_list for name in vals})
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._collection_check_charge(vals)
+        return super().write(vals)
+
+    def _collection_check_charge(self, names):
+        """Only the engine (as the system) marks an invoice as its own charge; the add-ons' fields need
+        their group on create too (Odoo checks them on write only)."""
+        if self.env.su:
+            return
+        if "collection_charge" in names:
+            raise AccessError(_("Only the collection engine marks an invoice as a collection charge."))
+        self.check_field_access_rights("write", [name for name in names if name in self._fields and any(
+            module.startswith("credit_collection") for module in self._fields[name]._modules)])
 
     def _collection_uninvoiced_relief(self):
         """Part of the invoice already counted in the customer's uninvoiced amount (sale bridge)."""
@@ -148,10 +181,8 @@ class AccountMoveCreditLimit(models.Model):
     def _post(self, soft=True):
         # The collection's own invoices (recovery fees, plan interest) charge what is already owed:
         # no new credit, and a reminder must never fail on the limit it is chasing.
-        if self.env.context.get("collection_credit_exempt"):
-            return super()._post(soft=soft)
         to_check = self.filtered(lambda move: move.move_type == "out_invoice" and move.state == "draft"
-                                 and move.company_id.account_use_credit_limit)
+                                 and move.company_id.account_use_credit_limit and not move.sudo().collection_charge)
         for company in to_check.company_id:
             invoices = to_check.filtered(lambda move: move.company_id == company)
             amounts, reliefs = {}, {}
@@ -165,4 +196,5 @@ class AccountMoveCreditLimit(models.Model):
 
     def action_post_credit_override(self):
         """Posts although the credit limit is exceeded; for Collection Managers, logged."""
+        self.env["res.partner"]._collection_check_override_right()
         return self.with_context(collection_credit_override=True).action_post()

@@ -295,14 +295,16 @@ class CreditCollectionAction(models.Model):
                 }))
         if not lines:
             return
-        invoice = self.env["account.move"].with_company(self.company_id).create({
+        # Created as the system: only the engine marks an invoice as its own charge.
+        invoice = self.env["account.move"].with_company(self.company_id).sudo().create({
             "move_type": "out_invoice",
             "partner_id": self.partner_id.id,
             "invoice_date": self.date,
             "invoice_origin": self.name,
             "invoice_line_ids": lines,
-        })
-        invoice.with_context(collection_credit_exempt=True).action_post()
+            "collection_charge": "fee",
+        }).sudo(False)
+        invoice.action_post()
         self.fee_invoice_id = invoice
 
     def _portal_url(self):

@@ -98,10 +98,11 @@ class CreditCollectionDemo(models.AbstractModel):
         """Entry point of the demo data file; does nothing if the demo company already exists."""
         if self.env.ref(DEMO_COMPANY_XMLID, raise_if_not_found=False):
             return
-        self.generate()
+        self._generate()
 
     @api.model
-    def generate(self, seed=2024, today=None):
+    def _generate(self, seed=2024, today=None):
+        # Private: it runs as the system and creates a company; no user calls it over RPC.
         self = self.sudo().with_context(
             tracking_disable=True, mail_create_nolog=True, mail_notrack=True, mail_create_nosubscribe=True,
         )

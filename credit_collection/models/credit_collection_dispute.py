@@ -115,6 +115,7 @@ class CreditCollectionDispute(models.Model):
 
     def _open_resolution_wizard(self, resolution):
         self.ensure_one()
+        self.check_access_rights("write")
         return {
             "type": "ir.actions.act_window",
             "res_model": "credit.collection.dispute.resolve",

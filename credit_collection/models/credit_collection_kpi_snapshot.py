@@ -115,6 +115,7 @@ class CreditCollectionKpiSnapshot(models.Model):
 
     @api.model
     def action_take_month_to_date(self):
+        self.check_access_rights("create")
         today = fields.Date.context_today(self)
         for company in self.env.companies:
             self._take(company, today.replace(day=1), today)
@@ -125,6 +126,7 @@ class CreditCollectionKpiSnapshot(models.Model):
     def get_dashboard_data(self):
         """The manager dashboard of the current company: this month so far against last month, the
         trend of the stored snapshots and today's aged balance."""
+        self.check_access_rights("read")
         company = self.env.company
         Kpi = self.env["credit.collection.kpi"]
         today = fields.Date.context_today(self)

@@ -1,5 +1,5 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import float_is_zero
 
 OUTCOME_TYPES = [
@@ -56,7 +56,7 @@ class CreditCollectionOutcome(models.Model):
     @api.model
     def _check_manager(self):
         if not self.env.su and not self.env.user.has_group("credit_collection.group_collection_manager"):
-            raise UserError(_("Only collection managers may post accounting outcomes."))
+            raise AccessError(_("Only collection managers may post accounting outcomes."))
 
     @api.model
     def _account(self, company, field):

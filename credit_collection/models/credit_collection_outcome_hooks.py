@@ -15,6 +15,7 @@ class AccountMoveLine(models.Model):
 
     collection_invoice_id = fields.Many2one(
         "account.move", "Doubtful receivable of", readonly=True, index="btree_not_null", copy=False,
+        groups="base.group_user",
         help="On the doubtful-receivable (416) line of a reclassification: the invoice it carries; the customer's "
              "payment of that invoice is reconciled with this line.")
 
@@ -72,6 +73,7 @@ class CreditCollectionCase(models.Model):
 
     def action_open_outcomes(self):
         self.ensure_one()
+        self.check_access_rights("read")
         return {"type": "ir.actions.act_window", "res_model": "credit.collection.outcome", "view_mode": "tree,form",
                 "name": _("Write-offs and provisions"),
                 "domain": [("case_id", "=", self.id)]}

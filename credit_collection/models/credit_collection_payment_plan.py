@@ -156,8 +156,10 @@ class CreditCollectionPaymentPlan(models.Model):
         product = self.company_id.collection_fee_product_id
         if not product:
             raise UserError(_("Set the collection fee product in the settings to invoice the plan's interest."))
-        invoice = self.env["account.move"].with_company(self.company_id).create({
+        # Created as the system: only the engine marks an invoice as its own charge.
+        invoice = self.env["account.move"].with_company(self.company_id).sudo().create({
             "move_type": "out_invoice",
+            "collection_charge": "plan_interest",
             "partner_id": self.partner_id.id,
             "invoice_date": fields.Date.context_today(self),
             "invoice_date_due": self.line_ids.sorted("date")[-1:].date,
@@ -165,8 +167,8 @@ class CreditCollectionPaymentPlan(models.Model):
             "invoice_line_ids": [Command.create({
                 "product_id": product.id, "name": _("Interest of payment plan %s", self.name),
                 "quantity": 1, "price_unit": self.interest_amount, "tax_ids": [Command.clear()]})],
-        })
-        invoice.with_context(collection_credit_exempt=True).action_post()
+        }).sudo(False)
+        invoice.action_post()
         return invoice
 
     def action_cancel(self):

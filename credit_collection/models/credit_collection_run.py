@@ -134,6 +134,7 @@ class CreditCollectionRun(models.Model):
                 "url": "/web/content/%s?download=true" % self._letter_batch().id}
 
     def action_open_actions(self):
+        self.check_access_rights("read")
         action = self.env["ir.actions.act_window"]._for_xml_id("credit_collection.action_collection_actions")
         action["domain"] = [("run_id", "in", self.ids)]
         action["context"] = {}

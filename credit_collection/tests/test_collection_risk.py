@@ -1,6 +1,7 @@
 import random
 from datetime import timedelta
 
+from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
@@ -98,6 +99,35 @@ class TestCreditLimit(CollectionCommon):
         # Any other invoice of this customer is still refused.
         with self.assertRaises(UserError):
             self._invoice(10.0, self.today)
+
+    def test_no_client_key_lifts_a_blocked_limit(self):
+        """Issue 14, finding 1: the exemption is what the invoice is, set by the engine, not a context key."""
+        self.company.collection_credit_limit_mode = "block"
+        clerk = new_test_user(self.env, "risk_clerk", groups="account.group_account_invoice",
+                              company_id=self.company.id, company_ids=[self.company.id])
+        self._invoice(900.0, self.today)
+        draft = self._invoice(500.0, self.today, post=False).with_user(clerk)
+        for key in ("collection_credit_exempt", "collection_credit_override"):
+            with self.assertRaises(UserError):
+                draft.with_context(**{key: True}).action_post()
+        self.assertEqual(draft.state, "draft")
+        with self.assertRaises(AccessError):
+            draft.write({"collection_charge": "fee"})
+        with self.assertRaises(AccessError):
+            self.env["account.move"].with_user(clerk).create({
+                "move_type": "out_invoice", "partner_id": self.customer.id, "collection_charge": "plan_interest",
+                "invoice_line_ids": [Command.create({"name": "Anything", "quantity": 1, "price_unit": 5000.0})]})
+        self.assertFalse(draft.sudo().collection_charge)
+        self.assertEqual(draft.state, "draft")
+
+    def test_plan_interest_invoice_is_never_blocked(self):
+        self._invoice(1200.0, self.today - timedelta(days=30))  # already over the limit
+        self.company.collection_credit_limit_mode = "block"
+        plan = self.env["credit.collection.payment.plan"].with_user(self.accountant).create({
+            "partner_id": self.customer.id, "instalment_count": 3, "interest_rate": 6.0})
+        plan.action_confirm()
+        self.assertEqual(plan.interest_invoice_id.state, "posted")
+        self.assertEqual(plan.interest_invoice_id.sudo().collection_charge, "plan_interest")
 
     def test_credit_group_shares_one_limit(self):
         self.company.collection_credit_limit_mode = "block"

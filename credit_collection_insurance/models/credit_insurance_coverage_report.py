@@ -145,6 +145,7 @@ class CreditInsuranceCoverageReport(models.Model):
     def action_refresh(self):
         """Rebuilds the matching of the allowed companies (a list header button: ``self`` is ignored)."""
         # Collectors may rebuild the matching; the lines and alerts are written as the system.
+        self.check_access_rights("read")
         for company in self.env.companies:
             self.sudo().with_company(company)._refresh(company)
         action = self.env["ir.actions.act_window"]._for_xml_id(

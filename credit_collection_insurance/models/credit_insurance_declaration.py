@@ -122,6 +122,7 @@ class CreditInsuranceDeclaration(models.Model):
         }
 
     def action_open_claims(self):
+        self.check_access_rights("read")
         action = self.env["ir.actions.act_window"]._for_xml_id("credit_collection_insurance.action_insurance_claims")
         action["domain"] = [("declaration_id", "in", self.ids)]
         action["context"] = {}

@@ -1,8 +1,17 @@
-from odoo import api, models
+from odoo import api, fields, models
+
+# Sales people read the customer's risk summary (SPEC §10); the rest stays the collectors' data.
+RISK_READERS = "credit_collection.group_collection_user,sales_team.group_sale_salesman"
 
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
+
+    collection_exposure = fields.Monetary(groups=RISK_READERS)
+    collection_overdue_amount = fields.Monetary(groups=RISK_READERS)
+    collection_risk_grade = fields.Selection(groups=RISK_READERS)
+    collection_late_probability = fields.Float(groups=RISK_READERS)
+    collection_avg_days_late = fields.Float(groups=RISK_READERS)
 
     @api.model
     def _collection_uninvoiced(self, company, partners):
