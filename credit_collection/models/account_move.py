@@ -3,6 +3,7 @@ from datetime import timedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 
+from ..tools.field_access import check_domain_field_access, is_addon_field
 from .res_partner import COLLECTION_USER
 
 HOLDS = [("dispute", "Disputed"), ("promise", "Payment promised"), ("plan", "Payment plan")]
@@ -115,6 +116,11 @@ class AccountMove(models.Model):
 class AccountMoveLine(models.Model):
     _inherit = "account.move.line"
 
+    @api.model
+    def _search(self, domain, offset=0, limit=None, order=None, access_rights_uid=None):
+        check_domain_field_access(self, domain, access_rights_uid)
+        return super()._search(domain, offset=offset, limit=limit, order=order, access_rights_uid=access_rights_uid)
+
     def init(self):
         super().init()
         # The engine's selection: open receivable items of a company by due date.
@@ -170,8 +176,13 @@ class AccountMoveCreditLimit(models.Model):
             return
         if "collection_charge" in names:
             raise AccessError(_("Only the collection engine marks an invoice as a collection charge."))
-        self.check_field_access_rights("write", [name for name in names if name in self._fields and any(
-            module.startswith("credit_collection") for module in self._fields[name]._modules)])
+        self.check_field_access_rights(
+            "write", [name for name in names if name in self._fields and is_addon_field(self._fields[name])])
+
+    @api.model
+    def _search(self, domain, offset=0, limit=None, order=None, access_rights_uid=None):
+        check_domain_field_access(self, domain, access_rights_uid)
+        return super()._search(domain, offset=offset, limit=limit, order=order, access_rights_uid=access_rights_uid)
 
     def _collection_uninvoiced_relief(self):
         """Part of the invoice already counted in the customer's uninvoiced amount (sale bridge)."""

@@ -2,6 +2,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools.misc import formatLang
 
+from ..tools.field_access import check_domain_field_access, is_addon_field
 from .credit_collection_case_transfer import THIRD_PARTY_ROLES
 from .credit_collection_payer_profile import GRADES
 from .credit_collection_solvency_provider import SOLVENCY_STATUSES
@@ -78,8 +79,7 @@ class ResPartner(models.Model):
         it on write, not on create) and the manager's fields the Collection Manager group."""
         if self.env.su:
             return
-        collection_fields = [name for name in names if name in self._fields and any(
-            module.startswith("credit_collection") for module in self._fields[name]._modules)]
+        collection_fields = [name for name in names if name in self._fields and is_addon_field(self._fields[name])]
         self.check_field_access_rights("write", collection_fields)
         reserved = self._collection_manager_fields().intersection(names)
         if reserved and not self.env.user.has_group(COLLECTION_MANAGER):
@@ -90,6 +90,11 @@ class ResPartner(models.Model):
     def create(self, vals_list):
         self._collection_check_write({name for vals in vals_list for name in vals})
         return super().create(vals_list)
+
+    @api.model
+    def _search(self, domain, offset=0, limit=None, order=None, access_rights_uid=None):
+        check_domain_field_access(self, domain, access_rights_uid)
+        return super()._search(domain, offset=offset, limit=limit, order=order, access_rights_uid=access_rights_uid)
 
     def _collection_check_collector(self):
         if not self.env.su and not self.env.user.has_group(COLLECTION_USER):

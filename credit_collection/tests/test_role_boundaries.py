@@ -141,10 +141,15 @@ class TestRoleBoundaries(CollectionCommon, HttpCase):
                               "the portal user reads its own %s" % model_name)
             for name in names:
                 readable = self._rpc(model_name, "read", [records.ids, [name]]) is None
+                # A search on the field would answer yes or no about its value: refused as well.
+                searchable = self._rpc(model_name, "search_count", [
+                    [("id", "in", records.ids), (name, "!=", False)]]) is None \
+                    if self.env[model_name]._fields[name]._description_searchable else False
                 checked += 1
                 if (model_name, name) in PORTAL_READABLE:
                     continue
                 self.assertFalse(readable, "a portal user reads %s.%s of its own record" % (model_name, name))
+                self.assertFalse(searchable, "a portal user searches on %s.%s" % (model_name, name))
         # The fields a client is told about (what a read without field names returns) hold none either.
         for model_name in self.own_records:
             described = self.make_jsonrpc_request("/web/dataset/call_kw/%s/fields_get" % model_name, {

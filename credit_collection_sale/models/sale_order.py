@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from odoo.addons.credit_collection.tools.field_access import check_domain_field_access
+
 from .res_partner import RISK_READERS
 
 
@@ -29,6 +31,11 @@ class SaleOrder(models.Model):
         groups=RISK_READERS)
     collection_company_currency_id = fields.Many2one(
         related="company_id.currency_id", string="Company currency", groups=RISK_READERS)
+
+    @api.model
+    def _search(self, domain, offset=0, limit=None, order=None, access_rights_uid=None):
+        check_domain_field_access(self, domain, access_rights_uid)
+        return super()._search(domain, offset=offset, limit=limit, order=order, access_rights_uid=access_rights_uid)
 
     def _collection_credit_amounts(self):
         """{commercial partner: amount in company currency} the orders add to the exposure."""
