@@ -51,6 +51,9 @@
         "web.assets_backend": [
             "credit_collection/static/src/dashboard/*",
         ],
+        "web.assets_tests": [
+            "credit_collection/static/tests/tours/*.js",
+        ],
     },
     "demo": [
         "demo/credit_collection_demo.xml",

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import Form, new_test_user, tagged
+from odoo.tests import Form, HttpCase, new_test_user, tagged
 
 from .common import CollectionCommon
 
@@ -209,3 +209,16 @@ class TestManagerDay(RolesCommon):
         self.assertEqual(write_off.outcome_type, "write_off")
         self.assertEqual(invoice.payment_state, "paid")
         self.assertEqual(provision.state, "reversed")
+
+
+@tagged("post_install", "-at_install")
+class TestCollectorInTheBrowser(RolesCommon, HttpCase):
+
+    def test_block_dunning_in_the_customer_form(self):
+        self.start_tour("/web#model=res.partner&view_type=form&id=%s" % self.customer.id,
+                        "credit_collection_block_dunning", login=self.collector.login)
+        self.assertFalse(self.customer.collection_blocked)
+        notes = self.customer.message_ids.filtered(
+            lambda message: message.author_id == self.collector.partner_id and message.body).mapped("body")
+        self.assertTrue(any("credit note of the sales director" in body for body in notes), notes)
+        self.assertTrue(any("Dunning resumed by" in body for body in notes), notes)

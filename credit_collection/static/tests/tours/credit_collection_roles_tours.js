@@ -1,0 +1,42 @@
+/** @odoo-module **/
+
+import { registry } from "@web/core/registry";
+
+// A collector, who may not edit contacts, blocks the dunning of a customer with a reason, then resumes it.
+registry.category("web_tour.tours").add("credit_collection_block_dunning", {
+    test: true,
+    steps: () => [
+        {
+            content: "Open the Collection tab of the customer",
+            trigger: ".o_notebook .nav-link[name='collection']",
+        },
+        {
+            content: "Block its dunning",
+            trigger: "button[name='action_collection_block']",
+        },
+        {
+            content: "Give the reason",
+            trigger: "div[name='reason'] input",
+            run: "text Waiting for the credit note of the sales director",
+        },
+        {
+            content: "Confirm",
+            trigger: "button[name='action_confirm']",
+        },
+        {
+            content: "The customer shows blocked, with the reason",
+            trigger: "div[name='collection_block_reason']:contains('credit note of the sales director')",
+            extra_trigger: "button[name='action_collection_unblock']",
+            isCheck: true,
+        },
+        {
+            content: "Resume its dunning",
+            trigger: "button[name='action_collection_unblock']",
+        },
+        {
+            content: "The block is lifted",
+            trigger: "button[name='action_collection_block']",
+            isCheck: true,
+        },
+    ],
+});
