@@ -21,7 +21,7 @@ class ResPartner(models.Model):
         help="Empty: the company's default policy.")
     collection_user_id = fields.Many2one("res.users", "Collector", company_dependent=True, groups=COLLECTION_USER)
     collection_blocked = fields.Boolean("Dunning blocked", tracking=True, copy=False, groups=COLLECTION_USER)
-    collection_block_reason = fields.Char("Dunning block reason", copy=False, groups=COLLECTION_USER)
+    collection_block_reason = fields.Char("Dunning block reason", tracking=True, copy=False, groups=COLLECTION_USER)
     collection_escalated = fields.Boolean(
         "Escalated", help="Left automated dunning: a collector follows the customer.", tracking=True, copy=False,
         groups=COLLECTION_USER)
@@ -115,17 +115,14 @@ class ResPartner(models.Model):
         """Blocks the dunning of the customers with ``reason``, or resumes it (``reason`` False).
 
         A collector may block the customers it can read, without the right to edit contacts: the
-        flag is written by the system once that is checked, and the change is noted on the customer.
+        flag is written by the system once that is checked. The change is tracked on the customer in
+        the collector's name, seen by collection users only (the fields' group), not by sales people.
         """
         self._collection_check_collector()
         self.check_access_rights("read")
         self.check_access_rule("read")
-        customers = self.commercial_partner_id.sudo()
-        customers.write({"collection_blocked": bool(reason), "collection_block_reason": reason or False})
-        body = (_("Dunning blocked by %(user)s: %(reason)s", user=self.env.user.name, reason=reason) if reason
-                else _("Dunning resumed by %s.", self.env.user.name))
-        for customer in customers:
-            customer.message_post(body=body, subtype_xmlid="mail.mt_note")
+        self.commercial_partner_id.sudo().write(
+            {"collection_blocked": bool(reason), "collection_block_reason": reason or False})
 
     def _collection_escalate(self, action):
         self.ensure_one()

@@ -37,17 +37,19 @@ class TestCollectorDay(RolesCommon):
 
     def test_block_dunning_with_a_reason_then_resume(self):
         invoice = self._invoice(800.0, self.today - timedelta(days=10))
-        customer = self.customer.with_user(self.collector)
+        customer = self.customer.with_user(self.collector).with_context(tracking_disable=False)
         with self.assertRaises(AccessError, msg="a collector edits no contact: the door is the button"):
             customer.write({"collection_blocked": True})
         action = customer.action_collection_block()
-        with Form(self.env[action["res_model"]].with_user(self.collector).with_context(action["context"])) as wizard:
+        with Form(customer.env[action["res_model"]].with_context(action["context"])) as wizard:
             wizard.reason = "Customer in talks with the sales director"
         wizard.record.action_confirm()
         self.assertTrue(self.customer.collection_blocked)
         self.assertEqual(self.customer.collection_block_reason, "Customer in talks with the sales director")
-        self.assertTrue(self.customer.message_ids.filtered(
-            lambda message: "Customer in talks with the sales director" in (message.body or "")))
+        self.env.cr.precommit.run()  # the tracking is written when the transaction commits
+        tracked = self.customer.message_ids.filtered(lambda message: message.author_id == self.collector.partner_id)
+        self.assertIn("Customer in talks with the sales director",
+                      tracked.tracking_value_ids.mapped("new_value_char"), "the block is tracked, in her name")
         run = self._run(self.today)
         self.assertFalse(self._actions(invoice), "a blocked customer gets no reminder")
         self.assertTrue(run.message_ids_report.filtered(lambda message: "sales director" in message.reason))
@@ -218,7 +220,8 @@ class TestCollectorInTheBrowser(RolesCommon, HttpCase):
         self.start_tour("/web#model=res.partner&view_type=form&id=%s" % self.customer.id,
                         "credit_collection_block_dunning", login=self.collector.login)
         self.assertFalse(self.customer.collection_blocked)
-        notes = self.customer.message_ids.filtered(
-            lambda message: message.author_id == self.collector.partner_id and message.body).mapped("body")
-        self.assertTrue(any("credit note of the sales director" in body for body in notes), notes)
-        self.assertTrue(any("Dunning resumed by" in body for body in notes), notes)
+        tracked = self.customer.message_ids.filtered(
+            lambda message: message.author_id == self.collector.partner_id).tracking_value_ids
+        self.assertIn("Waiting for the credit note of the sales director", tracked.mapped("new_value_char"))
+        self.assertIn("Waiting for the credit note of the sales director", tracked.mapped("old_value_char"),
+                      "the block and its lifting are tracked on the customer, in the collector's name")

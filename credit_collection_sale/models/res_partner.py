@@ -7,6 +7,8 @@ RISK_READERS = "credit_collection.group_collection_user,sales_team.group_sale_sa
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
+    # Odoo's credit limit is the accountants'; sales people read it here and write it nowhere.
+    collection_credit_limit = fields.Float(related="credit_limit", string="Credit limit", groups=RISK_READERS)
     collection_exposure = fields.Monetary(groups=RISK_READERS)
     collection_overdue_amount = fields.Monetary(groups=RISK_READERS)
     collection_risk_grade = fields.Selection(groups=RISK_READERS)

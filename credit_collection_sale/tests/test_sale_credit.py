@@ -135,22 +135,25 @@ class TestSaleCredit(CollectionCommon):
         self.customer.write({"collection_blocked": True, "collection_block_reason": "Lawyer involved"})
         partner = self.customer.with_user(salesman).with_company(self.company)
         arch = partner.get_views([(False, "form")])["views"]["form"]["arch"]
-        for name in ("collection_exposure", "collection_overdue_amount", "collection_risk_grade"):
+        for name in ("collection_credit_limit", "collection_exposure", "collection_overdue_amount",
+                     "collection_risk_grade"):
             self.assertIn('name="%s"' % name, arch)
         for name in ("collection_blocked", "collection_block_reason", "collection_policy_id", "collection_user_id",
                      "collection_segment_rule_id", "insurance_status"):
             self.assertNotIn('name="%s"' % name, arch)
         with Form(partner) as form:  # the customer form still opens and saves for the salesman
             form.phone = "+33 4 72 00 00 00"
-        values = partner.read(["collection_exposure", "collection_overdue_amount", "collection_risk_grade",
-                               "collection_late_probability"])[0]
+        values = partner.read(["collection_credit_limit", "collection_exposure", "collection_overdue_amount",
+                               "collection_risk_grade", "collection_late_probability"])[0]
+        self.assertAlmostEqual(values["collection_credit_limit"], 1000.0)
         self.assertAlmostEqual(values["collection_exposure"], 250.0)
         with self.assertRaises(AccessError):
             partner.read(["collection_block_reason"])
         for values in ({"collection_blocked": False}, {"collection_block_reason": False},
                        {"collection_policy_id": False}, {"collection_user_id": salesman.id},
                        {"collection_escalated": True}, {"collection_proposed_limit": 999999.0},
-                       {"collection_solvency_monitored": True}, {"collection_third_party_role": "agency"}):
+                       {"collection_solvency_monitored": True}, {"collection_third_party_role": "agency"},
+                       {"credit_limit": 999999.0}):
             with self.assertRaises(AccessError, msg=str(values)):
                 partner.write(values)
         self.assertTrue(self.customer.collection_blocked)
