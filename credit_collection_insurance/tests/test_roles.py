@@ -6,6 +6,7 @@ from odoo.exceptions import AccessError
 from odoo.tests import Form, HttpCase, new_test_user, tagged
 
 from .common import InsuranceCommon
+from .test_coverage_ui import VIEW_OPENED
 
 
 @tagged("post_install", "-at_install")
@@ -73,12 +74,9 @@ class TestInsuranceScreensAsManager(HttpCase):
         company = self.env.ref("base.user_admin").company_id
         new_test_user(self.env, "ins_screen_manager", groups="credit_collection.group_collection_manager",
                       company_id=company.id, company_ids=[company.id])
-        wait = ("setTimeout(() => document.querySelector('.o_view_controller .o_content')"
-                " && !document.querySelector('.o_error_dialog')"
-                " ? console.log('test successful') : console.error('the view did not open'), 3000)")
         for url in (
             "/web#action=credit_collection_insurance.action_insurance_coverage_report",
             "/web#action=credit_collection_insurance.action_insurance_declarations",
             "/web#action=credit_collection_insurance.action_insurance_decisions",
         ):
-            self.browser_js(url, wait, login="ins_screen_manager", timeout=60)
+            self.browser_js(url, VIEW_OPENED, login="ins_screen_manager", timeout=60)
