@@ -456,14 +456,17 @@ class CollectionPortal(PortalAccount):
         """The provider, method or saved token must be one the invoices' company offers this payer:
         a provider id is client input, and a provider of another company posts into its books."""
         providers = self._balance_providers(partner, company, currency, amount)
+        for key in ("provider_id", "payment_method_id", "token_id"):
+            kwargs[key] = self._as_id(kwargs.get(key))
         if kwargs.get("flow") == "token":
             tokens = request.env["payment.token"].sudo()._get_available_tokens(providers.ids, payer.id)
-            allowed = self._as_id(kwargs.get("token_id")) in tokens.ids
-        else:
+            allowed = kwargs["token_id"] in tokens.ids
+        elif kwargs.get("flow") in ("direct", "redirect"):
             methods = request.env["payment.method"].sudo()._get_compatible_payment_methods(
                 providers.ids, payer.id, currency_id=currency.id)
-            allowed = (self._as_id(kwargs.get("provider_id")) in providers.ids
-                       and self._as_id(kwargs.get("payment_method_id")) in methods.ids)
+            allowed = kwargs["provider_id"] in providers.ids and kwargs["payment_method_id"] in methods.ids
+        else:
+            allowed = False
         if not allowed:
             abort(self._json_refusal(403, _("This payment method is not available for these invoices.")))
 
