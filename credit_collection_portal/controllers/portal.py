@@ -166,9 +166,9 @@ class CollectionPortal(PortalAccount):
             return request.redirect(path)
         if lang != request.env["ir.http"]._get_default_lang():
             path = "/%s%s" % (lang.url_code, path)
-        response = request.redirect(path)
-        response.set_cookie("frontend_lang", lang.code)
-        return response
+        # Through the future response: after the cookie the frontend sets from the browser's language.
+        request.future_response.set_cookie("frontend_lang", lang.code)
+        return request.redirect(path)
 
     # ------------------------------------------------------------------ what it owes
     def _balance_moves_domain(self, partner):

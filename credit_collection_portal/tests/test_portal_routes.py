@@ -98,8 +98,14 @@ class TestPortalRoutesUnderAttack(PortalAttackCommon):
         return self.opener.post(self.base_url() + url, data=data, allow_redirects=False, timeout=12)
 
     def _page_csrf(self):
-        page = self.url_open("/my/balance/access")
-        return re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+        """The CSRF token of the current session (fetched once a session: it depends on it only)."""
+        session = tuple(sorted((cookie.domain, cookie.value) for cookie in self.opener.cookies
+                               if cookie.name == "session_id"))
+        cache = self.__dict__.setdefault("_csrf_by_session", {})
+        if session not in cache:
+            page = self.url_open("/my/balance/access")
+            cache[session] = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+        return cache[session]
 
     def _json_request(self, path, invoices, amount, csrf, extra):
         """What the payment form posts, signed for B's own invoice as its pay page signs it."""
