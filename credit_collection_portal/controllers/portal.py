@@ -76,7 +76,7 @@ class CollectionPortal(PortalAccount):
             grant.get("partner_id"), grant.get("issued", 0), grant.get("generation"))
         if status != "valid":
             request.session.pop(LINK_SESSION_KEY, None)
-            return None, self._balance_refusal(status, json)
+            return None, self._balance_refusal(status, json, partner)
         if requests:
             return None, self._balance_login_needed(json)
         return BalanceAccess(partner, True), None
@@ -84,8 +84,8 @@ class CollectionPortal(PortalAccount):
     def _balance_presented_link_refusal(self, pid, token, json=False):
         """A credential presented where none is taken is checked, never ignored: a genuine link of the
         first version (token in the query string, no expiry) is told it expired, anything else is 404."""
-        legacy = request.env["res.partner"]._collection_portal_is_legacy_link(pid, token)
-        return self._balance_refusal("expired" if legacy else "invalid", json)
+        legacy = request.env["res.partner"]._collection_portal_legacy_link_partner(pid, token)
+        return self._balance_refusal("expired" if legacy else "invalid", json, legacy)
 
     @staticmethod
     def _balance_secure_headers():
@@ -100,9 +100,12 @@ class CollectionPortal(PortalAccount):
             return self._login_redirect()
         return request.render("credit_collection_portal.portal_balance_login_needed", {}, status=403)
 
-    def _balance_refusal(self, status, json=False):
-        """The answer to an expired or invalid link: what the customer can do instead."""
+    def _balance_refusal(self, status, json=False, partner=None):
+        """The answer to an expired or invalid link: what the customer can do instead, in its language
+        when the link was genuine."""
         code = LINK_REFUSAL_STATUS[status]
+        if partner and partner.lang and request.env["res.lang"]._lang_get(partner.lang).active:
+            request.update_context(lang=partner.lang)
         if json:
             return self._json_refusal(code, _("This link is no longer valid."))
         return request.render("credit_collection_portal.portal_balance_link_refused",
@@ -149,7 +152,7 @@ class CollectionPortal(PortalAccount):
         partner, grant, status = request.env["res.partner"]._collection_portal_read_token(
             request.httprequest.form.get("token"))
         if status != "valid":
-            return self._balance_refusal(status)
+            return self._balance_refusal(status, partner=partner)
         if not request.env.user._is_public():
             if self._is_customer_user(partner):
                 return request.redirect("/my/balance")
@@ -542,15 +545,18 @@ class CollectionPortal(PortalAccount):
         return field._description_selection(request.env)
 
     # --- promise
-    def _preselected(self, partner):
-        """The invoices ticked on a request form: those named in the link (checked), else all open."""
+    def _preselected(self, partner, busy):
+        """The invoices ticked on a request form: those named in the link (checked), else the open
+        ones not ``busy`` already (under a promise, in a plan)."""
         asked = request.httprequest.args.getlist("invoice_ids")
         if asked:
             try:
                 return set(self._balance_checked_invoices(partner, asked).ids)
             except InvalidRequest:
                 return set()
-        return set(self._balance_open_moves(partner).filtered(lambda move: move.move_type in PAYABLE_TYPES).ids)
+        moves = self._balance_open_moves(partner).filtered(lambda move: move.move_type in PAYABLE_TYPES)
+        status = self._balance_status(moves)
+        return {move.id for move in moves if not status[move.id][busy]}
 
     def _check_promise_limits(self, partner, moves):
         promises = request.env["credit.collection.promise"].sudo().search([
@@ -576,7 +582,7 @@ class CollectionPortal(PortalAccount):
         partner = access.partner
         template = "credit_collection_portal.portal_my_balance_promise"
         if request.httprequest.method != "POST":
-            return self._request_page(template, access, form={}, selected=self._preselected(partner))
+            return self._request_page(template, access, form={}, selected=self._preselected(partner, "promise"))
         selected = request.httprequest.form.getlist("invoice_ids")
         try:
             moves = self._balance_checked_invoices(partner, selected)
@@ -619,7 +625,7 @@ class CollectionPortal(PortalAccount):
         template = "credit_collection_portal.portal_my_balance_plan"
         if request.httprequest.method != "POST":
             return self._request_page(template, access, form={}, max_instalments=MAX_INSTALMENTS,
-                                      selected=self._preselected(partner))
+                                      selected=self._preselected(partner, "plan"))
         selected = request.httprequest.form.getlist("invoice_ids")
         try:
             moves = self._balance_checked_invoices(partner, selected)

@@ -89,13 +89,15 @@ class ResPartner(models.Model):
         return partner, grant, status
 
     @api.model
-    def _collection_portal_is_legacy_link(self, partner_id, token):
-        """Whether ``partner_id``/``token`` is a genuine link of the first version (no expiry)."""
+    def _collection_portal_legacy_link_partner(self, partner_id, token):
+        """The customer of a genuine link of the first version (no expiry), else an empty recordset."""
         try:
-            partner = self.sudo().browse(int(partner_id)).exists()
+            partner = self.sudo().browse(int(partner_id)).exists() if 0 < int(partner_id) < 2**31 else self.browse()
         except (TypeError, ValueError):
-            return False
-        return bool(partner and token) and consteq(hmac(self.env(su=True), LEGACY_TOKEN_SCOPE, partner.id), str(token))
+            return self.browse()
+        if partner and token and consteq(hmac(self.env(su=True), LEGACY_TOKEN_SCOPE, partner.id), str(token)):
+            return partner
+        return self.browse()
 
     def action_collection_portal_revoke_links(self):
         """Every balance link sent so far to these customers stops working, sessions opened with one too."""

@@ -181,6 +181,11 @@ class TestPortalFrench(PortalFrenchCommon):
         self.assertNotIn("/en/", page.url)
         self.assertIn("Mon solde", page.text)
         self.assertEqual(self.opener.cookies.get("frontend_lang"), "fr_FR")
+        # an expired link says so in the customer's language too
+        self._visitor()
+        page = self._open_link(self._token(self.customer, days_ago=91), headers=english)
+        self.assertEqual(page.status_code, 410)
+        self.assertIn("Ce lien a expiré", page.text)
         # a customer writing in English gets English, whatever the site's default
         self._visitor()
         page = self._open_link(self._token(self.customer_b), headers={"Accept-Language": "fr-FR"})

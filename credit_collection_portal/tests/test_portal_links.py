@@ -55,6 +55,8 @@ class TestPortalLinks(PortalAttackCommon):
         old_token = self._token(self.customer)
         self.assertEqual(self._open_link(old_token).status_code, 200)
         collector = self._collector()
+        form = self.env["res.partner"].with_user(collector).get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertIn('name="action_collection_portal_revoke_links"', form)
         self.customer.with_user(collector).action_collection_portal_revoke_links()
         self.assertIn("revoked", self.customer.message_ids[:1].body)
         # the session opened with the link is closed, the link no longer opens anything

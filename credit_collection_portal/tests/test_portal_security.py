@@ -1,4 +1,5 @@
 import json
+import re
 from datetime import timedelta
 
 from odoo.tests import tagged
@@ -219,6 +220,11 @@ class TestPortalRequestLimits(PortalAttackCommon):
 
     def test_one_promise_per_invoice_and_a_few_per_customer(self):
         self.assertEqual(self._promise(self.inv_old).status_code, 303)
+        # the form no longer ticks the invoice already promised, and says it is
+        form = self.url_open("/my/balance/promise").text
+        ticked = set(re.findall(r'name="invoice_ids" value="(\d+)" checked', form))
+        self.assertEqual(ticked, {str(self.inv_late.id), str(self.inv_next.id)})
+        self.assertIn("o_balance_promised", form)
         before = self._counts()
         response = self._promise(self.inv_old | self.inv_late)
         self.assertEqual(response.status_code, 400)

@@ -30,6 +30,11 @@ function checkNothingCut() {
         fail("no invoice listed");
     }
     for (const item of items) {
+        for (const cell of item.children) {
+            if (cell.scrollWidth > cell.clientWidth + 1) {
+                fail(`${cell.className} of ${item.dataset.invoice} runs over its neighbour: ${cell.textContent.trim()}`);
+            }
+        }
         const amount = item.querySelector(".o_balance_amount");
         if (!inside(amount) || amount.scrollWidth > amount.clientWidth + 1) {
             fail(`amount cut on ${item.dataset.invoice}: ${amount.textContent.trim()}`);
