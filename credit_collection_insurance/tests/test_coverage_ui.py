@@ -52,8 +52,12 @@ class TestCoverageButtons(HttpCase):
         self.env["credit.insurance.decision"].create(
             {"policy_id": policy.id, "partner_id": customer.id, "state": "granted", "amount": 1000.0})
         self.env["credit.insurance.coverage.report"]._refresh(self.company)
-        wait = ("setTimeout(() => document.querySelector('.o_view_controller .o_content, .modal .o_form_view')"
-                " ? console.log('test successful') : console.error('the view did not open'), 3000)")
+        # Polled for up to 30 s rather than looked at once after 3 s: a loaded test machine is slow.
+        wait = ("const start = Date.now(); (function check() {"
+                " if (document.querySelector('.o_view_controller .o_content, .modal .o_form_view')) {"
+                " console.log('test successful'); }"
+                " else if (Date.now() - start > 30000) { console.error('the view did not open'); }"
+                " else { setTimeout(check, 250); } })()")
         for url in (
             "/web#action=credit_collection_insurance.action_insurance_coverage_report&view_type=pivot",
             "/web#action=credit_collection_insurance.action_insurance_coverage_report&view_type=graph",

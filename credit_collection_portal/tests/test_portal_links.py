@@ -144,7 +144,7 @@ class TestPortalLinkInBrowser(PortalCommon):
         url = action._portal_url()
         token = url.split("#", 1)[1]
         with self.assertLogs("werkzeug", level=logging.INFO) as logs:
-            self.start_tour(url, "credit_collection_portal_link", login=None)
+            self.start_tour(url, "credit_collection_portal_link", login=None, timeout=180)
         requests = "\n".join(logs.output)
         self.assertIn("/my/balance/access", requests)
         self.assertIn("POST /my/balance/access", requests)

@@ -18,7 +18,8 @@ class PortalFrenchTourCommon(PortalFrenchCommon):
         cls.collector = cls._collector()
 
     def _play_the_french_tour(self):
-        self.start_tour("/my/balance", "credit_collection_portal_french", login=self.user_fr.login)
+        # a long tour (three forms and a payment): more than the default minute on a loaded machine
+        self.start_tour("/my/balance", "credit_collection_portal_french", login=self.user_fr.login, timeout=600)
         self.env.invalidate_all()
         tx = self.env["payment.transaction"].sudo().search([("invoice_ids", "in", self.inv_old.ids)])
         self.assertEqual((tx.invoice_ids, tx.amount, tx.state), (self.inv_old | self.inv_late, 1200.0, "done"))
