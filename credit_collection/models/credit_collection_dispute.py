@@ -65,6 +65,18 @@ class CreditCollectionDispute(models.Model):
                     raise ValidationError(_("%(invoice)s is not an invoice of %(customer)s.",
                                             invoice=move.display_name, customer=dispute.partner_id.display_name))
 
+    @api.constrains("move_ids", "state")
+    def _check_one_open_dispute_per_invoice(self):
+        """An invoice has one open dispute at a time, whoever opens it (collector or customer)."""
+        for dispute in self.filtered(lambda dispute: dispute.state == "open"):
+            other = self.sudo().search([
+                ("id", "!=", dispute.id), ("state", "=", "open"), ("move_ids", "in", dispute.move_ids.ids)], limit=1)
+            if other:
+                raise ValidationError(_(
+                    "%(invoices)s already have an open dispute (%(dispute)s): complete it rather than opening "
+                    "another one.", invoices=", ".join((other.move_ids & dispute.move_ids).mapped("name")),
+                    dispute=other.name))
+
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:

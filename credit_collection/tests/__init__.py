@@ -11,3 +11,4 @@ from . import test_collection_kpi
 from . import test_collection_dashboard
 from . import test_roles
 from . import test_role_boundaries
+from . import test_collection_dispute_rules
