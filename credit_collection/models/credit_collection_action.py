@@ -122,6 +122,8 @@ class CreditCollectionAction(models.Model):
             return
         actions._recheck_items()
         for action in actions.filtered(lambda action: action.state == "queued"):
+            if not action.env.lang:  # a scheduled action: notes in the company's language, not half English
+                action = action.with_context(lang=action.company_id._collection_lang())
             try:
                 with self.env.cr.savepoint():
                     getattr(action, "_send_%s" % action.channel)()

@@ -14,11 +14,16 @@ class CreditCollectionAlert(models.AbstractModel):
     def _cron_daily_follow_up(self, today=None):
         """Settles promises and plans, closes the cases paid, then raises the day's alerts."""
         today = today or fields.Date.context_today(self)
-        self.env["credit.collection.promise"]._cron_evaluate()
-        self.env["credit.collection.payment.plan"]._cron_evaluate()
+        companies = self.env["res.company"].search([])
+        # Company by company, in its language: a scheduled action has none, its notes would be half English.
+        by_company = {company: self.with_company(company).with_context(lang=company._collection_lang())
+                      for company in companies}
+        for company, alerts in by_company.items():
+            alerts.env["credit.collection.promise"]._cron_evaluate(company)
+            alerts.env["credit.collection.payment.plan"]._cron_evaluate(company)
         self.env["credit.collection.case"]._close_paid_cases()
-        for company in self.env["res.company"].search([]):
-            self.with_company(company).with_context(lang=company._collection_lang())._send_alerts(company, today)
+        for company, alerts in by_company.items():
+            alerts._send_alerts(company, today)
 
     @api.model
     def _send_alerts(self, company, today):

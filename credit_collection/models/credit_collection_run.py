@@ -90,10 +90,12 @@ class CreditCollectionRun(models.Model):
     @api.model
     def _cron_daily_run(self):
         for company in self.env["res.company"].search([("collection_policy_id", "!=", False)]):
+            # In the company's language: a scheduled action has none, its notes would be half English.
+            runs = self.with_company(company).with_context(lang=company._collection_lang())
             # Promises and plans first: one broken yesterday lets today's run remind its invoices.
-            self.env["credit.collection.promise"].with_company(company)._cron_evaluate(company)
-            self.env["credit.collection.payment.plan"].with_company(company)._cron_evaluate(company)
-            run = self.with_company(company).create({"company_id": company.id})
+            runs.env["credit.collection.promise"]._cron_evaluate(company)
+            runs.env["credit.collection.payment.plan"]._cron_evaluate(company)
+            run = runs.create({"company_id": company.id})
             run.action_run()
             self.env.cr.commit()
         self.env.ref("credit_collection.ir_cron_send_queued_actions")._trigger()

@@ -6,11 +6,17 @@ import io
 import re
 from pathlib import Path
 
+from datetime import timedelta
+
 import polib
 
+from odoo import Command
 from odoo.modules.module import get_module_path
 from odoo.tests import TransactionCase, tagged
+from odoo.tools.misc import format_date
 from odoo.tools.translate import trans_export
+
+from .common import CollectionCommon
 
 ADDONS = ("credit_collection", "credit_collection_insurance", "credit_collection_portal", "credit_collection_sale")
 MODEL_PREFIXES = ("credit.collection.", "credit.insurance.")
@@ -221,3 +227,48 @@ fine = _("Run of %(date)s", date=format_date(env, run.date))
             problems += ["%s: no French for %r in fr.po" % (addon, msgid[:80])
                          for msgid in pot if msgid and not (french.get(msgid) and french[msgid].msgstr)]
         self.assertFalse(problems, "\n".join(problems))
+
+
+@tagged("post_install", "-at_install")
+class TestScheduledJobsWriteFrench(CollectionCommon):
+    """A scheduled action has no language: what it writes for a French company (notes, alerts, names) is
+    in French, not French sentences around English labels ("Collection case créé")."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        if not cls.env["res.lang"]._lang_get("fr_FR").active:
+            cls.env["res.lang"]._activate_lang("fr_FR")
+            cls.env["ir.module.module"]._load_module_terms(["credit_collection"], ["fr_FR"])
+        cls.company.partner_id.lang = "fr_FR"
+        shipped = cls.env.ref("credit_collection.policy_france_b2b")
+        cls.company.collection_policy_id = shipped.sudo().copy({"company_id": cls.company.id})
+        # As the scheduler runs it: as the system user, without a language.
+        cls.cron_env = cls.env(user=cls.env.ref("base.user_root"), context={})
+
+    def test_reminder_sent_by_the_queue(self):
+        self._invoice(1200.0, self.today - timedelta(days=6))
+        run = self._run(self.today)
+        actions = run.action_ids.filtered(lambda action: action.channel == "email")
+        self.assertEqual(actions.level_id.with_context(lang="fr_FR").name, "Relance 1")
+        actions.with_env(self.cron_env)._send()
+        notes = " ".join(actions.case_id.message_ids.mapped("body"))
+        self.assertIn("Relance 1", notes)
+        self.assertIn("envoyée par", notes)
+        self.assertNotIn("Reminder 1", notes)
+        self.assertNotIn("Email", notes.replace("E-mail", ""))  # the channel's French label
+        self.assertIn("Relance 1 - ", actions.with_context(lang="fr_FR").name)
+
+    def test_broken_promise_noted_by_the_daily_follow_up(self):
+        invoice = self._invoice(1000.0, self.today - timedelta(days=20))
+        promise = self.env["credit.collection.promise"].create({
+            "partner_id": self.customer.id, "move_ids": [Command.set(invoice.ids)], "amount": 1000.0,
+            "promise_date": self.today - timedelta(days=2)})
+        self.env["credit.collection.alert"].with_env(self.cron_env)._cron_daily_follow_up()
+        self.assertEqual(promise.state, "broken")
+        activity = promise.case_id.activity_ids.filtered(lambda activity: "promesse" in (activity.summary or ""))
+        self.assertTrue(activity, promise.case_id.activity_ids.mapped("summary"))
+        # French words, French date (not ISO), French amount (not 1000.0).
+        self.assertIn(format_date(self.env(context={"lang": "fr_FR"}), promise.promise_date), activity.summary)
+        self.assertNotIn(str(promise.promise_date), activity.summary)
+        self.assertIn("non tenue", activity.summary)
