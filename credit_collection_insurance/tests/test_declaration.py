@@ -185,11 +185,18 @@ class TestDeclarationDeadlineAlerts(InsuranceCommon):
         self.assertEqual(alert.date_deadline, due + timedelta(days=60))
         self.assertEqual(alert.state, "overdue")
         self.assertIn("Declaration deadline", alert.summary)
-        # The collector's default list (To declare) shows it first, flagged late.
-        action = self.env["ir.actions.act_window"].with_user(self.collector)._for_xml_id(
-            "credit_collection_insurance.action_insurance_declarations")
-        self.assertIn("search_default_to_declare", action["context"])
-        rows = self.env["credit.insurance.declaration"].with_user(self.collector).web_search_read(
-            [("state", "=", "draft")], {"name": {}, "is_late": {}, "deadline": {}})["records"]
-        self.assertEqual(rows[0]["id"], declaration.id)
-        self.assertTrue(rows[0]["is_late"])
+        # The default list (To declare) of the collector and of the manager shows it first, flagged late.
+        manager = new_test_user(
+            self.env, "manager_declarations", groups="base.group_user,credit_collection.group_collection_manager",
+            company_id=self.company.id, company_ids=[Command.set(self.company.ids)])
+        for user in (self.collector, manager):
+            action = self.env["ir.actions.act_window"].with_user(user)._for_xml_id(
+                "credit_collection_insurance.action_insurance_declarations")
+            self.assertIn("search_default_to_declare", action["context"])
+            rows = self.env["credit.insurance.declaration"].with_user(user).web_search_read(
+                [("state", "=", "draft")], {"name": {}, "is_late": {}, "deadline": {}})["records"]
+            self.assertEqual(rows[0]["id"], declaration.id)
+            self.assertTrue(rows[0]["is_late"])
+        # The manager declares it: the owner's alert is done.
+        declaration.with_user(manager).action_declare()
+        self.assertFalse(self._alerts(declaration))
