@@ -13,7 +13,7 @@ TREND_MONTHS = 3  # the trend compares the last 3 months with the 3 before
 # The best grade a payment behaviour allows, whatever the score: small delays cost few points, yet a
 # customer who pays most invoices late, or whose next invoice is predicted late, is not a good payer.
 # (above this share of invoices paid late / this late-payment probability, at best this grade)
-LATE_SHARE_CEILINGS = ((0.50, "D"), (0.25, "C"), (0.10, "B"))
+LATE_SHARE_CEILINGS = ((0.60, "D"), (0.40, "C"), (0.20, "B"))
 LATE_PROBABILITY_CEILINGS = ((0.75, "D"), (0.50, "C"))
 
 

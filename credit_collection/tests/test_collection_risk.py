@@ -166,7 +166,7 @@ class TestPayerProfile(CollectionCommon):
         self.assertAlmostEqual(profile.trend, 10.0, places=1)
         self.assertEqual((profile.dispute_count, profile.broken_promise_count), (1, 1))
         # 100 - (30*16.67/60 + 25*2/3 + 20*0.3 + 10*10/30 + 7.5/3 + 7.5/3) = 100 - 39.33 = 60.7 (C), but two
-        # invoices in three were paid late: at best D, the score brought into D's range.
+        # invoices in three (more than 60 %) were paid late: at best D, the score brought into D's range.
         self.assertAlmostEqual(payer_score(50.0 / 3, 2.0 / 3, 0.3, 10.0, 1, 1), 60.7, places=1)
         self.assertAlmostEqual(profile.score, 49.9, places=1)
         self.assertEqual(profile.grade, "D")
@@ -233,12 +233,12 @@ class TestPayerGrade(CollectionCommon):
     def test_grade_follows_the_share_paid_late(self):
         ledgers = {
             # name: (on time, late) -> (share paid late, grade, score)
-            "Un sur dix": ((9, 1), 0.1, "A", 97.3),  # 10 %: can be excellent
-            "Deux sur dix": ((8, 2), 0.2, "B", 79.9),  # more than 10 %: good at best
-            "Un sur quatre": ((3, 1), 0.25, "B", 79.9),  # 25 %: still good at best
-            "Un sur trois": ((2, 1), 1 / 3, "C", 64.9),  # more than 25 %: average at best
-            "Un sur deux": ((1, 1), 0.5, "C", 64.9),
-            "Deux sur trois": ((1, 2), 2 / 3, "D", 49.9),  # most invoices late: poor at best
+            "Un sur cinq": ((4, 1), 0.2, "A", 94.7),  # 20 %: can be excellent
+            "Un sur quatre": ((3, 1), 0.25, "B", 79.9),  # more than 20 %: good at best
+            "Deux sur cinq": ((3, 2), 0.4, "B", 79.9),  # 40 %: still good at best
+            "Un sur deux": ((1, 1), 0.5, "C", 64.9),  # more than 40 %: average at best
+            "Trois sur cinq": ((2, 3), 0.6, "C", 64.9),
+            "Deux sur trois": ((1, 2), 2 / 3, "D", 49.9),  # more than 60 %: poor at best
             # The payer of the issue: every invoice a few days late scored 73.5, "B - good".
             "Toujours en retard": ((0, 5), 1.0, "D", 49.9),
         }
@@ -255,7 +255,7 @@ class TestPayerGrade(CollectionCommon):
     def test_grade_follows_the_late_probability(self):
         # (share paid late, late probability) -> best grade allowed
         cases = {(0.0, None): "A", (0.0, 0.5): "A", (0.0, 0.501): "C", (0.0, 0.75): "C", (0.0, 0.751): "D",
-                 (1.0, 0.859): "D", (0.2, 0.6): "C", (0.6, 0.2): "D"}
+                 (1.0, 0.859): "D", (0.2, 0.6): "C", (0.61, 0.2): "D", (0.21, None): "B"}
         for (share, probability), ceiling in cases.items():
             self.assertEqual(grade_ceiling(share, probability), ceiling, (share, probability))
         self.assertEqual(capped_score(97.0, "C"), 64.9)
