@@ -23,7 +23,8 @@ MODEL_PREFIXES = ("credit.collection.", "credit.insurance.")
 # Words and names written the same in French and in English (compared without HTML tags).
 SAME_IN_FRENCH = {
     "A - excellent", "Action", "Actions", "AUC (validation)", "BIC", "Coefficients", "Configuration", "Contact",
-    "Date", "Description", "Document", "Documents", "DSO", "France B2B", "ID", "Journal", "Message", "Messages",
+    "Date", "Description", "Document", "Documents", "DSO", "France B2B", "France B2C", "ID", "Journal", "Message",
+    "Messages",
     "Note", "Note...", "Notes", "Score", "Segment", "SIREN", "SIRET", "SMS", "Total", "Type",
 }
 # What reaches the user from Python: exceptions raised with a message, and these keyword arguments.
