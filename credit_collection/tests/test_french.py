@@ -24,8 +24,7 @@ MODEL_PREFIXES = ("credit.collection.", "credit.insurance.")
 SAME_IN_FRENCH = {
     "A - excellent", "Action", "Actions", "AUC (validation)", "BIC", "Coefficients", "Configuration", "Contact",
     "Date", "Description", "Document", "Documents", "DSO", "France B2B", "France B2C", "ID", "Journal", "Message",
-    "Messages",
-    "Note", "Note...", "Notes", "Score", "Segment", "SIREN", "SIRET", "SMS", "Total", "Type",
+    "Messages", "Note", "Note...", "Notes", "Score", "Segment", "SIREN", "SIRET", "SMS", "Total", "Type",
 }
 # What reaches the user from Python: exceptions raised with a message, and these keyword arguments.
 USER_ERRORS = {"UserError", "ValidationError", "AccessError", "AccessDenied", "RedirectWarning", "MissingError",
