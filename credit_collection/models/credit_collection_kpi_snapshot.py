@@ -94,6 +94,13 @@ class CreditCollectionKpiSnapshot(models.Model):
         ("company_period_uniq", "unique(company_id, date_to)", "One KPI snapshot per company and period end."),
     ]
 
+    @api.depends("date_from", "date_to")
+    @api.depends_context("lang")
+    def _compute_display_name(self):
+        for snapshot in self:
+            snapshot.display_name = "%s – %s" % (
+                format_date(self.env, snapshot.date_from), format_date(self.env, snapshot.date_to))
+
     @api.model
     def _take(self, company, date_from, date_to):
         """Computes the KPIs and stores them, replacing a snapshot of the same company and period end."""

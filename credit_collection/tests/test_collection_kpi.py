@@ -330,6 +330,9 @@ class TestKpiAvailability(CollectionCommon):
         self.assertEqual((kpi["dso"], kpi["best_dso"], kpi["average_lateness"], kpi["terms"]),
                          (None, None, None, None))
         snapshot = self.Snapshot.sudo()._take(self.company, self.p1, end)
+        self.assertEqual(snapshot.with_context(lang="fr_FR").display_name, "%s – %s" % (
+            format_date(self.env, self.p1, lang_code="fr_FR"), format_date(self.env, end, lang_code="fr_FR")))
+        self.assertNotIn(str(end), snapshot.display_name)  # not the ISO date
         self.cr.execute("SELECT dso, best_dso, average_lateness, terms, cei FROM credit_collection_kpi_snapshot "
                         "WHERE id = %s", [snapshot.id])
         dso, best, lateness, terms, cei = self.cr.fetchone()
