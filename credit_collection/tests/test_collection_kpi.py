@@ -5,7 +5,7 @@ import xlrd
 from dateutil.relativedelta import relativedelta
 
 from odoo import Command, fields
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 from odoo.tools.misc import format_date
 
 from .common import CollectionCommon
@@ -270,9 +270,7 @@ class TestKpiAvailability(CollectionCommon):
         old = cls._invoice_dated(800.0, cls.p1 - timedelta(days=45))
         cls._credit_note(200.0, cls.p1 + timedelta(days=5), old)
         cls._pay(cls, old, date=cls.p1 + relativedelta(months=1, days=5))  # the rest, the month after
-        cls.manager = new_test_user(
-            cls.env, "manager_kpi", groups="base.group_user,credit_collection.group_collection_manager",
-            company_id=cls.company.id, company_ids=[Command.set(cls.company.ids)])
+        cls.manager = cls._collection_user("manager_kpi", "credit_collection.group_collection_manager")
         cls.Snapshot = cls.env["credit.collection.kpi.snapshot"].with_user(cls.manager).with_company(cls.company)
 
     @classmethod

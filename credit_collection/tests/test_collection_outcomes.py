@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from odoo import Command
 from odoo.exceptions import UserError
-from odoo.tests import Form, new_test_user, tagged
+from odoo.tests import Form, tagged
 
 from .common import CollectionCommon
 
@@ -250,9 +250,7 @@ class TestOutcomeWizardAsManager(OutcomeCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.manager = new_test_user(
-            cls.env, "manager_outcomes", groups="base.group_user,credit_collection.group_collection_manager",
-            company_id=cls.company.id, company_ids=[Command.set(cls.company.ids)])
+        cls.manager = cls._collection_user("manager_outcomes", "credit_collection.group_collection_manager")
 
     def _dialog(self, action):
         """The dialog as the web client fills it: defaults, then onchanges on new records."""

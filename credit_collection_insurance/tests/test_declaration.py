@@ -3,7 +3,7 @@ from datetime import timedelta
 from psycopg2 import IntegrityError
 
 from odoo import Command
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 from odoo.tools import mute_logger
 from odoo.tools.misc import format_date
 
@@ -127,9 +127,7 @@ class TestDeclarationDeadlineAlerts(InsuranceCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.collector = new_test_user(
-            cls.env, "collector_declarations", groups="base.group_user,credit_collection.group_collection_user",
-            company_id=cls.company.id, company_ids=[Command.set(cls.company.ids)])
+        cls.collector = cls._collection_user("collector_declarations")
         cls.customer.with_company(cls.company).collection_user_id = cls.collector
         cls.alert_type = cls.env.ref("credit_collection.mail_activity_type_collection_alert")
 
@@ -186,9 +184,7 @@ class TestDeclarationDeadlineAlerts(InsuranceCommon):
         self.assertEqual(alert.state, "overdue")
         self.assertIn("Declaration deadline", alert.summary)
         # The default list (To declare) of the collector and of the manager shows it first, flagged late.
-        manager = new_test_user(
-            self.env, "manager_declarations", groups="base.group_user,credit_collection.group_collection_manager",
-            company_id=self.company.id, company_ids=[Command.set(self.company.ids)])
+        manager = self._collection_user("manager_declarations", "credit_collection.group_collection_manager")
         for user in (self.collector, manager):
             action = self.env["ir.actions.act_window"].with_user(user)._for_xml_id(
                 "credit_collection_insurance.action_insurance_declarations")
