@@ -54,18 +54,21 @@ def odoo_server(odoo_settings, tmp_path_factory):
         ),
     )
     deadline = time.time() + 120
-    while time.time() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"Odoo exited with {process.returncode}: {log.read_text()[-3000:]}")
-        try:
-            if requests.get(f"{url}/web/login", timeout=5).status_code == 200:
-                break
-        except (requests.ConnectionError, requests.Timeout):  # not ready yet (a loaded machine is slow)
-            pass
-        time.sleep(1)
-    else:
-        process.kill()
-        pytest.fail("Odoo did not answer on /web/login within 120 s")
+    try:
+        while time.time() < deadline:
+            if process.poll() is not None:
+                pytest.fail(f"Odoo exited with {process.returncode}: {log.read_text()[-3000:]}")
+            try:
+                if requests.get(f"{url}/web/login", timeout=5).status_code == 200:
+                    break
+            except (requests.ConnectionError, requests.Timeout):  # not ready yet (a loaded machine is slow)
+                pass
+            time.sleep(1)
+        else:
+            pytest.fail("Odoo did not answer on /web/login within 120 s")
+    except BaseException:
+        process.kill()  # never leave a server holding the port for the next run
+        raise
     yield {"url": url, "db": odoo_settings["db"], "log": log}
     process.terminate()
     try:
