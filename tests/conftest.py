@@ -54,19 +54,21 @@ def odoo_server(odoo_settings, tmp_path_factory):
         ),
     )
     deadline = time.time() + 180
-    while time.time() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"Odoo exited with {process.returncode}: {log.read_text()[-3000:]}")
-        try:
-            # The first page builds the assets: on a busy machine it takes longer than one poll.
-            if requests.get(f"{url}/web/login", timeout=60).status_code == 200:
-                break
-        except (requests.ConnectionError, requests.Timeout):
-            pass
-        time.sleep(1)
-    else:
-        process.kill()  # else it would keep the port and the database of the next run
-        pytest.fail("Odoo did not answer on /web/login within 180 s")
+    try:
+        while time.time() < deadline:
+            if process.poll() is not None:
+                pytest.fail(f"Odoo exited with {process.returncode}: {log.read_text()[-3000:]}")
+            try:
+                if requests.get(f"{url}/web/login", timeout=60).status_code == 200:
+                    break
+            except (requests.ConnectionError, requests.Timeout):  # not ready yet (a loaded machine is slow)
+                pass
+            time.sleep(1)
+        else:
+            pytest.fail("Odoo did not answer on /web/login within 180 s")
+    except BaseException:
+        process.kill()  # never leave a server holding the port for the next run
+        raise
     yield {"url": url, "db": odoo_settings["db"], "log": log}
     process.terminate()
     try:

@@ -2,8 +2,9 @@ import logging
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools.misc import formatLang
+from odoo.tools.misc import format_date, formatLang
 
+from ..tools.i18n import selection_label
 from .credit_collection_level import CHANNELS
 
 _logger = logging.getLogger(__name__)
@@ -18,8 +19,9 @@ class CreditCollectionAction(models.Model):
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _description = "Collection action"
     _order = "date desc, id desc"
+    _rec_names_search = ["partner_id", "level_id"]
 
-    name = fields.Char(compute="_compute_name", store=True)
+    name = fields.Char(compute="_compute_name")  # not stored: the channel in the reader's language
     run_id = fields.Many2one("credit.collection.run", index=True, ondelete="set null")
     company_id = fields.Many2one("res.company", required=True, index=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
@@ -55,11 +57,11 @@ class CreditCollectionAction(models.Model):
     body = fields.Html("Content sent", readonly=True, sanitize=True)
 
     @api.depends("partner_id", "level_id", "channel")
+    @api.depends_context("lang")
     def _compute_name(self):
-        labels = dict(CHANNELS)
         for action in self:
             action.name = "%s - %s - %s" % (
-                action.level_id.name or "", labels.get(action.channel, ""), action.partner_id.name or "")
+                action.level_id.name or "", selection_label(action, "channel"), action.partner_id.name or "")
 
     @api.depends("line_ids.move_id")
     def _compute_move_ids(self):
@@ -120,6 +122,8 @@ class CreditCollectionAction(models.Model):
             return
         actions._recheck_items()
         for action in actions.filtered(lambda action: action.state == "queued"):
+            if not action.env.lang:  # a scheduled action: notes in the company's language, not half English
+                action = action.with_context(lang=action.company_id._collection_lang())
             try:
                 with self.env.cr.savepoint():
                     getattr(action, "_send_%s" % action.channel)()
@@ -173,7 +177,7 @@ class CreditCollectionAction(models.Model):
         if self.level_id.escalate:
             self.partner_id.commercial_partner_id._collection_escalate(self)
         summary = _("%(level)s sent by %(channel)s: %(amount)s due on %(count)s item(s).",
-                    level=self.level_id.name, channel=dict(CHANNELS)[self.channel],
+                    level=self.level_id.name, channel=selection_label(self, "channel"),
                     amount=self._format_amount(self.amount_due), count=len(self.line_ids.filtered(
                         lambda line: line.state == "done")))
         note = '%s <a href="#" data-oe-model="%s" data-oe-id="%s">%s</a>' % (
@@ -223,22 +227,29 @@ class CreditCollectionAction(models.Model):
         self._letter_attachment()
 
     def _send_phone(self):
+        collector = self.user_id or self.env.user
+        # The call task is the collector's: written in the collector's language.
+        summary, note = self.with_context(lang=collector.lang or self.env.lang)._phone_task()
+        self.partner_id.activity_schedule(
+            "mail.mail_activity_data_call",
+            date_deadline=self.date,
+            summary=summary,
+            note=note,
+            user_id=collector.id,
+        )
+        self.body = note
+
+    def _phone_task(self):
         lines = self.line_ids.filtered(lambda line: line.state == "planned")
         items = "".join(
-            "<li>%s - %s - %s</li>" % (line.move_id.name, line.date_maturity, self._format_amount(line.amount_residual))
+            "<li>%s - %s - %s</li>" % (line.move_id.name, format_date(self.env, line.date_maturity),
+                                       self._format_amount(line.amount_residual))
             for line in lines)
         note = "<p>%s</p><ul>%s</ul>%s" % (
             _("Call %(customer)s about %(amount)s overdue.", customer=self.partner_id.display_name,
               amount=self._format_amount(self.amount_due)),
-            items, self.level_id.with_context(lang=self.env.user.lang).call_script or "")
-        self.partner_id.activity_schedule(
-            "mail.mail_activity_data_call",
-            date_deadline=self.date,
-            summary=_("Collection call: %s", self.level_id.name),
-            note=note,
-            user_id=(self.user_id or self.env.user).id,
-        )
-        self.body = note
+            items, self.level_id.call_script or "")
+        return _("Collection call: %s", self.level_id.name), note
 
     # --- documents
     def _letter_attachment(self):

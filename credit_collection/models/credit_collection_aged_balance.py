@@ -1,4 +1,5 @@
 from odoo import _, api, fields, models
+from odoo.tools.misc import format_date
 from odoo.tools.sql import create_index
 
 from ..tools.xlsx import workbook_bytes
@@ -74,7 +75,7 @@ class CreditCollectionAgedBalance(models.Model):
         date = date or fields.Date.context_today(self)
         self._refresh(date, companies or self.env.companies)
         action = self.env["ir.actions.act_window"]._for_xml_id("credit_collection.action_collection_aged_balance")
-        action["display_name"] = _("Aged balance as of %s", fields.Date.to_string(date))
+        action["display_name"] = _("Aged balance as of %s", format_date(self.env, date))
         return action
 
     # ------------------------------------------------------------------ export

@@ -2,6 +2,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools.misc import formatLang
 
+from ..tools.i18n import selection_label
 from .credit_collection_level import CASE_STAGES
 
 CASE_STAGE_SELECTION = CASE_STAGES + [("closed", "Closed")]
@@ -164,13 +165,14 @@ class CreditCollectionCase(models.Model):
             case.stage = stage
             if origin:
                 case.message_post(body=_("Stage %(stage)s after %(origin)s.",
-                                         stage=dict(CASE_STAGE_SELECTION)[stage], origin=origin),
+                                         stage=selection_label(case, "stage", stage), origin=origin),
                                   subtype_xmlid="mail.mt_note")
 
     def _close(self, reason):
         for case in self.filtered(lambda case: case.stage != "closed"):
             case.write({"stage": "closed", "close_reason": reason, "close_date": fields.Date.context_today(case)})
-            case.activity_ids.action_feedback(feedback=_("Case closed: %s", dict(CLOSE_REASONS)[reason]))
+            case.activity_ids.action_feedback(
+                feedback=_("Case closed: %s", selection_label(case, "close_reason", reason)))
 
     def _escalate(self, reason):
         for case in self:

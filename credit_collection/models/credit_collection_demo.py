@@ -63,13 +63,19 @@ CITIES = [
     ("Lyon", "69003"), ("Villeurbanne", "69100"), ("Grenoble", "38000"), ("Saint-Étienne", "42000"),
     ("Annecy", "74000"), ("Chambéry", "73000"), ("Valence", "26000"), ("Mâcon", "71000"),
 ]
+# (French name, English name, price): the company is French, its Belgian customers read English.
 PRODUCTS = [
-    ("Maintenance contract (month)", 450.0),
-    ("Installation service (hour)", 85.0),
-    ("Spare parts kit", 240.0),
-    ("Industrial cleaning (day)", 620.0),
-    ("Equipment rental (week)", 390.0),
+    ("Contrat de maintenance (mois)", "Maintenance contract (month)", 450.0),
+    ("Prestation d'installation (heure)", "Installation service (hour)", 85.0),
+    ("Kit de pièces détachées", "Spare parts kit", 240.0),
+    ("Nettoyage industriel (jour)", "Industrial cleaning (day)", 620.0),
+    ("Location de matériel (semaine)", "Equipment rental (week)", 390.0),
 ]
+PROFILE_LABELS = {
+    "prompt": "paie à l'heure", "regular": "paie à 45 jours", "chronic_late": "retards chroniques",
+    "partial_payer": "paiements partiels", "disputer": "conteste souvent", "receivership": "en redressement judiciaire",
+    "consumer": "particulier", "foreign": "client belge",
+}
 
 
 def siren_with_check_digit(prefix8):
@@ -103,13 +109,18 @@ class CreditCollectionDemo(models.AbstractModel):
     @api.model
     def _generate(self, seed=2024, today=None):
         # Private: it runs as the system and creates a company; no user calls it over RPC.
+        # A French company: what the generator writes (notes, names, chatter) is in French.
         self = self.sudo().with_context(
             tracking_disable=True, mail_create_nolog=True, mail_notrack=True, mail_create_nosubscribe=True,
+            lang="fr_FR",
         )
         rng = random.Random(seed)
         today = today or fields.Date.context_today(self)
         for lang in ("fr_FR", "en_US"):
             self.env["res.lang"]._activate_lang(lang)
+        # Odoo loads an add-on's translations after its demo data: load them now, so the policy copied
+        # for the demo company and the labels the notes quote are French too.
+        self.env["ir.module.module"]._load_module_terms(["credit_collection"], ["fr_FR"])
         company = self._demo_company()
         env = self.with_company(company).env
         products = self._demo_products(env, company)
@@ -187,12 +198,14 @@ class CreditCollectionDemo(models.AbstractModel):
         env["credit.collection.risk.model"]._fit_company(company, today)
         env["credit.collection.payer.profile"]._recompute_company(company, today)
         policy = company.collection_policy_id
-        strict = policy.copy({"name": "Relance renforcée", "company_id": company.id})
+        strict = policy.copy({"company_id": company.id})
+        strict.update_field_translations("name", {"en_US": "Strict dunning", "fr_FR": "Relance renforcée"})
         for level in strict.level_ids.filtered(lambda level: level.delay_days > 0):
             level.delay_days = max(1, int(level.delay_days * 0.6))
-        env["credit.collection.segment.rule"].create({
+        rule = env["credit.collection.segment.rule"].create({
             "name": "Mauvais payeurs", "sequence": 10, "policy_id": strict.id,
             "grade_best": "D", "grade_worst": "E", "no_grade": False})
+        rule.update_field_translations("name", {"en_US": "Bad payers", "fr_FR": "Mauvais payeurs"})
         provider = env["credit.collection.solvency.provider"].create({
             "name": "Solvabilité (exemple)", "base_url": "https://solvency.example.com", "timeout": 10.0})
         company.collection_solvency_provider_id = provider
@@ -231,10 +244,7 @@ class CreditCollectionDemo(models.AbstractModel):
         template = "fr" if l10n_fr else "generic_coa"
         self.env["account.chart.template"].try_loading(template, company, install_demo=False)
         policy = self.env.ref("credit_collection.policy_france_b2b")
-        copy = policy.copy({"company_id": company.id, "name": policy.name})
-        for lang, _name in self.env["res.lang"].get_installed():  # copy() keeps one language only
-            for source, target in zip(policy.level_ids, copy.level_ids):
-                target.with_context(lang=lang).name = source.with_context(lang=lang).name
+        copy = policy.copy({"company_id": company.id})  # copy() keeps every language of its texts
         company.write({
             "collection_policy_id": copy.id,
             "collection_fee_product_id": self.env.ref("credit_collection.product_collection_fee").id,
@@ -264,16 +274,19 @@ class CreditCollectionDemo(models.AbstractModel):
             ("company_id", "=", company.id), ("type_tax_use", "=", "sale"), ("amount", "=", 20),
             ("price_include", "=", False), ("tax_exigibility", "=", "on_invoice"),
         ], limit=1) or company.account_sale_tax_id
-        return env["product.product"].create([
+        products = env["product.product"].create([
             {
-                "name": name,
+                "name": french,
                 "type": "service",
                 "list_price": price,
                 "taxes_id": [(6, 0, tax.ids)],
                 "company_id": company.id,
             }
-            for name, price in PRODUCTS
+            for french, _english, price in PRODUCTS
         ])
+        for product, (french, english, _price) in zip(products, PRODUCTS):
+            product.product_tmpl_id.update_field_translations("name", {"en_US": english, "fr_FR": french})
+        return products
 
     def _demo_customers(self, env, rng):
         """Returns [(partner, profile)] in a stable order."""
@@ -301,7 +314,7 @@ class CreditCollectionDemo(models.AbstractModel):
                     "email": "%s@example.com" % slug,
                     "phone": "+33 6 %02d %02d %02d %02d" % tuple(rng.randint(10, 99) for _ in range(4)),
                     "property_payment_term_id": env.ref(profile.payment_term).id,
-                    "comment": "Demo payment profile: %s" % profile.code,
+                    "comment": "Profil de paiement (démo) : %s" % PROFILE_LABELS[profile.code],
                 }
                 if profile.is_company and profile.country == "FR":
                     siren = siren_with_check_digit("%08d" % rng.randint(30000000, 99999999))
@@ -309,6 +322,12 @@ class CreditCollectionDemo(models.AbstractModel):
                 values.append(vals)
                 profiles.append(profile)
         partners = env["res.partner"].create(values)
+        # l10n_fr's "Intra-EU B2B" position (EU countries, VAT number required) also matches French companies
+        # with a VAT number, and would invoice them without VAT: French customers are domestic.
+        domestic = env["account.chart.template"].ref("fiscal_position_template_domestic", raise_if_not_found=False)
+        if domestic:
+            partners.filtered(lambda partner: partner.country_id == countries["FR"]).with_company(
+                env.company).property_account_position_id = domestic
         collectors = [self.env.ref("credit_collection.demo_user_claire"), self.env.ref("credit_collection.demo_user_julien")]
         for index, partner in enumerate(partners):
             partner.collection_user_id = collectors[index % 2]
@@ -375,7 +394,7 @@ class CreditCollectionDemo(models.AbstractModel):
         if profile.code == "receivership" and invoice.invoice_date > today - timedelta(days=150):
             return []  # stopped paying when the proceedings opened
         if profile.code == "disputer" and rng.random() < profile.unpaid_rate:
-            invoice.narration = "Customer disputes the delivered quantities."
+            invoice.narration = "Le client conteste les quantités livrées."
             return []
         pay_date = due + timedelta(days=rng.randint(*profile.delay_range))
         if pay_date > today:
@@ -404,7 +423,7 @@ class CreditCollectionDemo(models.AbstractModel):
                 "partner_id": invoice.partner_id.id,
                 "invoice_date": invoice.invoice_date + timedelta(days=delay),
                 "reversed_entry_id": invoice.id,
-                "ref": "Commercial gesture on %s" % invoice.name,
+                "ref": "Geste commercial sur %s" % invoice.name,
                 "invoice_line_ids": [
                     (0, 0, {
                         "product_id": line.product_id.id,

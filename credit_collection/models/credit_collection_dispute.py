@@ -3,6 +3,8 @@ from datetime import timedelta
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..tools.i18n import selection_label
+
 DISPUTE_REASONS = [
     ("price", "Price"),
     ("quantity", "Quantity"),
@@ -89,7 +91,7 @@ class CreditCollectionDispute(models.Model):
             if not dispute.case_id:
                 dispute.case_id = self.env["credit.collection.case"]._get_or_open(dispute.partner_id, dispute.company_id)
             dispute._trace(_("Dispute %(name)s opened (%(reason)s) on %(invoices)s: dunning holds on these invoices.",
-                             name=dispute.name, reason=dict(DISPUTE_REASONS)[dispute.reason],
+                             name=dispute.name, reason=selection_label(dispute, "reason"),
                              invoices=", ".join(dispute.move_ids.mapped("name"))), with_description=True)
         return disputes
 
@@ -114,7 +116,8 @@ class CreditCollectionDispute(models.Model):
             })
             dispute.activity_ids.action_feedback(feedback=_("Dispute closed."))
             dispute._trace(_("Dispute %(name)s closed: %(resolution)s. %(note)s Dunning resumes on its invoices.",
-                             name=dispute.name, resolution=dict(RESOLUTIONS)[resolution], note=note or ""))
+                             name=dispute.name, resolution=selection_label(dispute, "resolution", resolution),
+                             note=note or ""))
 
     def action_reject(self):
         return self._open_resolution_wizard("rejected")

@@ -55,9 +55,11 @@ class CreditCollectionCase(models.Model):
 
     def _outcome_action(self, outcome_type):
         self.ensure_one()
+        titles = {"reclassification": _("Reclassify as doubtful receivables"),
+                  "provision": _("Provision for doubtful receivables"), "write_off": _("Write off")}
         return {
             "type": "ir.actions.act_window", "res_model": "credit.collection.outcome.wizard", "view_mode": "form",
-            "target": "new",
+            "target": "new", "name": "%s - %s" % (titles[outcome_type], self.partner_id.display_name),
             "context": {"default_outcome_type": outcome_type, "default_case_id": self.id,
                         "default_move_ids": [(6, 0, self.move_ids.ids)]},
         }

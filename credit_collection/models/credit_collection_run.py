@@ -6,9 +6,8 @@ from psycopg2.extras import execute_values
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools.misc import format_date
 from odoo.tools.pdf import merge_pdf
-
-from .credit_collection_level import CHANNELS
 
 _logger = logging.getLogger(__name__)
 
@@ -21,8 +20,9 @@ class CreditCollectionRun(models.Model):
     _inherit = ["mail.thread"]
     _description = "Collection run"
     _order = "date desc, id desc"
+    _rec_names_search = ["company_id"]
 
-    name = fields.Char(compute="_compute_name", store=True)
+    name = fields.Char(compute="_compute_name")  # not stored: the date in the reader's language
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
     date = fields.Date(required=True, default=fields.Date.context_today)
@@ -41,9 +41,11 @@ class CreditCollectionRun(models.Model):
     report_html = fields.Html("Report", compute="_compute_report_html", sanitize=False)
 
     @api.depends("date", "company_id")
+    @api.depends_context("lang")
     def _compute_name(self):
         for run in self:
-            run.name = _("Run of %(date)s - %(company)s", date=run.date, company=run.company_id.name)
+            run.name = _("Run of %(date)s - %(company)s", date=format_date(self.env, run.date),
+                         company=run.company_id.name)
 
     def _compute_counts(self):
         for run in self:
@@ -63,8 +65,9 @@ class CreditCollectionRun(models.Model):
         return groups
 
     def _compute_report_html(self):
-        channels = dict(self.env["credit.collection.action"]._fields["channel"].selection)
-        states = dict(self.env["credit.collection.action"]._fields["state"].selection)
+        Action = self.env["credit.collection.action"]
+        channels = dict(Action._fields["channel"]._description_selection(self.env))
+        states = dict(Action._fields["state"]._description_selection(self.env))
         for run in self:
             rows = "".join(
                 "<tr><td>%s</td><td>%s</td><td>%s</td><td class='text-end'>%s</td><td class='text-end'>%s</td></tr>" % (
@@ -74,7 +77,9 @@ class CreditCollectionRun(models.Model):
             reasons = defaultdict(int)
             for message in run.message_ids_report:
                 reasons[(message.kind, message.reason)] += 1
-            skipped = "".join("<li>%s: %s (%s)</li>" % (kind, reason, count) for (kind, reason), count in reasons.items())
+            kinds = dict(self.env["credit.collection.run.message"]._fields["kind"]._description_selection(self.env))
+            skipped = "".join("<li>%s: %s (%s)</li>" % (kinds.get(kind, kind), reason, count)
+                              for (kind, reason), count in reasons.items())
             run.report_html = (
                 "<table class='table table-sm'><thead><tr><th>%s</th><th>%s</th><th>%s</th>"
                 "<th class='text-end'>%s</th><th class='text-end'>%s</th></tr></thead><tbody>%s</tbody></table>"
@@ -85,10 +90,12 @@ class CreditCollectionRun(models.Model):
     @api.model
     def _cron_daily_run(self):
         for company in self.env["res.company"].search([("collection_policy_id", "!=", False)]):
+            # In the company's language: a scheduled action has none, its notes would be half English.
+            runs = self.with_company(company).with_context(lang=company._collection_lang())
             # Promises and plans first: one broken yesterday lets today's run remind its invoices.
-            self.env["credit.collection.promise"].with_company(company)._cron_evaluate(company)
-            self.env["credit.collection.payment.plan"].with_company(company)._cron_evaluate(company)
-            run = self.with_company(company).create({"company_id": company.id})
+            runs.env["credit.collection.promise"]._cron_evaluate(company)
+            runs.env["credit.collection.payment.plan"]._cron_evaluate(company)
+            run = runs.create({"company_id": company.id})
             run.action_run()
             self.env.cr.commit()
         self.env.ref("credit_collection.ir_cron_send_queued_actions")._trigger()
@@ -110,7 +117,7 @@ class CreditCollectionRun(models.Model):
         # from one wkhtmltopdf call needs the patched-Qt build that many distributions lack.
         self.ensure_one()
         letters = self.action_ids.filtered(lambda a: a.channel == "letter" and a.state == "sent")
-        name = _("Letters to print %s.pdf", self.date)
+        name = _("Letters to print %s.pdf", fields.Date.to_string(self.date))  # a file name: ISO date
         attachment = self.env["ir.attachment"].search(
             [("res_model", "=", self._name), ("res_id", "=", self.id), ("name", "=", name)], limit=1)
         documents = [letter._letter_attachment().raw for letter in letters]
@@ -307,20 +314,16 @@ class CreditCollectionRun(models.Model):
         if not action_rows:
             return []
         now, uid = fields.Datetime.now(), self.env.uid
-        partners = self.env["res.partner"].browse({row[0] for row in action_rows})
-        names = {partner["id"]: partner["name"] for partner in partners.read(["name"])}
-        channel_labels = dict(CHANNELS)
         values = [
             (self.id, self.company_id.id, partner_id, collectors.get(partner_id), level_id, channel, self.date,
              "queued" if levels[level_id].auto_send else "to_review",
-             "%s - %s - %s" % (levels[level_id].name, channel_labels[channel], names.get(partner_id) or ""),
              due, fee, interest, due + fee + interest, late, now, uid, now, uid)
             for (partner_id, level_id, channel), (due, fee, interest, late, _count) in zip(
                 action_rows, totals or [(0.0, 0.0, 0.0, 0, 0)] * len(action_rows))
         ]
         ids = execute_values(self.env.cr._obj, """
             INSERT INTO credit_collection_action
-                (run_id, company_id, partner_id, user_id, level_id, channel, date, state, name,
+                (run_id, company_id, partner_id, user_id, level_id, channel, date, state,
                  amount_due, fee_amount, interest_amount, amount_total, max_days_late,
                  create_date, create_uid, write_date, write_uid)
             VALUES %s RETURNING id

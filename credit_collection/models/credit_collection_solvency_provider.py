@@ -204,6 +204,7 @@ class CreditCollectionSolvencyProvider(models.Model):
     def _cron_monitor(self):
         # A system job: every company, whoever runs it.
         for company in self.env["res.company"].sudo().search([("collection_solvency_provider_id", "!=", False)]):
-            self.env["res.partner"].sudo().with_company(company)._collection_solvency_monitor(company)
+            self.env["res.partner"].sudo().with_company(company).with_context(
+                lang=company._collection_lang())._collection_solvency_monitor(company)
             if not getattr(threading.current_thread(), "testing", False):  # one company per transaction
                 self.env.cr.commit()

@@ -3,6 +3,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools.misc import formatLang
 
 from ..tools.field_access import check_domain_field_access, is_addon_field
+from ..tools.i18n import selection_label
 from .credit_collection_case_transfer import THIRD_PARTY_ROLES
 from .credit_collection_payer_profile import GRADES
 from .credit_collection_solvency_provider import SOLVENCY_STATUSES
@@ -429,7 +430,6 @@ class ResPartnerRisk(models.Model):
         return report
 
     def _collection_solvency_alert(self, provider, previous, report):
-        statuses = dict(SOLVENCY_STATUSES)
         money = lambda value: formatLang(self.env, value, currency_obj=report.currency_id)  # noqa: E731
         user = self.collection_user_id or provider.alert_user_id or self.env["res.users"].search([
             ("groups_id", "in", self.env.ref("credit_collection.group_collection_manager").id),
@@ -441,7 +441,7 @@ class ResPartnerRisk(models.Model):
                    "status %(old_status)s -> %(status)s (provider %(provider)s).",
                    old_rating=previous.rating, rating=report.rating,
                    old_limit=money(previous.recommended_limit), limit=money(report.recommended_limit),
-                   old_status=statuses.get(previous.status), status=statuses.get(report.status),
+                   old_status=selection_label(previous, "status"), status=selection_label(report, "status"),
                    provider=provider.name),
             user_id=(user or self.env.user).id,
         )

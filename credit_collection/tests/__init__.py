@@ -12,3 +12,4 @@ from . import test_collection_dashboard
 from . import test_roles
 from . import test_role_boundaries
 from . import test_collection_dispute_rules
+from . import test_french

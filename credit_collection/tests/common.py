@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from odoo import Command, fields
+from odoo.tests import new_test_user
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
@@ -23,6 +24,13 @@ class CollectionCommon(AccountTestInvoicingCommon):
             "name": "Durand Matériaux", "email": "compta@durand.example", "mobile": "+33 6 11 22 33 44",
             "lang": "en_US", "is_company": True,
         })
+
+    @classmethod
+    def _collection_user(cls, login, group="credit_collection.group_collection_user", company=None):
+        """An internal user of the company with that collection group only: a collector, or a manager."""
+        company = company or cls.company
+        return new_test_user(cls.env, login, groups="base.group_user,%s" % group, company_id=company.id,
+                             company_ids=[Command.set(company.ids)])
 
     @classmethod
     def _make_policy(cls, company):
