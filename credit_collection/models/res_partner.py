@@ -18,6 +18,7 @@ class ResPartner(models.Model):
     collection_user_id = fields.Many2one("res.users", "Collector", company_dependent=True)
     collection_customer_type = fields.Selection(
         CUSTOMER_TYPES, "Customer type", compute="_compute_collection_customer_type", store=True, readonly=False,
+        recursive=True,
         help="A consumer is a person without VAT number nor company ID (SIREN): a sole trader with a SIREN is "
              "a professional. Set by hand when the rule guesses wrong. Consumers get the consumer dunning "
              "policy, wording and limitation period (2 years, article L218-2 of the Code de la consommation).")
@@ -44,9 +45,12 @@ class ResPartner(models.Model):
     collection_oldest_days_late = fields.Integer("Days late (oldest)", compute="_compute_collection_overdue")
     collection_currency_id = fields.Many2one("res.currency", compute="_compute_collection_overdue")
 
-    @api.depends("is_company", "vat", "company_registry")
+    @api.depends("is_company", "vat", "company_registry", "parent_id.collection_customer_type")
     def _compute_collection_customer_type(self):
         for partner in self:
+            if partner.parent_id:  # a contact or an address: the type of what it belongs to
+                partner.collection_customer_type = partner.parent_id.collection_customer_type
+                continue
             professional = partner.is_company or partner.vat or partner.company_registry
             partner.collection_customer_type = "professional" if professional else "consumer"
 

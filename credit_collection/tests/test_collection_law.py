@@ -56,6 +56,10 @@ class TestConsumerLaw(LawCommon):
         self.assertEqual(company.collection_customer_type, "professional")
         contact = self.env["res.partner"].create({"name": "Anne Durand", "parent_id": company.id})
         self.assertFalse(contact._collection_is_consumer(), "a company's contact is not a consumer")
+        self.assertEqual(contact.collection_customer_type, "professional", "shown as its company's type")
+        address = self.env["res.partner"].create(
+            {"name": "Camille Leroy (livraison)", "parent_id": self.consumer.id, "type": "delivery"})
+        self.assertEqual(address.collection_customer_type, "consumer")
         self.consumer.collection_customer_type = "professional"
         self.assertFalse(self.consumer._collection_is_consumer(), "the type can be set by hand")
 
@@ -220,6 +224,8 @@ class TestLevelTiming(LawCommon):
         self.level_2.min_gap_days = 7
         invoice = self._invoice(500.0, self.today - days(12))
         self.assertEqual(self._run_and_send(self.today).action_ids.level_id, self.level_1)
+        invoice.invalidate_recordset(["collection_level_id", "collection_last_date", "collection_next_date"])
+        self.assertEqual(invoice.collection_next_date, self.today + days(7), "announced after the gap")
         self.assertFalse(self._run_and_send(self.today + days(3)).action_ids, "reminder 2 is due but 3 days after 1")
         second = self._run_and_send(self.today + days(7)).action_ids
         self.assertEqual(second.level_id, self.level_2)
@@ -293,6 +299,9 @@ class TestInsolvency(LawCommon):
         self.assertIn(later, run.action_ids.line_ids.move_id)
         skipped = run.message_ids_report.filtered(lambda m: prior in m.move_ids)
         self.assertIn("L622-21", skipped.reason)
+        (prior | later).invalidate_recordset(["collection_next_date"])
+        self.assertFalse(prior.collection_next_date, "no next reminder is announced for a suspended debt")
+        self.assertTrue(later.collection_next_date)
 
     def test_opening_suspends_litigation_of_prior_debts(self):
         prior = self._invoice(3000.0, self.today - days(60))
