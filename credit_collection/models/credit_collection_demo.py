@@ -291,8 +291,6 @@ class CreditCollectionDemo(models.AbstractModel):
         company.write({
             "external_report_layout_id": layout.id if layout else False,
             "primary_color": "#1c375c", "secondary_color": "#d66e24",
-            "report_footer": "Ateliers Dupont SAS au capital de 150 000 € - RCS Lyon %s - TVA %s" % (
-                company.company_registry, company.vat),
         })
         self.env["res.partner.bank"].create({
             "acc_number": DEMO_COMPANY_IBAN, "partner_id": company.partner_id.id, "company_id": company.id,

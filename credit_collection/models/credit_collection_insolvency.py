@@ -27,7 +27,9 @@ class CreditCollectionInsolvency(models.Model):
     _description = "Insolvency proceedings"
     _order = "opening_date desc, id desc"
 
-    name = fields.Char(compute="_compute_name", store=True)
+    _rec_names_search = ["partner_id", "court"]
+
+    name = fields.Char(compute="_compute_name")
     partner_id = fields.Many2one(
         "res.partner", "Customer", required=True, index=True, tracking=True, domain="[('parent_id', '=', False)]")
     company_id = fields.Many2one(
@@ -73,6 +75,7 @@ class CreditCollectionInsolvency(models.Model):
     note = fields.Html()
 
     @api.depends("procedure", "partner_id.name")
+    @api.depends_context("lang")
     def _compute_name(self):
         procedures = dict(self._fields["procedure"]._description_selection(self.env))
         for proceeding in self:

@@ -14,7 +14,7 @@ class ResPartner(models.Model):
 
     collection_policy_id = fields.Many2one(
         "credit.collection.policy", "Dunning policy", company_dependent=True,
-        help="Empty: the company's default policy.")
+        help="Empty: the company's default policy (its policy for consumers, for a consumer).")
     collection_user_id = fields.Many2one("res.users", "Collector", company_dependent=True)
     collection_customer_type = fields.Selection(
         CUSTOMER_TYPES, "Customer type", compute="_compute_collection_customer_type", store=True, readonly=False,

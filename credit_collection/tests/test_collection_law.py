@@ -241,6 +241,10 @@ class TestLevelTiming(LawCommon):
             "case_id": case.id, "name": "Mise en demeure LRAR", "category": "formal_notice"})
         as_collector.write({"stage": "litigation", "procedure": "order_for_payment"})
         self.assertEqual(case.stage, "litigation")
+        report = self.env.ref("credit_collection.action_report_case_file")
+        summary = report.with_user(self.collector)._render_qweb_html(report.report_name, case.ids)[0].decode()
+        self.assertIn("Mise en demeure LRAR", summary, "the case file lists the formal notice archived")
+        self.assertNotIn("No formal notice was sent", summary)
 
 
 @tagged("post_install", "-at_install")
