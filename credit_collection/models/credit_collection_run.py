@@ -224,8 +224,10 @@ class CreditCollectionRun(models.Model):
                 SELECT al.move_line_id,
                        MAX(reached.delay_days) AS reached_delay,
                        BOOL_OR(al.state = 'planned' AND a.state = 'to_review') AS awaiting_review,
-                       MAX(CASE WHEN al.state = 'done' AND a.state = 'sent' THEN a.sent_date::date
-                                WHEN al.state = 'planned' AND a.state = 'queued' THEN a.date END)
+                       -- 'sending': handed to the mail or SMS queue, not confirmed yet (send stream)
+                       MAX(CASE WHEN al.state = 'done' AND a.state IN ('sent', 'sending')
+                                    THEN COALESCE(a.sent_date::date, a.date)
+                                WHEN al.state = 'planned' AND a.state IN ('queued', 'sending') THEN a.date END)
                            AS last_reminder,
                        MIN(a.sent_date) FILTER (WHERE al.state = 'done' AND a.state = 'sent'
                                                   AND reached.is_formal_notice)::date AS notice_date,
