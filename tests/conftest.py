@@ -60,7 +60,7 @@ def odoo_server(odoo_settings, tmp_path_factory):
         try:
             if requests.get(f"{url}/web/login", timeout=5).status_code == 200:
                 break
-        except requests.ConnectionError:
+        except requests.RequestException:  # refused, or too slow while a loaded machine builds the assets
             pass
         time.sleep(1)
     else:
