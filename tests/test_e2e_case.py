@@ -21,6 +21,11 @@ def run_on(rpc, company_id, day):
     mails = rpc("mail.mail", "search", [("model", "=", "credit.collection.action"), ("state", "=", "outgoing")])
     if mails:
         rpc("mail.mail", "send", mails)
+    # The runs are dated in the past: what they sent is dated by them too, or the minimum days between
+    # two levels (counted from the day a reminder was sent) would run from today.
+    sent = rpc("credit.collection.action", "search", [("run_id", "=", run_id), ("state", "=", "sent")])
+    if sent:
+        rpc("credit.collection.action", "write", sent, {"sent_date": f"{day.isoformat()} 09:00:00"})
     return run_id
 
 

@@ -1,5 +1,6 @@
 from . import credit_collection_demo
 from . import credit_collection_policy
+from . import credit_collection_insolvency
 from . import credit_collection_level
 from . import credit_collection_sms_gateway
 from . import credit_collection_run

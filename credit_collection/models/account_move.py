@@ -69,10 +69,14 @@ class AccountMove(models.Model):
         }
 
     def _collection_policy(self):
+        """The invoice's policy, as the planning chooses it (credit.collection.run._select_due_items)."""
         self.ensure_one()
-        return (self.collection_policy_id
-                or self.commercial_partner_id.with_company(self.company_id).collection_policy_id
-                or self.company_id.collection_policy_id)
+        company = self.company_id
+        chosen = self.collection_policy_id | self.commercial_partner_id.with_company(company).collection_policy_id
+        if self.commercial_partner_id.collection_customer_type == "consumer":
+            return (chosen.filtered(lambda policy: policy.customer_type == "consumer")[:1]
+                    or company.collection_policy_consumer_id or company.collection_policy_id)
+        return chosen[:1] or company.collection_policy_id
 
     @api.depends("collection_action_line_ids.level_id", "collection_action_line_ids.action_id.sent_date")
     def _compute_collection_level(self):
@@ -97,6 +101,12 @@ class AccountMove(models.Model):
     @api.depends("invoice_date_due", "collection_level_id", "payment_state", "collection_hold")
     def _compute_collection_next_date(self):
         today = fields.Date.context_today(self)
+        proceedings = self.env["credit.collection.insolvency"].sudo().search([
+            ("partner_id", "in", self.commercial_partner_id.ids), ("state", "=", "open")])
+        openings = {}
+        for proceeding in proceedings:
+            key = (proceeding.partner_id.id, proceeding.company_id.id)
+            openings[key] = min(openings.get(key, proceeding.opening_date), proceeding.opening_date)
         for move in self:
             due = move.invoice_date_due
             move.collection_days_late = (today - due).days if due and due < today and move.payment_state in (
@@ -106,9 +116,13 @@ class AccountMove(models.Model):
                     and move.payment_state in ("not_paid", "partial") and not move.collection_blocked and not move.collection_hold:
                 current = move.collection_level_id.delay_days if move.collection_level_id else None
                 policy = move._collection_policy()
-                for level in policy._levels_by_delay() if policy else []:
+                opening = openings.get((move.commercial_partner_id.id, move.company_id.id))
+                suspended = opening and (move.invoice_date or move.date) < opening
+                for level in policy._levels_by_delay() if policy and not suspended else []:
                     if current is None or level.delay_days > current:
                         next_date = due + timedelta(days=level.delay_days)
+                        if move.collection_last_date and level.min_gap_days:
+                            next_date = max(next_date, move.collection_last_date + timedelta(days=level.min_gap_days))
                         break
             move.collection_next_date = next_date
 

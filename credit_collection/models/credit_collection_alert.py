@@ -96,7 +96,8 @@ class CreditCollectionAlert(models.AbstractModel):
         """Open invoices whose limitation period (prescription) ends within the warning window.
 
         The period runs from the due date: 5 years between merchants (Code de commerce L110-4),
-        2 years against a consumer (Code de la consommation L218-2), both configurable.
+        2 years against a consumer (Code de la consommation L218-2), both configurable. A consumer
+        is a customer whose type is consumer (no VAT number nor company ID, see res.partner).
         """
         warning = company.collection_limitation_warning_days
         b2b_start = today - relativedelta(years=company.collection_limitation_years_b2b) + relativedelta(days=warning)
@@ -107,8 +108,8 @@ class CreditCollectionAlert(models.AbstractModel):
             ("invoice_date_due", "<=", max(b2b_start, b2c_start))])
         for move in moves:
             partner = move.commercial_partner_id
-            years = (company.collection_limitation_years_b2b if partner.is_company
-                     else company.collection_limitation_years_b2c)
+            years = (company.collection_limitation_years_b2c if partner.collection_customer_type == "consumer"
+                     else company.collection_limitation_years_b2b)
             limit_date = move.invoice_date_due + relativedelta(years=years)
             if limit_date - relativedelta(days=warning) > today:
                 continue

@@ -5,7 +5,8 @@ from odoo.tools.misc import formatLang
 from ..tools.i18n import selection_label
 from .credit_collection_level import CASE_STAGES
 
-CASE_STAGE_SELECTION = CASE_STAGES + [("closed", "Closed")]
+# Insolvency proceedings suspend the engine's stages: a case there is never moved back by a reminder.
+CASE_STAGE_SELECTION = CASE_STAGES + [("insolvency", "Insolvency proceedings"), ("closed", "Closed")]
 STAGE_RANK = {stage: rank for rank, (stage, _label) in enumerate(CASE_STAGE_SELECTION)}
 PROCEDURES = [
     ("order_for_payment", "Order for payment (injonction de payer)"),
@@ -128,6 +129,26 @@ class CreditCollectionCase(models.Model):
                 vals["name"] = self.env["ir.sequence"].with_company(company).next_by_code(
                     "credit.collection.case") or "/"
         return super().create(vals_list)
+
+    def write(self, vals):
+        if vals.get("stage") == "litigation" or vals.get("procedure"):
+            for case in self:
+                self.env["credit.collection.insolvency"]._check_litigation_allowed(case)
+                if vals.get("stage") == "litigation" and case.stage != "litigation":
+                    case._check_formal_notice_sent()
+        return super().write(vals)
+
+    def _check_formal_notice_sent(self):
+        """Litigation comes after a formal notice: one sent by the engine, or one archived on the case."""
+        self.ensure_one()
+        sent = self.env["credit.collection.action"].sudo().search_count([
+            ("partner_id", "child_of", self.partner_id.id), ("company_id", "=", self.company_id.id),
+            ("state", "=", "sent"), ("level_id.is_formal_notice", "=", True)], limit=1)
+        archived = self.document_ids.filtered(lambda document: document.category == "formal_notice")
+        if not sent and not archived:
+            raise UserError(_(
+                "%s has not been sent a formal notice: send one (or archive on the case the one sent, category "
+                "formal notice) before litigation.", self.partner_id.display_name))
 
     # ------------------------------------------------------------------ engine API
     @api.model

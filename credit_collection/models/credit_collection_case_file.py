@@ -127,6 +127,10 @@ class CreditCollectionCase(models.Model):
         today = fields.Date.context_today(self)
         partner = self.partner_id
         sources = [(
+            "0_summary", _("Case file %s", self.name), _("Case file summary / Synthèse du dossier"), today,
+            self.amount_due, partner.name,
+            lambda: self._render_report("credit_collection.action_report_case_file", self),
+        ), (
             "1_statement", _("Statement - %s", partner.name), _("Statement of account / Relevé de compte"),
             today, self.amount_due, partner.name,
             lambda: self._render_report("credit_collection.action_report_statement", partner,

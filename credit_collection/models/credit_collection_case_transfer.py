@@ -92,6 +92,7 @@ class CreditCollectionCaseTransfer(models.Model):
         self._check_state(("draft",))
         for transfer in self:
             case = transfer.case_id
+            self.env["credit.collection.insolvency"]._check_litigation_allowed(case)
             role = selection_label(transfer, "role")
             transfer.state = "sent"
             case.message_post(

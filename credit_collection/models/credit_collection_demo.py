@@ -5,11 +5,13 @@ Dates are relative to ``today`` so the ledger always has current and overdue ite
 seed and the same ``today`` the ledger is the same.
 """
 
+import base64
 import random
 from dataclasses import dataclass
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.tools.misc import file_open
 
 DEMO_COMPANY_XMLID = "credit_collection.demo_company_fr"
 
@@ -57,6 +59,8 @@ COMPANY_NAMES = [
     "Isolation Brun", "Jardins Blanchard", "Mécanique Giraud",
 ]
 RECEIVERSHIP_NAME = "Métallerie Bertrand (en redressement judiciaire)"
+RECEIVERSHIP_OPENED_DAYS_AGO = 40  # opening judgment; published in the BODACC 10 days later
+DEMO_COMPANY_IBAN = "FR7630004003210001234567880"
 FOREIGN_NAMES = ["Brussels Office Supply SA", "Antwerp Logistics NV", "Liège Food Services SRL"]
 CONSUMER_NAMES = ["Sophie Laurent", "Pierre Michel", "Camille Leroy", "Antoine Simon"]
 CITIES = [
@@ -173,10 +177,32 @@ class CreditCollectionDemo(models.AbstractModel):
                 "first_date": today + timedelta(days=10),
                 "note": "Échéancier accordé après appel : trésorerie tendue jusqu'à la fin du trimestre.",
             }).action_confirm()
+        litigant = next((partner for partner in by_profile["chronic_late"] if partner != late and overdue(partner)), None)
+        if litigant:
+            # A registered formal notice sent two months ago, then an order for payment.
+            case = env["credit.collection.case"]._get_or_open(litigant, company, "formal_notice")
+            env["credit.collection.case.document"].create({
+                "case_id": case.id, "name": "Mise en demeure (LRAR)", "category": "formal_notice",
+                "date": today - timedelta(days=60),
+                "notes": "Mise en demeure envoyée en recommandé avec accusé de réception, restée sans effet."})
+            case.write({"stage": "litigation", "procedure": "order_for_payment",
+                        "note": "<p>Requête en injonction de payer déposée au tribunal judiciaire de Lyon.</p>"})
+        mandatary = env["res.partner"].create({
+            "name": "SELARL Dubois & Associés, mandataire judiciaire", "is_company": True, "lang": "fr_FR",
+            "street": "8 quai Jules Courmont", "zip": "69002", "city": "Lyon", "country_id": env.ref("base.fr").id,
+            "email": "creances@mj-dubois.example"})
         for partner in by_profile["receivership"]:
+            # In court first, then the receivership: the opening suspends the order for payment.
             case = env["credit.collection.case"]._get_or_open(partner, company, "litigation")
             case.write({"procedure": "order_for_payment",
-                        "note": "<p>Requête en injonction de payer déposée au tribunal de commerce de Lyon.</p>"})
+                        "note": "<p>Requête en injonction de payer déposée au tribunal de commerce de Lyon avant "
+                                "l'ouverture du redressement judiciaire : suspendue (art. L622-21 C. com.).</p>"})
+            opened = today - timedelta(days=RECEIVERSHIP_OPENED_DAYS_AGO)
+            env["credit.collection.insolvency"].create({
+                "partner_id": partner.id, "company_id": company.id, "procedure": "receivership",
+                "opening_date": opened, "publication_date": opened + timedelta(days=10),
+                "court": "Tribunal de commerce de Lyon", "mandatary_id": mandatary.id,
+            })
 
     def _demo_risk(self, env, company, customers, today):
         """Credit limits (one customer over it), a credit group, payer profiles and their model, a
@@ -233,8 +259,13 @@ class CreditCollectionDemo(models.AbstractModel):
             "phone": "+33 4 72 00 00 00",
             "vat": french_vat(siren),
             "company_registry": siren,
+            "website": "https://www.ateliers-dupont.example",
+            "collection_legal_form": "SAS",
+            "collection_share_capital": 150000.0,
+            "collection_trade_register": "RCS Lyon",
         })
         company.partner_id.lang = "fr_FR"
+        self._demo_company_layout(company)
         self.env["ir.model.data"]._update_xmlids([
             {"xml_id": DEMO_COMPANY_XMLID, "record": company, "noupdate": True},
         ])
@@ -243,16 +274,42 @@ class CreditCollectionDemo(models.AbstractModel):
         l10n_fr = self.env["ir.module.module"].search([("name", "=", "l10n_fr"), ("state", "=", "installed")])
         template = "fr" if l10n_fr else "generic_coa"
         self.env["account.chart.template"].try_loading(template, company, install_demo=False)
-        policy = self.env.ref("credit_collection.policy_france_b2b")
-        copy = policy.copy({"company_id": company.id})  # copy() keeps every language of its texts
         company.write({
-            "collection_policy_id": copy.id,
+            "collection_policy_id": self._demo_copy_policy("credit_collection.policy_france_b2b", company).id,
+            "collection_policy_consumer_id": self._demo_copy_policy(
+                "credit_collection.policy_france_b2c", company).id,
             "collection_fee_product_id": self.env.ref("credit_collection.product_collection_fee").id,
         })
         admin = self.env.ref("base.user_admin")
         admin.write({"company_ids": [(4, company.id)], "company_id": company.id})
         self._demo_users(company)
         return company
+
+    def _demo_copy_policy(self, xmlid, company):
+        policy = self.env.ref(xmlid)
+        copy = policy.copy({"company_id": company.id, "name": policy.name})
+        for lang, _name in self.env["res.lang"].get_installed():  # copy() keeps one language only
+            copy.with_context(lang=lang).write({
+                "name": policy.with_context(lang=lang).name,
+                "description": policy.with_context(lang=lang).description})
+            for source, target in zip(policy.level_ids.sorted("delay_days"), copy.level_ids.sorted("delay_days")):
+                source = source.with_context(lang=lang)
+                target.with_context(lang=lang).write({"name": source.name, "call_script": source.call_script})
+        return copy
+
+    def _demo_company_layout(self, company):
+        """Logo, document layout and bank account: what the letters and statements show of the sender."""
+        with file_open("credit_collection/static/img/demo_company_logo.png", "rb") as logo:
+            company.logo = base64.b64encode(logo.read())
+        layout = self.env.ref("web.external_layout_standard", raise_if_not_found=False)
+        company.write({
+            "external_report_layout_id": layout.id if layout else False,
+            "primary_color": "#1c375c", "secondary_color": "#d66e24",
+        })
+        self.env["res.partner.bank"].create({
+            "acc_number": DEMO_COMPANY_IBAN, "partner_id": company.partner_id.id, "company_id": company.id,
+            "bank_id": self.env["res.bank"].create({"name": "Banque du Rhône (exemple)", "bic": "BDRHFRPPXXX"}).id,
+        })
 
     def _demo_users(self, company):
         users = self.env["res.users"].with_context(no_reset_password=True)

@@ -7,6 +7,17 @@ class ResCompany(models.Model):
     collection_policy_id = fields.Many2one(
         "credit.collection.policy", "Default dunning policy",
         help="The daily run reminds the customers of companies that have a default policy.")
+    collection_policy_consumer_id = fields.Many2one(
+        "credit.collection.policy", "Default policy for consumers", domain="[('customer_type', '=', 'consumer')]",
+        help="The policy of customers who are consumers, unless they or their invoice have a consumer policy of "
+             "their own. Empty: consumers get the default policy without recovery indemnity nor interest.")
+    collection_legal_form = fields.Char(
+        "Legal form", help="Printed in the legal mentions of the documents sent, e.g. SAS, SARL, SA.")
+    collection_share_capital = fields.Monetary(
+        "Share capital", currency_field="currency_id",
+        help="Printed in the legal mentions of the documents sent (French companies: mandatory).")
+    collection_trade_register = fields.Char(
+        "Trade register", help="Registry and city printed before the company ID, e.g. RCS Lyon.")
     collection_fee_product_id = fields.Many2one(
         "product.product", "Collection fee product", help="Used to invoice recovery fees and late interest.")
     collection_sms_gateway_id = fields.Many2one(

@@ -5,7 +5,9 @@ from odoo.tools.misc import formatLang
 from ..tools.field_access import check_domain_field_access, is_addon_field
 from ..tools.i18n import selection_label
 from .credit_collection_case_transfer import THIRD_PARTY_ROLES
+from .credit_collection_insolvency import PROCEDURES as INSOLVENCY_PROCEDURES
 from .credit_collection_payer_profile import GRADES
+from .credit_collection_policy import CUSTOMER_TYPES
 from .credit_collection_solvency_provider import SOLVENCY_STATUSES
 
 COLLECTION_USER = "credit_collection.group_collection_user"
@@ -19,8 +21,23 @@ class ResPartner(models.Model):
     # (readme/CONFIGURE.md, "Roles and rights"); the sale bridge opens the risk summary to sales people.
     collection_policy_id = fields.Many2one(
         "credit.collection.policy", "Dunning policy", company_dependent=True, groups=COLLECTION_USER,
-        help="Empty: the company's default policy.")
+        help="Empty: the company's default policy (its policy for consumers, for a consumer).")
     collection_user_id = fields.Many2one("res.users", "Collector", company_dependent=True, groups=COLLECTION_USER)
+    collection_customer_type = fields.Selection(
+        CUSTOMER_TYPES, "Customer type", compute="_compute_collection_customer_type", store=True, readonly=False,
+        recursive=True, groups=COLLECTION_USER,
+        help="A consumer is a person without VAT number nor company ID (SIREN): a sole trader with a SIREN is "
+             "a professional. Set by hand when the rule guesses wrong. Consumers get the consumer dunning "
+             "policy, wording and limitation period (2 years, article L218-2 of the Code de la consommation).")
+    collection_insolvency_ids = fields.One2many(
+        "credit.collection.insolvency", "partner_id", "Insolvency proceedings",
+        groups=COLLECTION_USER)
+    collection_insolvency_id = fields.Many2one(
+        "credit.collection.insolvency", "Open insolvency proceedings", compute="_compute_collection_insolvency",
+        groups=COLLECTION_USER)
+    collection_insolvency_procedure = fields.Selection(
+        INSOLVENCY_PROCEDURES, "Insolvency", compute="_compute_collection_insolvency",
+        groups=COLLECTION_USER)
     collection_blocked = fields.Boolean("Dunning blocked", tracking=True, copy=False, groups=COLLECTION_USER)
     collection_block_reason = fields.Char("Dunning block reason", tracking=True, copy=False, groups=COLLECTION_USER)
     collection_escalated = fields.Boolean(
@@ -40,6 +57,32 @@ class ResPartner(models.Model):
         "Days late (oldest)", compute="_compute_collection_overdue", compute_sudo=True, groups=COLLECTION_USER)
     collection_currency_id = fields.Many2one(
         "res.currency", compute="_compute_collection_overdue", compute_sudo=True, groups="base.group_user")
+
+    @api.depends("is_company", "vat", "company_registry", "parent_id.collection_customer_type")
+    def _compute_collection_customer_type(self):
+        for partner in self:
+            if partner.parent_id:  # a contact or an address: the type of what it belongs to
+                partner.collection_customer_type = partner.parent_id.collection_customer_type
+                continue
+            professional = partner.is_company or partner.vat or partner.company_registry
+            partner.collection_customer_type = "professional" if professional else "consumer"
+
+    def _collection_is_consumer(self):
+        self.ensure_one()
+        return self.commercial_partner_id.collection_customer_type == "consumer"
+
+    @api.depends_context("company")
+    def _compute_collection_insolvency(self):
+        open_proceedings = self.env["credit.collection.insolvency"].search([
+            ("partner_id", "in", self.commercial_partner_id.ids), ("company_id", "=", self.env.company.id),
+            ("state", "=", "open")], order="opening_date")
+        by_partner = {}
+        for proceeding in open_proceedings:
+            by_partner.setdefault(proceeding.partner_id.id, proceeding)
+        for partner in self:
+            proceeding = by_partner.get(partner.commercial_partner_id.id)
+            partner.collection_insolvency_id = proceeding
+            partner.collection_insolvency_procedure = proceeding.procedure if proceeding else False
 
     def _compute_collection_overdue(self):
         today = fields.Date.context_today(self)
@@ -138,6 +181,12 @@ class ResPartner(models.Model):
         action = self.env["ir.actions.act_window"]._for_xml_id("credit_collection.action_collection_actions")
         action["domain"] = [("partner_id", "child_of", self.commercial_partner_id.ids)]
         action["context"] = {}
+        return action
+
+    def action_open_collection_insolvency(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id("credit_collection.action_collection_insolvencies")
+        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
+        action["context"] = {"default_partner_id": self.commercial_partner_id.id}
         return action
 
     def action_open_collection_cases(self):

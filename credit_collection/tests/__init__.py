@@ -13,3 +13,5 @@ from . import test_roles
 from . import test_role_boundaries
 from . import test_collection_dispute_rules
 from . import test_french
+from . import test_collection_law
+from . import test_collection_documents

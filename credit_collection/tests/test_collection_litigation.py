@@ -169,7 +169,7 @@ class TestCollectionLitigation(CollectionCommon):
         self.assertEqual(len(errors), 1, "the document without a file is reported")
         self.assertEqual(errors[0][0], "", "and has no file in the archive")
         self.assertIn("AR perdu", errors[0][-1])
-        self.assertEqual(len(rows) - 1, 1 + 2 + len(sent) + 3, "every source has a line in the index")
+        self.assertEqual(len(rows) - 1, 1 + 1 + 2 + len(sent) + 3, "every source has a line in the index")
         sms_lines = [row for row in rows if "SMS" in row[1]]
         self.assertEqual(len(sms_lines), len(sent.filtered(lambda a: a.channel == "sms")))
 
