@@ -9,3 +9,4 @@ from . import test_collection_segmentation
 from . import test_collection_solvency
 from . import test_collection_kpi
 from . import test_collection_dashboard
+from . import test_collection_sending
