@@ -103,7 +103,7 @@ def odoo_server(odoo_settings, tmp_path_factory):
     """An Odoo server on the test database, as a user would run it (no test mode)."""
     log = tmp_path_factory.mktemp("odoo") / "server.log"
     server = OdooServer(odoo_settings, log, odoo_settings["port"], "--max-cron-threads=0").start(timeout=120)
-    yield {"url": server.url, "db": server.db, "log": log}
+    yield {"url": server.url, "db": server.db, "log": log, "pid": server.process.pid}
     server.stop()
 
 
@@ -128,7 +128,7 @@ class OdooRPC:
     """A thin JSON-RPC client (JSON carries None, XML-RPC does not): execute_kw as a given user."""
 
     def __init__(self, url, db, login, password):
-        self.url, self.db, self.password = url, db, password
+        self.url, self.db, self.login, self.password = url, db, login, password
         self.uid = self._call("common", "authenticate", db, login, password, {})
         if not self.uid:
             raise AssertionError(f"login {login} refused")

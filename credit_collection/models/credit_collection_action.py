@@ -1,10 +1,11 @@
 import logging
 from datetime import datetime, time, timedelta
 
+import psycopg2
 import pytz
 from markupsafe import Markup
 
-from odoo import _, api, fields, models
+from odoo import _, api, fields, models, tools
 from odoo.exceptions import UserError
 from odoo.tools.misc import format_date, formatLang
 from odoo.tools.pdf import merge_pdf
@@ -73,9 +74,6 @@ class CreditCollectionAction(models.Model):
         readonly=True, copy=False,
         help="Idempotency key of the SMS given to the gateway: a message re-posted after a lost answer keeps it, "
              "so the gateway never delivers it twice.")
-    # Set, on its own committed transaction, just before the last byte of the email goes to the SMTP
-    # server: a worker killed after that point leaves proof that the server has the message.
-    mail_claim_id = fields.Integer("Email claimed for delivery", readonly=True, copy=False)
     body = fields.Html("Content sent", readonly=True, sanitize=True)
 
     @api.depends("partner_id", "level_id", "channel")
@@ -195,10 +193,22 @@ class CreditCollectionAction(models.Model):
                     count=len(self.line_ids.filtered(lambda line: line.state == "done")))
         note = Markup("%s %s") % (summary, self._record_link())
         author = (self.approved_by_id or self.sent_by_id).partner_id.id or None
-        for record in [self.partner_id.commercial_partner_id, self.case_id, *self.line_ids.move_id]:
-            if record:
-                record._message_log(body=note, author_id=author)
-        self._message_log(body=Markup("%s") % summary, author_id=author)
+        records = [record for record in [self.partner_id.commercial_partner_id, self.case_id, *self.line_ids.move_id]
+                   if record]
+        self._log_notes([(record, note) for record in records] + [(self, Markup("%s") % summary)], author)
+
+    def _log_notes(self, notes, author=None):
+        """Log notes (no notification) on records of any model, in one insert: ``_message_log`` for many."""
+        author_id, email_from = self._message_compute_author(author, None, raise_on_email=False)
+        note = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note")
+        self.env["mail.thread"].sudo()._message_create([{
+            "author_id": author_id, "email_from": email_from, "model": record._name, "res_id": record.id,
+            "body": body, "message_type": "notification", "is_internal": True, "subtype_id": note,
+            "email_add_signature": False, "record_name": False, "record_alias_domain_id": False,
+            "record_company_id": False,
+            "message_id": tools.generate_tracking_message_id("message-notify"),
+            "reply_to": self.env["mail.thread"]._notify_get_reply_to(default=email_from)[False],
+        } for record, body in notes])
 
     def _log_failure(self):
         for action in self:
@@ -309,6 +319,18 @@ class CreditCollectionAction(models.Model):
         label = _("Reminder") if kind == "letter" else _("Statement")
         return "%s %s.pdf" % (label, (self.partner_id.name or "").replace("/", "-"))
 
+    @api.model
+    def _lock_if_free(self, action_id):
+        """Locks the reminder unless the sending queue holds it (or changed it since this transaction
+        began): a payment never waits for the queue, which re-checks the items itself."""
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute("SELECT id FROM credit_collection_action WHERE id = %s "
+                                    "FOR NO KEY UPDATE SKIP LOCKED", [action_id])
+                return bool(self.env.cr.fetchone())
+        except psycopg2.errors.SerializationFailure:
+            return False
+
     # ------------------------------------------------------------------ the day's letters
     @api.model
     def _letters_of_day(self, company, day):
@@ -365,9 +387,9 @@ class CreditCollectionAction(models.Model):
              WHERE a.id IN (SELECT action_id FROM credit_collection_action_line
                              WHERE move_line_id IN %s AND state != 'cancelled')
                AND (a.state IN %s OR (a.state = 'sending' AND a.channel = 'email'))
-               FOR NO KEY UPDATE SKIP LOCKED
         """, [tuple(paid.ids), PENDING_STATES])
-        actions = self.sudo().browse([row[0] for row in self.env.cr.fetchall()])
+        actions = self.sudo().browse([action_id for (action_id,) in self.env.cr.fetchall()
+                                      if self._lock_if_free(action_id)])
         if not actions:
             return
         reason = _("paid")

@@ -19,9 +19,9 @@ from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import config, email_split, format_date
+from odoo.tools import config, email_split, format_date, is_html_empty
 
-from ..tools.transactions import in_test_mode, shorten
+from ..tools.transactions import in_test_mode, is_transient, shorten
 from .credit_collection_sms_gateway import DeliveryUncertain
 
 _logger = logging.getLogger(__name__)
@@ -30,9 +30,6 @@ SEND_CRON_CODE = "model._cron_send_queued()"
 # One @, something before it, a dotted domain after it; non-ASCII is fine (SMTPUTF8).
 ADDRESS = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")
 BATCH_SIZE = 5
-# Errors that say "try again later", never "this reminder is wrong".
-TRANSIENT_ERRORS = (psycopg2.errors.SerializationFailure, psycopg2.errors.DeadlockDetected,
-                    psycopg2.errors.LockNotAvailable, psycopg2.errors.QueryCanceled)
 
 
 class CreditCollectionAction(models.Model):
@@ -100,74 +97,98 @@ class CreditCollectionAction(models.Model):
         if not in_test_mode(self.env):
             self.env.cr.commit()
 
+    def _fresh_snapshot(self):
+        """Ends the transaction before picking work: Odoo's transactions are REPEATABLE READ, and a row
+        locked with FOR UPDATE must not have changed since the snapshot, which is taken at the first query."""
+        self.env.flush_all()
+        self._commit()
+
+    def _retry_later(self, error, what):
+        """A deadlock, a serialization failure: the database's "try again". The work goes back to the queue
+        untouched and nothing is reported as a failure; another pass takes it."""
+        if in_test_mode(self.env):
+            raise error
+        _logger.info("collection sending: %s on %s, back to the queue", type(error).__name__, what)
+        self.env.cr.rollback()
+        self.env.invalidate_all()
+
     @api.model
     def _send_batch(self, only=None, deadline=None):
         """Hands one batch of queued reminders to delivery; returns how many reminders it handled."""
         handled = self._post_pending_sms(only, deadline)
-        self.env.flush_all()
-        self.env.cr.execute("""
-            SELECT id FROM credit_collection_action WHERE state = 'queued' AND (%s OR id = ANY(%s))
-             ORDER BY id LIMIT %s FOR NO KEY UPDATE SKIP LOCKED
-        """, [only is None, only.ids if only is not None else [], BATCH_SIZE])
-        ids = [row[0] for row in self.env.cr.fetchall()]
-        if not ids:
-            return handled
-        actions = self.sudo().browse(ids)
+        self._fresh_snapshot()
         try:
-            actions._hand_over(deadline)
-        except TRANSIENT_ERRORS as error:
-            if in_test_mode(self.env):
+            self.env.cr.execute("""
+                SELECT id FROM credit_collection_action WHERE state = 'queued' AND (%s OR id = ANY(%s))
+                 ORDER BY id LIMIT %s FOR NO KEY UPDATE SKIP LOCKED
+            """, [only is None, only.ids if only is not None else [], BATCH_SIZE])
+            ids = [row[0] for row in self.env.cr.fetchall()]
+            if not ids:
+                return handled
+            self.sudo().browse(ids)._hand_over(deadline)
+        except Exception as error:
+            if not is_transient(error):
                 raise
-            # A deadlock or a serialization failure is the database's "try again": the batch goes
-            # back to the queue untouched, nothing is reported as a failure.
-            _logger.info("collection sending: %s, batch %s back to the queue", type(error).__name__, ids)
-            self.env.cr.rollback()
-            self.env.invalidate_all()
-            return handled + len(ids)
+            self._retry_later(error, "a batch")
+            return handled + 1
         self._commit()
         return handled + len(ids) + self._post_pending_sms(only, deadline)
 
     def _hand_over(self, deadline=None):
-        """Renders each reminder and hands it to its channel, each in its own savepoint.
+        """Renders the batch and hands each reminder to its channel, each in its own savepoint.
 
         What the engine writes for people (reasons, notes, call tasks) is in the language of the
         collector who approved or follows the reminder; what the customer receives, in the customer's.
+        The system's own state changes are not tracked: the delivery and failure notes say what happened.
         """
+        self = self.with_context(tracking_disable=True)
         for lang, actions in self.grouped(lambda action: action._note_lang()).items():
             actions.with_context(lang=lang)._recheck_items()
-        if self.filtered(lambda action: action.state == "queued" and action.channel == "email"):
+        queued = self.filtered(lambda action: action.state == "queued")
+        if queued.filtered(lambda action: action.channel == "email"):
             self.env.ref("mail.ir_cron_mail_scheduler_action")._collection_trigger()
-        if self.filtered(lambda action: action.state == "queued" and action.channel == "sms"
-                         and not action.company_id.collection_sms_gateway_id):
+        if queued.filtered(lambda action: action.channel == "sms" and not action.company_id.collection_sms_gateway_id):
             self.env.ref("sms.ir_cron_sms_scheduler_action")._collection_trigger()
-        for action in self.filtered(lambda action: action.state == "queued"):
+        # The documents, one reminder at a time: the slow part, checked against the deadline.
+        documents = {}
+        for action in queued:
             if deadline and time.monotonic() >= deadline:
-                # Out of time: the rest of the batch stays queued and is unlocked at the commit.
-                break
-            action = action._in_note_lang()
-            try:
-                with self.env.cr.savepoint():
-                    action._prepare_delivery()
-            except TRANSIENT_ERRORS:
-                raise
-            except Exception as error:  # noqa: BLE001 - any other failure is this reminder's, reported on it
-                _logger.info("collection action %s failed", action.id, exc_info=True)
-                self.env.invalidate_all()
-                action._fail(action._failure_reason(error))
+                break  # out of time: the rest of the batch stays queued and is unlocked at the commit
+            documents[action] = action._in_note_lang()._isolated(lambda action: action._prepare_documents())
+        started = self.browse([action.id for action, docs in documents.items() if docs is not False])
+        if any(documents.values()):
+            started._recheck_items()  # payments committed while the documents rendered
+        started = started.filtered(lambda action: action.state == "queued")
+        emails = started.filtered(lambda action: action.channel == "email")._render_emails()
+        for action in started:
+            action._in_note_lang()._isolated(lambda action: action._deliver_to_channel(documents[action], emails))
 
-    def _prepare_delivery(self):
+    def _isolated(self, step):
+        """Runs ``step(self)`` in a savepoint; a failure is this reminder's (returns False), reported on it,
+        unless the database says to try again later (the batch is then retried)."""
         self.ensure_one()
+        try:
+            with self.env.cr.savepoint():
+                return step(self)
+        except Exception as error:  # noqa: BLE001 - any failure but a transient one is this reminder's
+            if is_transient(error):
+                raise
+            _logger.info("collection action %s failed", self.id, exc_info=True)
+            self.env.invalidate_all()
+            self._fail(self._failure_reason(error))
+            return False
+
+    def _prepare_documents(self):
         self._check_recipient()
-        documents = self._render_documents()
-        # Payments committed while the documents rendered.
-        self._recheck_items()
-        if self.state != "queued":
-            return
-        getattr(self, "_hand_over_%s" % self.channel)(documents)
+        return self._render_documents()
+
+    def _deliver_to_channel(self, documents, emails):
+        getattr(self, "_hand_over_%s" % self.channel)(documents or self.env["ir.attachment"], emails.get(self.id))
         self._record_issue()
         if self.channel in ("letter", "phone"):
             # Nothing leaves the house: the letter is in the day's print batch, the call in the collector's tasks.
             self._delivered()
+        return True
 
     # ------------------------------------------------------------------ channels
     def _check_recipient(self):
@@ -203,23 +224,80 @@ class CreditCollectionAction(models.Model):
             raise UserError(_("%(document)s could not be rendered: %(cause)s",
                               document=what, cause=self._root_cause(error))) from error
 
-    def _hand_over_email(self, documents):
+    def _render_emails(self):
+        """The emails of these reminders, rendered per template in one pass (a template compiles once):
+        {action id: mail values, or the exception that prevented them}."""
+        rendered = {}
+        for template, actions in self.grouped(lambda action: action.level_id.email_template_id).items():
+            if not template:
+                continue
+            try:
+                with self.env.cr.savepoint(flush=False):
+                    rendered.update(actions._render_email_values(template))
+            except Exception as error:  # noqa: BLE001 - rendered one by one to tell which one fails
+                if is_transient(error) or len(actions) == 1:
+                    if is_transient(error):
+                        raise
+                    rendered[actions.id] = error
+                    continue
+                for action in actions:
+                    try:
+                        with self.env.cr.savepoint(flush=False):
+                            rendered.update(action._render_email_values(template))
+                    except Exception as single_error:  # noqa: BLE001
+                        if is_transient(single_error):
+                            raise
+                        rendered[action.id] = single_error
+        return rendered
+
+    def _render_email_values(self, template):
+        """What ``mail.template.send_mail`` renders, for many records at once, in our layout."""
+        values = template._generate_template(self.ids, (
+            "attachment_ids", "auto_delete", "body_html", "email_cc", "email_from", "email_to", "mail_server_id",
+            "model", "partner_to", "reply_to", "report_template_ids", "res_id", "scheduled_date", "subject"))
+        langs = template._render_lang(self.ids) if template.lang else {}
+        for action in self:
+            body = values[action.id].get("body_html")
+            if body:
+                values[action.id]["body_html"] = action._in_layout(body, langs.get(action.id))
+        return values
+
+    def _in_layout(self, body, lang):
+        """The body in the reminder's email layout, rendered in the customer's language."""
+        model = self.env["ir.model"]._get(self._name)
+        if lang:
+            model = model.with_context(lang=lang)
+        layout = model.env["ir.qweb"]._render("credit_collection.mail_layout_reminder", {
+            "message": self.env["mail.message"].sudo().new({"body": body, "record_name": self.display_name}),
+            "record": self, "company": self.company_id, "model_description": model.display_name,
+            "record_name": False, "subtitles": False, "email_add_signature": False, "signature": "",
+            "website_url": "", "subtype": self.env["mail.message.subtype"].sudo(), "is_html_empty": is_html_empty,
+        }, minimal_qcontext=True)
+        return self.env["mail.render.mixin"]._replace_local_links(layout)
+
+    def _hand_over_email(self, documents, values):
         template = self.level_id.email_template_id
         if not template:
             raise UserError(_("Level %s has no email template.", self.level_id.name))
-        try:
-            mail_id = template.send_mail(
-                self.id, email_layout_xmlid="credit_collection.mail_layout_reminder",
-                email_values={"attachment_ids": [(4, document.id) for document in documents],
-                              "recipient_ids": [(6, 0, self.partner_id.ids)]},
-            )
-        except Exception as error:
+        if isinstance(values, Exception) or values is None:
             raise UserError(_("The email template «%(template)s» could not be rendered: %(cause)s",
-                              template=template.name, cause=self._root_cause(error))) from error
-        mail = self.env["mail.mail"].browse(mail_id)
-        self.write({"mail_id": mail.id, "mail_claim_id": 0, "body": mail.body_html, "state": "sending"})
+                              template=template.name, cause=self._root_cause(values or UserError("?"))))
+        values = dict(values)
+        values.pop("partner_ids", None)
+        values["recipient_ids"] = [(6, 0, self.partner_id.ids)]
+        values["attachment_ids"] = [(4, attachment_id) for attachment_id in values.get("attachment_ids", [])]
+        values["attachment_ids"] += [(4, document.id) for document in documents]
+        reports = values.pop("attachments", [])
+        if not values.get("email_from"):
+            values.pop("email_from", None)
+        mail = self.env["mail.mail"].sudo().create(values)
+        if reports:
+            mail.attachment_ids = [(4, self.env["ir.attachment"].create({
+                "name": name, "datas": content, "type": "binary", "res_model": "mail.message",
+                "res_id": mail.mail_message_id.id}).id) for name, content in reports]
+        self.write({"mail_id": mail.id, "body": mail.body_html, "state": "sending"})
 
-    def _hand_over_sms(self, documents):
+    def _hand_over_sms(self, documents, _values=None):
         template = self.level_id.sms_template_id
         if not template:
             raise UserError(_("Level %s has no SMS template.", self.level_id.name))
@@ -239,10 +317,10 @@ class CreditCollectionAction(models.Model):
                 "number": number, "body": text, "partner_id": self.partner_id.id}).id
         self.write(values)
 
-    def _hand_over_letter(self, documents):
+    def _hand_over_letter(self, documents, _values=None):
         self.write({"body": Markup("<p>%s</p>") % _("Letter in the print batch of the day."), "state": "sending"})
 
-    def _hand_over_phone(self, documents):
+    def _hand_over_phone(self, documents, _values=None):
         self._in_note_lang()._schedule_call()
         self.write({"state": "sending"})
 
@@ -276,19 +354,23 @@ class CreditCollectionAction(models.Model):
         """
         posted = 0
         while not deadline or time.monotonic() < deadline:
-            self.env.flush_all()
-            self.env.cr.execute("""
-                SELECT id FROM credit_collection_action
-                 WHERE state = 'sending' AND channel = 'sms' AND delivery_reference IS NOT NULL
-                   AND (%s OR id = ANY(%s))
-                 ORDER BY id LIMIT 1 FOR NO KEY UPDATE SKIP LOCKED
-            """, [only is None, only.ids if only is not None else []])
-            row = self.env.cr.fetchone()
-            if not row:
-                return posted
-            action = self.sudo().browse(row[0])
-            action._in_note_lang()._post_sms()
-            self._commit()
+            self._fresh_snapshot()
+            try:
+                self.env.cr.execute("""
+                    SELECT id FROM credit_collection_action
+                     WHERE state = 'sending' AND channel = 'sms' AND delivery_reference IS NOT NULL
+                       AND (%s OR id = ANY(%s))
+                     ORDER BY id LIMIT 1 FOR NO KEY UPDATE SKIP LOCKED
+                """, [only is None, only.ids if only is not None else []])
+                row = self.env.cr.fetchone()
+                if not row:
+                    return posted
+                self.sudo().browse(row[0])._in_note_lang()._post_sms()
+                self._commit()
+            except Exception as error:
+                if not is_transient(error):
+                    raise
+                self._retry_later(error, "an SMS")
             posted += 1
         return posted
 
@@ -331,7 +413,6 @@ class CreditCollectionAction(models.Model):
     def _reset_delivery(self):
         """A new attempt after a failure: a new email, a fresh letter; the SMS keeps a reference whose
         fate is unknown, so that the gateway recognises it."""
-        self.write({"mail_claim_id": 0})
         for action in self:
             if action.channel == "letter" and action.letter_attachment_id:
                 action.letter_attachment_id = False

@@ -9,7 +9,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools.misc import formatLang
 
-from ..tools.transactions import in_test_mode, shorten
+from ..tools.transactions import in_test_mode, is_transient, shorten
 from .credit_collection_level import CHANNELS
 
 _logger = logging.getLogger(__name__)
@@ -168,19 +168,25 @@ class CreditCollectionRun(models.Model):
         sending lanes. A run whose company is being planned by another worker waits for the next turn."""
         deadline = self.env["credit.collection.action"]._job_deadline()
         busy = []
+        Action = self.env["credit.collection.action"]
         while time.monotonic() < deadline:
-            self.env.flush_all()
-            self.env.cr.execute("""
-                SELECT id FROM credit_collection_run WHERE state = 'queued' AND NOT (id = ANY(%s))
-                 ORDER BY id LIMIT 1 FOR NO KEY UPDATE SKIP LOCKED
-            """, [busy])
-            row = self.env.cr.fetchone()
-            if not row:
-                break
-            run = self.browse(row[0])
-            if not run._plan_in_background():
-                busy.append(run.id)
-            self._commit()
+            Action._fresh_snapshot()
+            try:
+                self.env.cr.execute("""
+                    SELECT id FROM credit_collection_run WHERE state = 'queued' AND NOT (id = ANY(%s))
+                     ORDER BY id LIMIT 1 FOR NO KEY UPDATE SKIP LOCKED
+                """, [busy])
+                row = self.env.cr.fetchone()
+                if not row:
+                    break
+                run = self.browse(row[0])
+                if not run._plan_in_background():
+                    busy.append(run.id)
+                self._commit()
+            except Exception as error:
+                if not is_transient(error):
+                    raise
+                Action._retry_later(error, "a run")
         else:
             self._trigger_planning()
         if busy:

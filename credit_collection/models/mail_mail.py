@@ -5,13 +5,16 @@ Odoo's mail queue sends the reminders' emails. Around each one:
   since the email was handed over) and an email already accepted by the server (see below) is not
   sent again;
 - the SMTP transaction itself records, on its own committed transaction, that the server is about
-  to receive the last byte of the message (the claim): a worker killed between the server's "250 OK"
-  and Odoo's commit would otherwise leave the email outgoing and send it a second time;
+  to receive the last byte of the message (the claim, in a table of its own so that it never conflicts
+  with the sending transaction): a worker killed between the server's "250 OK" and Odoo's commit
+  would otherwise leave the email outgoing and send it a second time;
 - after it, the reminder turns sent or failed (invalid address, refused, server unreachable).
 """
 
 import logging
 import time
+
+import psycopg2
 
 from odoo import _, api, fields, models
 
@@ -25,6 +28,19 @@ DATA_END = b"\r\n.\r\n"
 
 class MailMail(models.Model):
     _inherit = "mail.mail"
+
+    def init(self):
+        super().init()
+        self.env.cr.execute("""
+            CREATE TABLE IF NOT EXISTS credit_collection_mail_claim (
+                mail_id integer PRIMARY KEY,
+                claimed_at timestamp NOT NULL DEFAULT (now() AT TIME ZONE 'UTC'))
+        """)
+
+    @api.autovacuum
+    def _gc_collection_claims(self):
+        self.env.cr.execute("DELETE FROM credit_collection_mail_claim WHERE claimed_at < "
+                            "(now() AT TIME ZONE 'UTC') - interval '30 days'")
 
     def _reminder_actions(self):
         reminder_mails = self.filtered(lambda mail: mail.model == REMINDER_MODEL)
@@ -41,8 +57,13 @@ class MailMail(models.Model):
                                           smtp_session=smtp_session, alias_domain_id=alias_domain_id)
         for mail in reminders:
             # Another sender (a second server, a manual send) has it, or it left already: never twice.
-            self.env.cr.execute("SELECT state FROM mail_mail WHERE id = %s FOR NO KEY UPDATE SKIP LOCKED", [mail.id])
-            row = self.env.cr.fetchone()
+            try:
+                with self.env.cr.savepoint(flush=False):
+                    self.env.cr.execute(
+                        "SELECT state FROM mail_mail WHERE id = %s FOR NO KEY UPDATE SKIP LOCKED", [mail.id])
+                    row = self.env.cr.fetchone()
+            except psycopg2.errors.SerializationFailure:
+                row = None  # changed by another sender since this transaction began
             mail.invalidate_recordset(["state"])
             if not row or row[0] != "outgoing":
                 continue
@@ -51,7 +72,7 @@ class MailMail(models.Model):
                 continue
             claimed = smtp_session is not None and action and not in_test_mode(self.env)
             if claimed:
-                smtp_session.send = _ClaimingSend(smtp_session, self.env.registry, action.id, mail.id)
+                smtp_session.send = _ClaimingSend(smtp_session, self.env.registry, mail.id)
             try:
                 super(MailMail, mail)._send(auto_commit=auto_commit, raise_exception=raise_exception,
                                             smtp_session=smtp_session, alias_domain_id=alias_domain_id)
@@ -63,8 +84,8 @@ class MailMail(models.Model):
     def _reminder_still_due(self, action):
         """Last look before the SMTP transaction; False when the email must not leave."""
         self.ensure_one()
-        self.env.cr.execute("SELECT mail_claim_id FROM credit_collection_action WHERE id = %s", [action.id])
-        if self.env.cr.fetchone()[0] == self.id:
+        self.env.cr.execute("SELECT 1 FROM credit_collection_mail_claim WHERE mail_id = %s", [self.id])
+        if self.env.cr.fetchone():
             # The server already has this email: its worker died before recording it as sent.
             _logger.info("mail %s of reminder %s was accepted before an interruption: not sent again",
                          self.id, action.id)
@@ -116,12 +137,16 @@ class MailMail(models.Model):
         deadline = self.env[REMINDER_MODEL]._job_deadline()
         previous = None
         while time.monotonic() < deadline:
-            batch = self.search(self._due_domain(), limit=50, order="id").ids
+            batch = self.search(self._due_domain(), limit=10, order="id").ids
             if not batch or batch == previous:
                 # Nothing left, or nothing moved (the errors are in the log): the next run tries again.
                 return True
             previous = batch
             super().process_email_queue(ids=batch)
+            # A failure Odoo's queue only logged may have left the transaction aborted; what was sent is
+            # committed, what was not goes to the next pass.
+            self.env.cr.rollback()
+            self.env.invalidate_all()
         if self.search_count(self._due_domain(), limit=1):
             self.env.ref("mail.ir_cron_mail_scheduler_action")._collection_trigger()
             self.env.cr.commit()
@@ -138,16 +163,15 @@ class _ClaimingSend:
     """Stands for the SMTP session's ``send`` while one reminder is transmitted: the message body is
     written, the claim committed, then the terminating dot that makes the server accept it."""
 
-    def __init__(self, session, registry, action_id, mail_id):
+    def __init__(self, session, registry, mail_id):
         self.original = type(session).send.__get__(session)
-        self.registry, self.action_id, self.mail_id = registry, action_id, mail_id
+        self.registry, self.mail_id = registry, mail_id
 
     def __call__(self, data):
         if not isinstance(data, bytes) or not data.endswith(DATA_END):
             return self.original(data)
         self.original(data[:-3])
         with self.registry.cursor() as cr:
-            cr.execute("SET LOCAL lock_timeout = '5s'")
-            cr.execute("UPDATE credit_collection_action SET mail_claim_id = %s WHERE id = %s",
-                       [self.mail_id, self.action_id])
+            cr.execute("INSERT INTO credit_collection_mail_claim (mail_id) VALUES (%s) ON CONFLICT DO NOTHING",
+                       [self.mail_id])
         return self.original(data[-3:])
