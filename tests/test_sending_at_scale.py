@@ -176,7 +176,7 @@ def wait_until_delivered(rpc, run, timeout=900, states=("queued", "sending")):
     raise AssertionError(f"run {run} not delivered within {timeout} s")
 
 
-def server_with_cron(odoo_settings, tmp_path, name, workers=2, crons=2, cron_limit=120):
+def server_with_cron(odoo_settings, tmp_path, name, workers=2, crons=2, cron_limit=300):
     """A server as in production: HTTP and cron worker processes (prefork)."""
     return OdooServer(odoo_settings, tmp_path / f"{name}.log", free_port(), f"--workers={workers}",
                       f"--max-cron-threads={crons}", f"--limit-time-real-cron={cron_limit}",
@@ -190,18 +190,23 @@ def threaded_server(odoo_settings, tmp_path, name, crons=2, cron_limit=CRON_LIMI
                       f"--max-cron-threads={crons}", f"--limit-time-real-cron={cron_limit}").start()
 
 
-def log_problems(server):
+def log_problems(server, refused=0):
+    """Errors, time limits and deadlocks in the server's log; Odoo logs each email the SMTP server refused
+    as an error: ``refused`` of them are expected."""
     text = server.log.read_text(errors="replace")
-    return [line for line in text.splitlines()
-            if " ERROR " in line or " CRITICAL " in line or "timeout after" in line or "real time limit" in line
-            or "deadlock" in line.lower()]
+    problems = [line for line in text.splitlines()
+                if " ERROR " in line or " CRITICAL " in line or "timeout after" in line or "real time limit" in line
+                or "deadlock" in line.lower()]
+    refusals = [line for line in problems if "odoo.addons.mail.models.mail_mail: failed sending mail" in line]
+    return [line for line in problems if line not in refusals] + (refusals if len(refusals) != refused else [])
 
 
 def cron_worker_pids(server):
-    """The cron worker processes of a prefork server: those listening to the cron trigger channel."""
+    """The cron worker processes of a prefork server: the workers that keep a connection to the
+    ``postgres`` database open, where they listen to the cron trigger channel."""
     children = {child.pid for child in psutil.Process(server.process.pid).children()}
     with psycopg2.connect(dbname="postgres") as cnx, cnx.cursor() as cr:
-        cr.execute("SELECT application_name FROM pg_stat_activity WHERE query LIKE 'LISTEN cron_trigger%%'")
+        cr.execute("SELECT application_name FROM pg_stat_activity WHERE datname = 'postgres'")
         pids = {int(name.split("-")[1]) for (name,) in cr.fetchall() if name.startswith("odoo-")}
     return sorted(pids & children)
 
@@ -243,7 +248,7 @@ def test_several_hundred_reminders_with_a_10s_cron_limit(odoo_settings, tmp_path
         else:
             assert smtp_sink.count(address) == 1, address
             assert actions[partner]["state"] == "sent", actions[partner]
-    assert not log_problems(server), log_problems(server)[:10]
+    assert not log_problems(server, refused=1), log_problems(server, refused=1)[:10]
 
 
 def test_kill_9_of_the_sending_workers_then_restart(odoo_settings, tmp_path, admin_rpc, company, smtp_sink,

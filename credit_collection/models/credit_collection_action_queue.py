@@ -11,6 +11,7 @@ job redoes without sending anything twice.
 import logging
 import math
 import re
+import threading
 import time
 import uuid
 
@@ -29,7 +30,9 @@ _logger = logging.getLogger(__name__)
 SEND_CRON_CODE = "model._cron_send_queued()"
 # One @, something before it, a dotted domain after it; non-ASCII is fine (SMTPUTF8).
 ADDRESS = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")
-BATCH_SIZE = 5
+BATCH_SIZE = 4
+# The longest a cron worker process sleeps between two runs of jobs (Odoo: 60 s + up to 9 s of jitter).
+CRON_SLEEP = 70
 
 
 class CreditCollectionAction(models.Model):
@@ -57,16 +60,21 @@ class CreditCollectionAction(models.Model):
     def _job_deadline(self):
         """When a background job stops taking new work (time.monotonic()).
 
-        Odoo kills a cron worker past the cron time limit, counted for all the jobs it runs in a row
-        (the lanes, the mail queue, the planning may all fall on one worker): a job works for a fraction
-        of the limit, less what the worker already spent, and triggers its successor.
+        Odoo stops a cron worker past the cron time limit, counted for all the jobs it runs in a row (the
+        lanes, the mail queue, the planning may all fall on one worker): a job works for a fraction of the
+        limit, then triggers its successor. A one-process server counts from the start of the thread's
+        run of jobs (known); a cron worker process also counts the sleep before its jobs (up to 70 s).
         """
         limit = config["limit_time_real_cron"]
         if not limit or limit < 0:
             limit = config["limit_time_real"]
         budget = float(self.env["ir.config_parameter"].sudo().get_param("credit_collection.job_time_budget", 60))
         if limit and limit > 0:
-            budget = min(budget, limit / 4, limit / 2 - self.env["ir.cron"]._collection_elapsed())
+            started = getattr(threading.current_thread(), "start_time", None)
+            if started:
+                budget = min(budget, limit / 4, limit / 2 - (time.time() - started))
+            else:
+                budget = max(1.0, min(budget, (limit - CRON_SLEEP) / (len(self._send_lanes()) + 4)))
         return time.monotonic() + budget
 
     # ------------------------------------------------------------------ the lanes

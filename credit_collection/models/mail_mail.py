@@ -55,7 +55,10 @@ class MailMail(models.Model):
         if others:
             super(MailMail, others)._send(auto_commit=auto_commit, raise_exception=raise_exception,
                                           smtp_session=smtp_session, alias_domain_id=alias_domain_id)
+        deadline = self.env.context.get("collection_deadline")
         for mail in reminders:
+            if deadline and time.monotonic() >= deadline:
+                break  # the queue's time is up: the rest stays outgoing for its next run
             # Another sender (a second server, a manual send) has it, or it left already: never twice.
             try:
                 with self.env.cr.savepoint(flush=False):
@@ -135,9 +138,10 @@ class MailMail(models.Model):
         if ids is not None or in_test_mode(self.env):
             return super().process_email_queue(ids=ids)
         deadline = self.env[REMINDER_MODEL]._job_deadline()
+        self = self.with_context(collection_deadline=deadline)
         previous = None
         while time.monotonic() < deadline:
-            batch = self.search(self._due_domain(), limit=10, order="id").ids
+            batch = self.search(self._due_domain(), limit=50, order="id").ids
             if not batch or batch == previous:
                 # Nothing left, or nothing moved (the errors are in the log): the next run tries again.
                 return True

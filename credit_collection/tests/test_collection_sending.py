@@ -44,8 +44,10 @@ class SendingCommon(CollectionCommon):
     def _deliver_as_cron(self):
         """The sending lanes and the mail queue as the scheduler runs them: as the system user."""
         root = self.env(user=SUPERUSER_ID, context=dict(self.env.context, lang=None))
-        root["credit.collection.action"].search([("company_id", "=", self.company.id)])._process_queue()
-        root["mail.mail"].search([("model", "=", "credit.collection.action"), ("state", "=", "outgoing")]).send()
+        actions = root["credit.collection.action"].search([("company_id", "=", self.company.id)])
+        actions._process_queue()
+        root["mail.mail"].search([("model", "=", "credit.collection.action"), ("res_id", "in", actions.ids),
+                                  ("state", "=", "outgoing")]).send()
 
 
 @tagged("post_install", "-at_install")
