@@ -15,6 +15,7 @@
         "report/credit_collection_letter_report.xml",
         "report/credit_collection_statement_report.xml",
         "report/credit_collection_case_file_report.xml",
+        "data/mail_layout_data.xml",
         "data/mail_template_data.xml",
         "data/sms_template_data.xml",
         "data/credit_collection_data.xml",

@@ -187,5 +187,8 @@ prepare_environment() {
     ensure_venv "$ODOO_SRC_DIR"
     ensure_postgres
     ODOO_BIN=("$VENV_DIR/bin/python" "$ODOO_SRC_DIR/odoo-bin")
+    # Odoo restarts itself (after a time limit, a module install) by exec'ing "python" found on the PATH:
+    # it must be the virtualenv's, or the restarted server misses its packages and stays down.
+    export PATH="$VENV_DIR/bin:$PATH"
     export ODOO_SRC_DIR VENV_DIR
 }

@@ -33,3 +33,7 @@ from . import credit_collection_kpi
 from . import credit_collection_aged_balance
 from . import credit_collection_kpi_snapshot
 from . import credit_collection_action_export
+from . import credit_collection_action_queue
+from . import mail_mail
+from . import sms_sms
+from . import ir_cron

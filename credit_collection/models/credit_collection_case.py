@@ -160,7 +160,7 @@ class CreditCollectionCase(models.Model):
         if not case:
             case = self.sudo().create({"partner_id": partner.id, "company_id": company.id,
                                        "stage": stage or self._stage_reached(partner, company)})
-            case.message_post(body=_("Case opened."), subtype_xmlid="mail.mt_note")
+            case._message_log(body=_("Case opened."))
         return case.sudo(False)
 
     @api.model
@@ -185,9 +185,9 @@ class CreditCollectionCase(models.Model):
                 continue
             case.stage = stage
             if origin:
-                case.message_post(body=_("Stage %(stage)s after %(origin)s.",
-                                         stage=selection_label(case, "stage", stage), origin=origin),
-                                  subtype_xmlid="mail.mt_note")
+                # A log, not a post: the sending queue moves thousands of cases, nobody is notified.
+                case._message_log(body=_("Stage %(stage)s after %(origin)s.",
+                                         stage=selection_label(case, "stage", stage), origin=origin))
 
     def _close(self, reason):
         for case in self.filtered(lambda case: case.stage != "closed"):

@@ -76,6 +76,11 @@ class CreditCollectionLevel(models.Model):
     auto_send = fields.Boolean(
         "Send automatically", default=True,
         help="Otherwise the run leaves the actions to review for a collector.")
+    # An email carries the amounts and the link to the balance page; PDFs cost a rendering each.
+    email_attach_letter = fields.Boolean(
+        "Attach the letter to the email", help="The reminder letter as a PDF, e.g. the formal notice.")
+    email_attach_statement = fields.Boolean(
+        "Attach the statement to the email", help="The customer's statement of account as a PDF.")
 
     _sql_constraints = [
         ("delay_unique", "unique(policy_id, delay_days)", "Two levels of a policy cannot share their delay."),

@@ -1,18 +1,24 @@
 import logging
 import time
 from collections import defaultdict
+from datetime import timedelta
 
 from psycopg2.extras import execute_values
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools.misc import format_date
-from odoo.tools.pdf import merge_pdf
+from odoo.tools.misc import format_date, formatLang
+
+from ..tools.transactions import in_test_mode, is_transient, shorten
 
 _logger = logging.getLogger(__name__)
 
 # Advisory lock namespace of collection runs: one planning at a time per company.
 RUN_LOCK_KEY = 774411
+
+
+class PlanningBusy(UserError):
+    """Another run is planning for the same company: this one waits for its turn."""
 
 
 class CreditCollectionRun(models.Model):
@@ -27,18 +33,29 @@ class CreditCollectionRun(models.Model):
     currency_id = fields.Many2one(related="company_id.currency_id")
     date = fields.Date(required=True, default=fields.Date.context_today)
     state = fields.Selection(
-        [("draft", "Draft"), ("done", "Done"), ("failed", "Failed")], default="draft", required=True)
+        [("draft", "Draft"), ("queued", "Planning"), ("done", "Planned"), ("failed", "Failed")],
+        default="draft", required=True, tracking=True,
+        help="Planning runs in the background; the reminders of a planned run are then sent by the sending "
+             "queue, their progress shows in the counts.")
+    daily = fields.Boolean("Daily run", readonly=True, help="Started by the daily job: one per company and day.")
+    failure_reason = fields.Text(readonly=True)
     action_ids = fields.One2many("credit.collection.action", "run_id")
     message_ids_report = fields.One2many("credit.collection.run.message", "run_id", "Skipped and errors")
     duration = fields.Float("Planning time (s)", readonly=True)
     planned_items = fields.Integer(readonly=True)
     action_count = fields.Integer(compute="_compute_counts")
     to_review_count = fields.Integer(compute="_compute_counts")
+    queued_count = fields.Integer("To send", compute="_compute_counts")
+    sending_count = fields.Integer("Being delivered", compute="_compute_counts")
     sent_count = fields.Integer(compute="_compute_counts")
     failed_count = fields.Integer(compute="_compute_counts")
+    cancelled_count = fields.Integer("Cancelled", compute="_compute_counts")
     skipped_count = fields.Integer(compute="_compute_counts")
+    progress = fields.Float(
+        "Delivered (%)", compute="_compute_counts",
+        help="Share of the approved reminders whose delivery is over (sent, failed or cancelled).")
     amount_planned = fields.Monetary(compute="_compute_counts", currency_field="currency_id")
-    report_html = fields.Html("Report", compute="_compute_report_html", sanitize=False)
+    report_html = fields.Html("Report", compute="_compute_report_html")
 
     @api.depends("date", "company_id")
     @api.depends_context("lang")
@@ -48,97 +65,164 @@ class CreditCollectionRun(models.Model):
                          company=run.company_id.name)
 
     def _compute_counts(self):
+        counts = defaultdict(lambda: defaultdict(int))
+        amounts = defaultdict(float)
+        for run, state, count, amount in self.env["credit.collection.action"]._read_group(
+                [("run_id", "in", self.ids)], ["run_id", "state"], ["__count", "amount_due:sum"]):
+            counts[run.id][state] = count
+            amounts[run.id] += amount
+        skipped = dict(self.env["credit.collection.run.message"]._read_group(
+            [("run_id", "in", self.ids), ("kind", "=", "skipped")], ["run_id"], ["__count"]))
         for run in self:
-            actions = run.action_ids
-            run.action_count = len(actions)
-            run.to_review_count = len(actions.filtered(lambda a: a.state == "to_review"))
-            run.sent_count = len(actions.filtered(lambda a: a.state == "sent"))
-            run.failed_count = len(actions.filtered(lambda a: a.state == "failed"))
-            run.skipped_count = len(run.message_ids_report.filtered(lambda m: m.kind == "skipped"))
-            run.amount_planned = sum(actions.mapped("amount_due"))
+            by_state = counts[run.id]
+            run.action_count = sum(by_state.values())
+            run.to_review_count = by_state["to_review"]
+            run.queued_count = by_state["queued"]
+            run.sending_count = by_state["sending"]
+            run.sent_count = by_state["sent"]
+            run.failed_count = by_state["failed"]
+            run.cancelled_count = by_state["cancelled"]
+            run.skipped_count = skipped.get(run, 0)
+            run.amount_planned = amounts[run.id]
+            approved = run.action_count - run.to_review_count
+            over = run.sent_count + run.failed_count + run.cancelled_count
+            run.progress = 100.0 * over / approved if approved else 0.0
+
+    def _compute_report_html(self):
+        """Counts by level, channel and state, and the reasons of what was skipped or failed, rendered by
+        QWeb: every name and reason is escaped (a customer's name is user input)."""
+        action_model = self.env["credit.collection.action"]
+        channels = dict(action_model._fields["channel"]._description_selection(self.env))
+        states = dict(action_model._fields["state"]._description_selection(self.env))
+        kinds = dict(self.env["credit.collection.run.message"]._fields["kind"]._description_selection(self.env))
+        for run in self:
+            rows = [{"level": level.name, "channel": channels.get(channel), "state": states.get(state),
+                     "count": count, "amount": formatLang(self.env, amount, currency_obj=run.currency_id)}
+                    for level, channel, state, count, amount in run._report_rows()]
+            reasons = defaultdict(int)
+            for message in run.message_ids_report:
+                reasons[(kinds.get(message.kind), message.reason)] += 1
+            run.report_html = self.env["ir.qweb"]._render("credit_collection.run_report", {
+                "rows": rows,
+                "reasons": [{"kind": kind, "reason": reason, "count": count}
+                            for (kind, reason), count in sorted(reasons.items(), key=lambda item: -item[1])],
+            })
 
     def _report_rows(self):
         """Counts and amounts by level and channel, one read_group."""
         self.ensure_one()
-        groups = self.env["credit.collection.action"]._read_group(
+        return self.env["credit.collection.action"]._read_group(
             [("run_id", "=", self.id)], ["level_id", "channel", "state"], ["__count", "amount_due:sum"])
-        return groups
-
-    def _compute_report_html(self):
-        Action = self.env["credit.collection.action"]
-        channels = dict(Action._fields["channel"]._description_selection(self.env))
-        states = dict(Action._fields["state"]._description_selection(self.env))
-        for run in self:
-            rows = "".join(
-                "<tr><td>%s</td><td>%s</td><td>%s</td><td class='text-end'>%s</td><td class='text-end'>%s</td></tr>" % (
-                    level.name, channels.get(channel), states.get(state), count,
-                    run.company_id.currency_id.format(amount))
-                for level, channel, state, count, amount in run._report_rows())
-            reasons = defaultdict(int)
-            for message in run.message_ids_report:
-                reasons[(message.kind, message.reason)] += 1
-            kinds = dict(self.env["credit.collection.run.message"]._fields["kind"]._description_selection(self.env))
-            skipped = "".join("<li>%s: %s (%s)</li>" % (kinds.get(kind, kind), reason, count)
-                              for (kind, reason), count in reasons.items())
-            run.report_html = (
-                "<table class='table table-sm'><thead><tr><th>%s</th><th>%s</th><th>%s</th>"
-                "<th class='text-end'>%s</th><th class='text-end'>%s</th></tr></thead><tbody>%s</tbody></table>"
-                "<ul>%s</ul>" % (_("Level"), _("Channel"), _("State"), _("Actions"), _("Amount due"), rows, skipped)
-            )
 
     # ------------------------------------------------------------------ entry points
     @api.model
     def _cron_daily_run(self):
+        """Today's run of each company, created once: a retried job finds it instead of adding an empty one."""
+        today = fields.Date.context_today(self)
         for company in self.env["res.company"].search([("collection_policy_id", "!=", False)]):
-            # In the company's language: a scheduled action has none, its notes would be half English.
-            runs = self.with_company(company).with_context(lang=company._collection_lang())
+            run = self.search([("company_id", "=", company.id), ("date", "=", today), ("daily", "=", True)], limit=1)
+            if run and run.state != "draft":
+                continue
             # Promises and plans first: one broken yesterday lets today's run remind its invoices.
-            runs.env["credit.collection.promise"]._cron_evaluate(company)
-            runs.env["credit.collection.payment.plan"]._cron_evaluate(company)
-            run = runs.create({"company_id": company.id})
-            run.action_run()
-            self.env.cr.commit()
-        self.env.ref("credit_collection.ir_cron_send_queued_actions")._trigger()
+            # In the company's language: a scheduled action has none, its notes would be half English.
+            in_company = self.with_company(company).with_context(lang=company._collection_lang())
+            in_company.env["credit.collection.promise"]._cron_evaluate(company)
+            in_company.env["credit.collection.payment.plan"]._cron_evaluate(company)
+            run = run or in_company.create({"company_id": company.id, "date": today, "daily": True})
+            run.state = "queued"
+            self._commit()
+        self._trigger_planning()
 
     def action_run(self):
-        for run in self:
-            run._plan()
-            run.action_ids.filtered(lambda a: a.state == "queued")._send()
-            run._attach_letter_batch()
-        return True
-
-    def _attach_letter_batch(self):
-        """One PDF with every letter of the run, attached to the run, for the day's printing."""
-        if self.action_ids.filtered(lambda a: a.channel == "letter" and a.state == "sent"):
-            self._letter_batch()
-
-    def _letter_batch(self):
-        # Letters are rendered one by one when sent and merged here: a PDF of several documents
-        # from one wkhtmltopdf call needs the patched-Qt build that many distributions lack.
-        self.ensure_one()
-        letters = self.action_ids.filtered(lambda a: a.channel == "letter" and a.state == "sent")
-        name = _("Letters to print %s.pdf", fields.Date.to_string(self.date))  # a file name: ISO date
-        attachment = self.env["ir.attachment"].search(
-            [("res_model", "=", self._name), ("res_id", "=", self.id), ("name", "=", name)], limit=1)
-        documents = [letter._letter_attachment().raw for letter in letters]
-        content = documents[0] if len(documents) == 1 else merge_pdf(documents)
-        if attachment:
-            attachment.raw = content
-            return attachment
-        return self.env["ir.attachment"].create({
-            "name": name, "raw": content, "res_model": self._name, "res_id": self.id, "mimetype": "application/pdf",
-        })
+        """Run now: planning and sending go to the background; the run shows their progress."""
+        started = self.filtered(lambda run: run.state != "draft")
+        if started:
+            raise UserError(_("%s has already been started: create a new run to plan again.",
+                              ", ".join(started.mapped("name"))))
+        self.write({"state": "queued", "failure_reason": False})
+        self._trigger_planning()
+        return self._notification(_("Run started"), _(
+            "Planning and sending run in the background: the counts on the run follow their progress."))
 
     def action_send_queued(self):
-        self.action_ids.filtered(lambda a: a.state == "queued")._send()
-        self._attach_letter_batch()
+        """Wakes the sending queue for this run's reminders to send (they are also sent without it)."""
+        queued = self.action_ids.filtered(lambda action: action.state == "queued")
+        if queued:
+            queued._trigger_sending(len(queued))
+        return self._notification(_("Sending"), _("%s reminder(s) to send are in the sending queue.", len(queued)))
 
+    def _notification(self, title, message):
+        return {
+            "type": "ir.actions.client", "tag": "display_notification",
+            "params": {"title": title, "message": message, "type": "info", "sticky": False,
+                       "next": {"type": "ir.actions.client", "tag": "soft_reload"}},
+        }
+
+    def _commit(self):
+        if not in_test_mode(self.env):
+            self.env.cr.commit()
+
+    @api.model
+    def _trigger_planning(self):
+        self.env.ref("credit_collection.ir_cron_plan_runs").sudo()._collection_trigger()
+
+    @api.model
+    def _cron_plan_runs(self):
+        """Plans the runs waiting, one transaction each, within the job's time budget; then wakes the
+        sending lanes. A run whose company is being planned by another worker waits for the next turn."""
+        deadline = self.env["credit.collection.action"]._job_deadline()
+        busy = []
+        Action = self.env["credit.collection.action"]
+        while time.monotonic() < deadline:
+            Action._fresh_snapshot()
+            try:
+                self.env.cr.execute("""
+                    SELECT id FROM credit_collection_run WHERE state = 'queued' AND NOT (id = ANY(%s))
+                     ORDER BY id LIMIT 1 FOR NO KEY UPDATE SKIP LOCKED
+                """, [busy])
+                row = self.env.cr.fetchone()
+                if not row:
+                    break
+                run = self.browse(row[0])
+                if not run._plan_in_background():
+                    busy.append(run.id)
+                self._commit()
+            except Exception as error:
+                if not is_transient(error):
+                    raise
+                Action._retry_later(error, "a run")
+        else:
+            self._trigger_planning()
+        if busy:
+            self.env.ref("credit_collection.ir_cron_plan_runs").sudo()._trigger(
+                fields.Datetime.now() + timedelta(seconds=30))
+        self.env.cr.execute("SELECT count(*) FROM credit_collection_action WHERE state = 'queued'")
+        queued = self.env.cr.fetchone()[0]
+        if queued:
+            self.env["credit.collection.action"]._trigger_sending(queued)
+        return True
+
+    def _plan_in_background(self):
+        """Plans one queued run; False when another planning of its company holds the lock."""
+        self.ensure_one()
+        try:
+            with self.env.cr.savepoint():
+                self._plan()
+        except PlanningBusy:
+            return False
+        except Exception as error:  # noqa: BLE001 - reported on the run, the other runs go on
+            _logger.exception("collection run %s failed", self.id)
+            self.env.invalidate_all()
+            self.write({"state": "failed",
+                        "failure_reason": self.env["credit.collection.action"]._failure_reason(error)})
+        return True
+
+    # ------------------------------------------------------------------ letters to print
     def action_print_letters(self):
-        letters = self.action_ids.filtered(lambda a: a.channel == "letter" and a.state == "sent")
-        if not letters:
-            raise UserError(_("No letter was generated by this run."))
-        return {"type": "ir.actions.act_url", "target": "self",
-                "url": "/web/content/%s?download=true" % self._letter_batch().id}
+        """Today's letters of the run's company, whatever run planned them, in one PDF."""
+        self.ensure_one()
+        return self.env["credit.collection.action"].with_company(self.company_id)._print_letters_of_day(
+            self.company_id, fields.Date.context_today(self))
 
     def action_open_actions(self):
         self.check_access_rights("read")
@@ -155,8 +239,8 @@ class CreditCollectionRun(models.Model):
         cr = self.env.cr
         cr.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [RUN_LOCK_KEY, self.company_id.id])
         if not cr.fetchone()[0]:
-            raise UserError(_("Another collection run is planning for %s: try again when it is done.",
-                              self.company_id.name))
+            raise PlanningBusy(_("Another collection run is planning for %s: try again when it is done.",
+                                 self.company_id.name))
         self.env.flush_all()
         # Segmentation first: the rules choose the customers' policies the selection reads.
         self.env["credit.collection.segment.rule"].sudo()._apply_company(self.company_id, self.date)
@@ -430,6 +514,6 @@ class CreditCollectionRun(models.Model):
 
     def _log_message(self, kind, reason, partner, moves, action=None):
         self.env["credit.collection.run.message"].sudo().create({
-            "run_id": self.id, "kind": kind, "reason": reason[:250], "partner_id": partner.id,
+            "run_id": self.id, "kind": kind, "reason": shorten(reason, 500), "partner_id": partner.id,
             "move_ids": [(6, 0, moves.ids)], "action_id": action.id if action else False,
         })

@@ -15,3 +15,4 @@ from . import test_collection_dispute_rules
 from . import test_french
 from . import test_collection_law
 from . import test_collection_documents
+from . import test_collection_sending

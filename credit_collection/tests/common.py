@@ -22,6 +22,7 @@ class CollectionCommon(AccountTestInvoicingCommon):
             cls.policy.level_ids.sorted("delay_days"))
         cls.customer = cls.env["res.partner"].create({
             "name": "Durand Matériaux", "email": "compta@durand.example", "mobile": "+33 6 11 22 33 44",
+            "street": "12 rue des Forges", "zip": "69003", "city": "Lyon",
             "lang": "en_US", "is_company": True,
         })
 
@@ -85,6 +86,25 @@ class CollectionCommon(AccountTestInvoicingCommon):
         run = self.env["credit.collection.run"].with_company(company or self.company).create({
             "company_id": (company or self.company).id, "date": date})
         run._plan()
+        return run
+
+    def _deliver(self):
+        """What the background does after a run or an approval: the sending lanes, then the mail queue."""
+        companies = self.company | self.company_data_2["company"]
+        self.env["credit.collection.action"].search([("company_id", "in", companies.ids)])._process_queue()
+        self.env["mail.mail"].search([("model", "=", "credit.collection.action"), ("state", "=", "outgoing"),
+                                      ("res_id", "in", self.env["credit.collection.action"].search(
+                                          [("company_id", "in", companies.ids)]).ids)]).send()
+
+    def _send_now(self, actions):
+        """What the sending lanes and the mail queue do for these reminders, in the test's transaction."""
+        actions._process_queue()
+        actions.env["mail.mail"].search([("model", "=", "credit.collection.action"), ("res_id", "in", actions.ids),
+                                         ("state", "=", "outgoing")]).send()
+
+    def _run_and_deliver(self, date, company=None):
+        run = self._run(date, company)
+        self._deliver()
         return run
 
     def _actions(self, invoice):

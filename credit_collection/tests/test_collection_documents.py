@@ -90,7 +90,7 @@ class TestDocumentsPdf(LawCommon):
         run._plan()
         letter = run.action_ids.filtered(lambda a: a.channel == "letter")
         self.assertEqual(letter.level_id, self.level_formal)
-        letter._send()
+        self._send_now(letter)
         self.assertEqual(letter.state, "sent")
         pages = self._pages(self._pdf("credit_collection.action_report_collection_letter", letter), "letter")
         self._assert_sender_on_first_page(pages, "letter")

@@ -39,6 +39,8 @@ class LawCommon(CollectionCommon):
         """The daily run at ``date``, as the scheduler runs it: planning, then sending what is queued."""
         run = self.env["credit.collection.run"].create({"company_id": self.company.id, "date": date})
         run.action_run()
+        self.env["credit.collection.run"]._cron_plan_runs()
+        self._deliver()
         return run
 
     def _letter_html(self, action):
@@ -206,7 +208,7 @@ class TestLevelTiming(LawCommon):
         # While the notice waits for review, nothing more is planned on the invoice.
         self.assertFalse(self._run_and_send(self.today + days(30)).action_ids)
         run.action_ids.write({"state": "queued"})  # approved (the approval itself is the collector's flow)
-        run.action_ids._send()
+        self._send_now(run.action_ids)
         self.assertEqual(set(run.action_ids.mapped("state")), {"sent"})
         self.assertFalse(self._run_and_send(self.today + days(7)).action_ids, "the notice's deadline runs")
         escalation = self._run_and_send(self.today + days(15)).action_ids
@@ -297,7 +299,7 @@ class TestInsolvency(LawCommon):
         still_pending = pending.filtered(lambda action: action.state == "to_review")
         self.assertEqual(still_pending.line_ids.move_id, later)
         still_pending.write({"state": "queued"})
-        still_pending._send()
+        self._send_now(still_pending)
         run = self._run(self.today + days(10))
         self.assertNotIn(prior, run.action_ids.line_ids.move_id, "no reminder for a debt born before")
         self.assertIn(later, run.action_ids.line_ids.move_id)

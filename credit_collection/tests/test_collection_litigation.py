@@ -31,10 +31,7 @@ class TestCollectionLitigation(CollectionCommon):
         cls.Transfer = cls.env["credit.collection.case.transfer"]
 
     def _run_on(self, date, company=None):
-        company = company or self.company
-        run = self.env["credit.collection.run"].with_company(company).create({"company_id": company.id, "date": date})
-        run.action_run()
-        return run
+        return self._run_and_deliver(date, company)
 
     def _transfer(self, case, party=None, **values):
         return self.Transfer.create({"case_id": case.id, "third_party_id": (party or self.bailiff).id, **values})

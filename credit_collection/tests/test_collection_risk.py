@@ -96,8 +96,7 @@ class TestCreditLimit(CollectionCommon):
         invoice = self._invoice(1000.0, self.today - timedelta(days=40))  # already over the limit
         self.company.collection_credit_limit_mode = "block"
         self.level_formal.write({"invoice_fees": True, "channel_email": False})
-        run = self.env["credit.collection.run"].create({"company_id": self.company.id, "date": self.today})
-        run.action_run()
+        run = self._run_and_deliver(self.today)
         self.assertEqual(run.action_ids.state, "sent")
         self.assertEqual(run.action_ids.fee_invoice_id.state, "posted")
         self.assertIn(invoice, run.action_ids.line_ids.move_id)

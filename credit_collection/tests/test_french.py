@@ -251,7 +251,7 @@ class TestScheduledJobsWriteFrench(CollectionCommon):
         run = self._run(self.today)
         actions = run.action_ids.filtered(lambda action: action.channel == "email")
         self.assertEqual(actions.level_id.with_context(lang="fr_FR").name, "Relance 1")
-        actions.with_env(self.cron_env)._send()
+        self._send_now(actions.with_env(self.cron_env))
         notes = " ".join(actions.case_id.message_ids.mapped("body"))
         self.assertIn("Relance 1", notes)
         self.assertIn("envoyée par", notes)

@@ -204,7 +204,7 @@ class TestRoleBoundaries(CollectionCommon, HttpCase):
         self._invoice(50.0, self.today - timedelta(days=10), partner=self.env["res.partner"].create(
             {"name": "No Mail SARL", "is_company": True}))
         run = self._run(self.today)
-        run.action_ids._send()  # no email address: the failure is a run message
+        self._send_now(run.action_ids)  # no email address: the failure is a run message
         message = run.message_ids_report
         self.assertTrue(message)
         self.assertEqual(message.company_id, self.company)

@@ -70,7 +70,7 @@ class TestCollectorDay(RolesCommon):
         self.level_call.auto_send = True
         self._invoice(700.0, self.today - timedelta(days=26))
         run = self._run(self.today)
-        run.action_ids.filtered(lambda action: action.channel == "phone")._send()
+        self._send_now(run.action_ids.filtered(lambda action: action.channel == "phone"))
         case = self._case()
         call = (self.customer.activity_ids | case.activity_ids).filtered(
             lambda activity: activity.activity_type_id == self.env.ref("mail.mail_activity_data_call"))
@@ -148,7 +148,7 @@ class TestCollectorDay(RolesCommon):
 
     def test_move_a_case_stage(self):
         self._invoice(800.0, self.today - timedelta(days=45))
-        self._run(self.today).action_ids._send()
+        self._send_now(self._run(self.today).action_ids)
         case = self._case().with_user(self.collector)
         self.assertEqual(case.stage, "formal_notice")
         with Form(case) as form:
@@ -191,7 +191,10 @@ class TestManagerDay(RolesCommon):
         invoice = self._invoice(800.0, self.today - timedelta(days=6))
         run = self.env["credit.collection.run"].with_user(self.manager).create({"company_id": self.company.id})
         run.action_run()
+        self.assertEqual(run.state, "queued", "planned in the background")
+        self.env["credit.collection.run"]._cron_plan_runs()
         self.assertEqual(run.state, "done")
+        self._deliver()
         self.assertEqual(self._actions(invoice).state, "sent")
 
     def test_reporting(self):
