@@ -11,11 +11,17 @@
     "data": [
         "security/ir.model.access.csv",
         "views/portal_templates.xml",
+        "views/res_partner_views.xml",
+        "views/res_config_settings_views.xml",
     ],
     "demo": [
         "demo/portal_demo.xml",
     ],
     "assets": {
+        "web.assets_frontend": [
+            "credit_collection_portal/static/src/js/*.js",
+            "credit_collection_portal/static/src/scss/*.scss",
+        ],
         "web.assets_tests": [
             "credit_collection_portal/static/tests/tours/*.js",
         ],

@@ -28,6 +28,7 @@ ensure_system_packages() {
     command -v psql >/dev/null || missing+=(postgresql-client)
     command -v wkhtmltopdf >/dev/null || missing+=(wkhtmltopdf)
     command -v chromium >/dev/null || missing+=(chromium)
+    command -v pdftoppm >/dev/null || missing+=(poppler-utils)  # the PDF tests read the letters as text and PNG
     [ -f /usr/include/postgresql/libpq-fe.h ] || missing+=(libpq-dev)
     [ -f /usr/include/ldap.h ] || missing+=(libldap2-dev)
     [ -f /usr/include/sasl/sasl.h ] || missing+=(libsasl2-dev)
@@ -190,5 +191,8 @@ prepare_environment() {
     ensure_venv "$ODOO_SRC_DIR"
     ensure_postgres
     ODOO_BIN=("$VENV_DIR/bin/python" "$ODOO_SRC_DIR/odoo-bin")
+    # Odoo restarts itself (after a time limit, a module install) by exec'ing "python" found on the PATH:
+    # it must be the virtualenv's, or the restarted server misses its packages and stays down.
+    export PATH="$VENV_DIR/bin:$PATH"
     export ODOO_SRC_DIR VENV_DIR
 }

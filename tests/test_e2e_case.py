@@ -9,18 +9,23 @@ from datetime import date, timedelta
 
 import pytest
 import requests
+from conftest import run_background_jobs
 
 
 def run_on(rpc, company_id, day):
     """A collection run at ``day``; the formal notices waiting for review are approved; every email goes out."""
     run_id = rpc("credit.collection.run", "create", {"company_id": company_id, "date": day.isoformat()})
     rpc("credit.collection.run", "action_run", [run_id])
+    run_background_jobs(rpc, [run_id])
     to_review = rpc("credit.collection.action", "search", [("run_id", "=", run_id), ("state", "=", "to_review")])
     if to_review:
         rpc("credit.collection.action", "action_approve", to_review)
-    mails = rpc("mail.mail", "search", [("model", "=", "credit.collection.action"), ("state", "=", "outgoing")])
-    if mails:
-        rpc("mail.mail", "send", mails)
+        run_background_jobs(rpc, [run_id])
+    # The runs are dated in the past: what they sent is dated by them too, or the minimum days between
+    # two levels (counted from the day a reminder was sent) would run from today.
+    sent = rpc("credit.collection.action", "search", [("run_id", "=", run_id), ("state", "=", "sent")])
+    if sent:
+        rpc("credit.collection.action", "write", sent, {"sent_date": f"{day.isoformat()} 09:00:00"})
     return run_id
 
 

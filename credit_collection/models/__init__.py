@@ -1,5 +1,6 @@
 from . import credit_collection_demo
 from . import credit_collection_policy
+from . import credit_collection_insolvency
 from . import credit_collection_level
 from . import credit_collection_sms_gateway
 from . import credit_collection_run
@@ -32,3 +33,7 @@ from . import credit_collection_kpi
 from . import credit_collection_aged_balance
 from . import credit_collection_kpi_snapshot
 from . import credit_collection_action_export
+from . import credit_collection_action_queue
+from . import mail_mail
+from . import sms_sms
+from . import ir_cron

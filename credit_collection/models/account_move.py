@@ -1,6 +1,10 @@
 from datetime import timedelta
 
 from odoo import _, api, fields, models
+from odoo.exceptions import AccessError
+
+from ..tools.field_access import check_domain_field_access, check_fields_access
+from .res_partner import COLLECTION_USER
 
 HOLDS = [("dispute", "Disputed"), ("promise", "Payment promised"), ("plan", "Payment plan")]
 
@@ -8,32 +12,36 @@ HOLDS = [("dispute", "Disputed"), ("promise", "Payment promised"), ("plan", "Pay
 class AccountMove(models.Model):
     _inherit = "account.move"
 
+    # The collectors' data on an invoice: readable by collection users only (not by the customer on
+    # the portal, nor by sales people or accountants outside collection).
     collection_policy_id = fields.Many2one(
-        "credit.collection.policy", "Dunning policy", copy=False,
+        "credit.collection.policy", "Dunning policy", copy=False, groups=COLLECTION_USER,
         help="Overrides the customer's policy for this invoice.")
-    collection_blocked = fields.Boolean("Dunning blocked", copy=False, tracking=True)
-    collection_block_reason = fields.Char("Dunning block reason", copy=False)
+    collection_blocked = fields.Boolean("Dunning blocked", copy=False, tracking=True, groups=COLLECTION_USER)
+    collection_block_reason = fields.Char("Dunning block reason", copy=False, groups=COLLECTION_USER)
     # Derived from the reminder items rather than stored: writing them back on every invoice a run
     # touches would cost more than the whole rest of the planning.
     collection_level_id = fields.Many2one(
         "credit.collection.level", "Dunning level", compute="_compute_collection_level",
-        search="_search_collection_level")
-    collection_last_date = fields.Date("Last reminder", compute="_compute_collection_level")
-    collection_next_date = fields.Date("Next reminder", compute="_compute_collection_next_date")
-    collection_action_line_ids = fields.One2many("credit.collection.action.line", "move_id", "Reminder history")
-    collection_days_late = fields.Integer("Days late", compute="_compute_collection_next_date")
+        search="_search_collection_level", groups=COLLECTION_USER)
+    collection_last_date = fields.Date("Last reminder", compute="_compute_collection_level", groups=COLLECTION_USER)
+    collection_next_date = fields.Date(
+        "Next reminder", compute="_compute_collection_next_date", groups=COLLECTION_USER)
+    collection_action_line_ids = fields.One2many(
+        "credit.collection.action.line", "move_id", "Reminder history", groups=COLLECTION_USER)
+    collection_days_late = fields.Integer("Days late", compute="_compute_collection_next_date", groups=COLLECTION_USER)
     collection_dispute_ids = fields.Many2many(
         "credit.collection.dispute", "credit_collection_dispute_move_rel", "move_id", "dispute_id", "Disputes",
-        copy=False)
+        copy=False, groups=COLLECTION_USER)
     collection_promise_ids = fields.Many2many(
         "credit.collection.promise", "credit_collection_promise_move_rel", "move_id", "promise_id",
-        "Payment promises", copy=False)
+        "Payment promises", copy=False, groups=COLLECTION_USER)
     collection_plan_ids = fields.Many2many(
         "credit.collection.payment.plan", "credit_collection_plan_move_rel", "move_id", "plan_id",
-        "Payment plans", copy=False)
+        "Payment plans", copy=False, groups=COLLECTION_USER)
     # Stored so that the engine's SQL reads it like the manual block.
     collection_hold = fields.Selection(
-        HOLDS, "Dunning on hold", compute="_compute_collection_hold", store=True,
+        HOLDS, "Dunning on hold", compute="_compute_collection_hold", store=True, groups=COLLECTION_USER,
         help="An open dispute, a pending payment promise or a running payment plan holds the reminders.")
 
     @api.depends("collection_dispute_ids.state", "collection_promise_ids.state", "collection_plan_ids.state")
@@ -50,6 +58,7 @@ class AccountMove(models.Model):
 
     def action_open_collection_dispute(self):
         self.ensure_one()
+        self.env["credit.collection.dispute"].check_access("create")
         return {
             "type": "ir.actions.act_window",
             "name": _("Dispute"),
@@ -60,10 +69,14 @@ class AccountMove(models.Model):
         }
 
     def _collection_policy(self):
+        """The invoice's policy, as the planning chooses it (credit.collection.run._select_due_items)."""
         self.ensure_one()
-        return (self.collection_policy_id
-                or self.commercial_partner_id.with_company(self.company_id).collection_policy_id
-                or self.company_id.collection_policy_id)
+        company = self.company_id
+        chosen = self.collection_policy_id | self.commercial_partner_id.with_company(company).collection_policy_id
+        if self.commercial_partner_id.collection_customer_type == "consumer":
+            return (chosen.filtered(lambda policy: policy.customer_type == "consumer")[:1]
+                    or company.collection_policy_consumer_id or company.collection_policy_id)
+        return chosen[:1] or company.collection_policy_id
 
     @api.depends("collection_action_line_ids.level_id", "collection_action_line_ids.action_id.sent_date")
     def _compute_collection_level(self):
@@ -88,6 +101,12 @@ class AccountMove(models.Model):
     @api.depends("invoice_date_due", "collection_level_id", "payment_state", "collection_hold")
     def _compute_collection_next_date(self):
         today = fields.Date.context_today(self)
+        proceedings = self.env["credit.collection.insolvency"].sudo().search([
+            ("partner_id", "in", self.commercial_partner_id.ids), ("state", "=", "open")])
+        openings = {}
+        for proceeding in proceedings:
+            key = (proceeding.partner_id.id, proceeding.company_id.id)
+            openings[key] = min(openings.get(key, proceeding.opening_date), proceeding.opening_date)
         for move in self:
             due = move.invoice_date_due
             move.collection_days_late = (today - due).days if due and due < today and move.payment_state in (
@@ -97,9 +116,13 @@ class AccountMove(models.Model):
                     and move.payment_state in ("not_paid", "partial") and not move.collection_blocked and not move.collection_hold:
                 current = move.collection_level_id.delay_days if move.collection_level_id else None
                 policy = move._collection_policy()
-                for level in policy._levels_by_delay() if policy else []:
+                opening = openings.get((move.commercial_partner_id.id, move.company_id.id))
+                suspended = opening and (move.invoice_date or move.date) < opening
+                for level in policy._levels_by_delay() if policy and not suspended else []:
                     if current is None or level.delay_days > current:
                         next_date = due + timedelta(days=level.delay_days)
+                        if move.collection_last_date and level.min_gap_days:
+                            next_date = max(next_date, move.collection_last_date + timedelta(days=level.min_gap_days))
                         break
             move.collection_next_date = next_date
 
@@ -115,6 +138,12 @@ class AccountMoveLine(models.Model):
     _collection_aged_idx = models.Index(
         "(account_id, date) INCLUDE (company_id, partner_id, date_maturity, amount_residual)"
         " WHERE reconciled IS NOT TRUE AND parent_state = 'posted'")
+
+    @api.model
+    def _search(self, domain, offset=0, limit=None, order=None, *, active_test=True, bypass_access=False):
+        check_domain_field_access(self, domain, bypass_access)
+        return super()._search(domain, offset=offset, limit=limit, order=order,
+                               active_test=active_test, bypass_access=bypass_access)
 
 
 class AccountPartialReconcile(models.Model):
@@ -141,7 +170,37 @@ class AccountPartialReconcile(models.Model):
 class AccountMoveCreditLimit(models.Model):
     _inherit = "account.move"
 
-    collection_credit_check = fields.Boolean(related="company_id.account_use_credit_limit")
+    collection_credit_check = fields.Boolean(related="company_id.account_use_credit_limit", groups="base.group_user")
+    # What the invoice is decides whether the credit limit applies, never a context key (client input).
+    collection_charge = fields.Selection(
+        [("fee", "Recovery fees and late interest"), ("plan_interest", "Payment plan interest")],
+        "Collection charge", readonly=True, copy=False, groups="base.group_user",
+        help="Set by the collection engine on the invoices of its own charges: they add no credit, so the "
+             "customer's credit limit does not apply to them.")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._collection_check_charge({name for vals in vals_list for name in vals})
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._collection_check_charge(vals)
+        return super().write(vals)
+
+    def _collection_check_charge(self, names):
+        """Only the engine (as the system) marks an invoice as its own charge; the add-ons' fields need
+        their group on create too (Odoo checks them on write only)."""
+        if self.env.su:
+            return
+        if "collection_charge" in names:
+            raise AccessError(_("Only the collection engine marks an invoice as a collection charge."))
+        check_fields_access(self, names, "write")
+
+    @api.model
+    def _search(self, domain, offset=0, limit=None, order=None, *, active_test=True, bypass_access=False):
+        check_domain_field_access(self, domain, bypass_access)
+        return super()._search(domain, offset=offset, limit=limit, order=order,
+                               active_test=active_test, bypass_access=bypass_access)
 
     def _collection_uninvoiced_relief(self):
         """Part of the invoice already counted in the customer's uninvoiced amount (sale bridge)."""
@@ -151,10 +210,8 @@ class AccountMoveCreditLimit(models.Model):
     def _post(self, soft=True):
         # The collection's own invoices (recovery fees, plan interest) charge what is already owed:
         # no new credit, and a reminder must never fail on the limit it is chasing.
-        if self.env.context.get("collection_credit_exempt"):
-            return super()._post(soft=soft)
         to_check = self.filtered(lambda move: move.move_type == "out_invoice" and move.state == "draft"
-                                 and move.company_id.account_use_credit_limit)
+                                 and move.company_id.account_use_credit_limit and not move.sudo().collection_charge)
         for company in to_check.company_id:
             invoices = to_check.filtered(lambda move: move.company_id == company)
             amounts, reliefs = {}, {}
@@ -168,4 +225,5 @@ class AccountMoveCreditLimit(models.Model):
 
     def action_post_credit_override(self):
         """Posts although the credit limit is exceeded; for Collection Managers, logged."""
+        self.env["res.partner"]._collection_check_override_right()
         return self.with_context(collection_credit_override=True).action_post()

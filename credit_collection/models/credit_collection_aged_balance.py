@@ -37,6 +37,8 @@ class CreditCollectionAgedBalance(models.Model):
     def _refresh(self, date, companies):
         """Replaces the current user's rows by the aged balance of ``companies`` as of ``date``, in one
         INSERT ... SELECT from the ledger. Returns the number of rows."""
+        # Written in SQL for the user: only those who may read the rows may have them built.
+        self.check_access("read")
         Kpi = self.env["credit.collection.kpi"]
         query, params = Kpi._aged_query(date, companies)
         self.env.cr.execute("DELETE FROM credit_collection_aged_balance WHERE owner_id = %s", [self.env.uid])
@@ -59,7 +61,7 @@ class CreditCollectionAgedBalance(models.Model):
         date = date or fields.Date.context_today(self)
         self._refresh(date, companies or self.env.companies)
         action = self.env["ir.actions.act_window"]._for_xml_id("credit_collection.action_collection_aged_balance")
-        action["display_name"] = _("Aged balance as of %s", fields.Date.to_string(date))
+        action["display_name"] = _("Aged balance as of %s", format_date(self.env, date))
         return action
 
     # ------------------------------------------------------------------ export

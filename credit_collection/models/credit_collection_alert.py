@@ -1,6 +1,7 @@
 from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
+from odoo.tools.misc import format_date
 
 
 class CreditCollectionAlert(models.AbstractModel):
@@ -13,11 +14,16 @@ class CreditCollectionAlert(models.AbstractModel):
     def _cron_daily_follow_up(self, today=None):
         """Settles promises and plans, closes the cases paid, then raises the day's alerts."""
         today = today or fields.Date.context_today(self)
-        self.env["credit.collection.promise"]._cron_evaluate()
-        self.env["credit.collection.payment.plan"]._cron_evaluate()
+        companies = self.env["res.company"].search([])
+        # Company by company, in its language: a scheduled action has none, its notes would be half English.
+        by_company = {company: self.with_company(company).with_context(lang=company._collection_lang())
+                      for company in companies}
+        for company, alerts in by_company.items():
+            alerts.env["credit.collection.promise"]._cron_evaluate(company)
+            alerts.env["credit.collection.payment.plan"]._cron_evaluate(company)
         self.env["credit.collection.case"]._close_paid_cases()
-        for company in self.env["res.company"].search([]):
-            self.with_company(company)._send_alerts(company, today)
+        for company, alerts in by_company.items():
+            alerts._send_alerts(company, today)
 
     @api.model
     def _send_alerts(self, company, today):
@@ -60,7 +66,7 @@ class CreditCollectionAlert(models.AbstractModel):
             self._schedule(promise, promise.promise_date, _("Promised payment due"),
                            _("%(customer)s promised %(amount)s for %(date)s: check the payment.",
                              customer=promise.partner_id.name, amount=promise.case_id._format_amount(promise.amount),
-                             date=promise.promise_date),
+                             date=format_date(self.env, promise.promise_date)),
                            promise.case_id.user_id or promise.user_id)
 
     def _alert_instalments(self, company, today):
@@ -73,7 +79,8 @@ class CreditCollectionAlert(models.AbstractModel):
             summary = _("Instalment due") if line.date >= today else _("Instalment unpaid")
             self._schedule(plan, line.date, summary,
                            _("%(amount)s due on %(date)s under plan %(plan)s.",
-                             amount=plan.case_id._format_amount(line.amount - line.amount_paid), date=line.date,
+                             amount=plan.case_id._format_amount(line.amount - line.amount_paid),
+                             date=format_date(self.env, line.date),
                              plan=plan.name),
                            plan.case_id.user_id or plan.user_id)
 
@@ -82,14 +89,15 @@ class CreditCollectionAlert(models.AbstractModel):
                 ("company_id", "=", company.id), ("state", "=", "open"), ("deadline", "<", today)]):
             self._schedule(dispute, dispute.deadline, _("Dispute deadline passed"),
                            _("Dispute %(name)s was to be settled by %(date)s.", name=dispute.name,
-                             date=dispute.deadline),
+                             date=format_date(self.env, dispute.deadline)),
                            dispute.user_id)
 
     def _alert_limitation(self, company, today):
         """Open invoices whose limitation period (prescription) ends within the warning window.
 
         The period runs from the due date: 5 years between merchants (Code de commerce L110-4),
-        2 years against a consumer (Code de la consommation L218-2), both configurable.
+        2 years against a consumer (Code de la consommation L218-2), both configurable. A consumer
+        is a customer whose type is consumer (no VAT number nor company ID, see res.partner).
         """
         warning = company.collection_limitation_warning_days
         b2b_start = today - relativedelta(years=company.collection_limitation_years_b2b) + relativedelta(days=warning)
@@ -100,8 +108,8 @@ class CreditCollectionAlert(models.AbstractModel):
             ("invoice_date_due", "<=", max(b2b_start, b2c_start))])
         for move in moves:
             partner = move.commercial_partner_id
-            years = (company.collection_limitation_years_b2b if partner.is_company
-                     else company.collection_limitation_years_b2c)
+            years = (company.collection_limitation_years_b2c if partner.collection_customer_type == "consumer"
+                     else company.collection_limitation_years_b2b)
             limit_date = move.invoice_date_due + relativedelta(years=years)
             if limit_date - relativedelta(days=warning) > today:
                 continue
@@ -110,5 +118,6 @@ class CreditCollectionAlert(models.AbstractModel):
                            _("%(invoice)s (%(amount)s) can no longer be claimed in court after %(date)s: "
                              "a court claim or the customer's acknowledgement of the debt interrupts it, a "
                              "formal notice does not.",
-                             invoice=move.name, amount=case._format_amount(move.amount_residual), date=limit_date),
+                             invoice=move.name, amount=case._format_amount(move.amount_residual),
+                             date=format_date(self.env, limit_date)),
                            case.user_id)

@@ -3,9 +3,11 @@ from odoo.exceptions import UserError
 from odoo.fields import Domain
 from odoo.tools.misc import formatLang
 
+from ..tools.i18n import selection_label
 from .credit_collection_level import CASE_STAGES
 
-CASE_STAGE_SELECTION = CASE_STAGES + [("closed", "Closed")]
+# Insolvency proceedings suspend the engine's stages: a case there is never moved back by a reminder.
+CASE_STAGE_SELECTION = CASE_STAGES + [("insolvency", "Insolvency proceedings"), ("closed", "Closed")]
 STAGE_RANK = {stage: rank for rank, (stage, _label) in enumerate(CASE_STAGE_SELECTION)}
 PROCEDURES = [
     ("order_for_payment", "Order for payment (injonction de payer)"),
@@ -125,6 +127,26 @@ class CreditCollectionCase(models.Model):
                     "credit.collection.case") or "/"
         return super().create(vals_list)
 
+    def write(self, vals):
+        if vals.get("stage") == "litigation" or vals.get("procedure"):
+            for case in self:
+                self.env["credit.collection.insolvency"]._check_litigation_allowed(case)
+                if vals.get("stage") == "litigation" and case.stage != "litigation":
+                    case._check_formal_notice_sent()
+        return super().write(vals)
+
+    def _check_formal_notice_sent(self):
+        """Litigation comes after a formal notice: one sent by the engine, or one archived on the case."""
+        self.ensure_one()
+        sent = self.env["credit.collection.action"].sudo().search_count([
+            ("partner_id", "child_of", self.partner_id.id), ("company_id", "=", self.company_id.id),
+            ("state", "=", "sent"), ("level_id.is_formal_notice", "=", True)], limit=1)
+        archived = self.document_ids.filtered(lambda document: document.category == "formal_notice")
+        if not sent and not archived:
+            raise UserError(_(
+                "%s has not been sent a formal notice: send one (or archive on the case the one sent, category "
+                "formal notice) before litigation.", self.partner_id.display_name))
+
     # ------------------------------------------------------------------ engine API
     @api.model
     def _get_or_open(self, partner, company, stage=None):
@@ -135,7 +157,7 @@ class CreditCollectionCase(models.Model):
         if not case:
             case = self.sudo().create({"partner_id": partner.id, "company_id": company.id,
                                        "stage": stage or self._stage_reached(partner, company)})
-            case.message_post(body=_("Case opened."), subtype_xmlid="mail.mt_note")
+            case._message_log(body=_("Case opened."))
         return case.sudo(False)
 
     @api.model
@@ -160,14 +182,15 @@ class CreditCollectionCase(models.Model):
                 continue
             case.stage = stage
             if origin:
-                case.message_post(body=_("Stage %(stage)s after %(origin)s.",
-                                         stage=dict(CASE_STAGE_SELECTION)[stage], origin=origin),
-                                  subtype_xmlid="mail.mt_note")
+                # A log, not a post: the sending queue moves thousands of cases, nobody is notified.
+                case._message_log(body=_("Stage %(stage)s after %(origin)s.",
+                                         stage=selection_label(case, "stage", stage), origin=origin))
 
     def _close(self, reason):
         for case in self.filtered(lambda case: case.stage != "closed"):
             case.write({"stage": "closed", "close_reason": reason, "close_date": fields.Date.context_today(case)})
-            case.activity_ids.action_feedback(feedback=_("Case closed: %s", dict(CLOSE_REASONS)[reason]))
+            case.activity_ids.action_feedback(
+                feedback=_("Case closed: %s", selection_label(case, "close_reason", reason)))
 
     def _escalate(self, reason):
         for case in self:

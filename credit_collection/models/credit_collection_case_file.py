@@ -7,9 +7,9 @@ import zipfile
 from html import escape
 
 from odoo import _, api, fields, models
-from odoo.tools.misc import formatLang
+from odoo.tools.misc import format_date, formatLang
 
-from .credit_collection_case_document import DOCUMENT_CATEGORIES
+from ..tools.i18n import selection_label
 
 _logger = logging.getLogger(__name__)
 
@@ -68,7 +68,7 @@ class CreditCollectionCase(models.Model):
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             for folder, name, category, date, amount, description, producer in case._case_file_sources():
-                row = {"category": category, "date": date and fields.Date.to_string(date) or "",
+                row = {"category": category, "date": date or False,
                        "amount": amount, "description": description or "", "file": "", "status": "OK"}
                 try:
                     with self.env.cr.savepoint():
@@ -127,6 +127,10 @@ class CreditCollectionCase(models.Model):
         today = fields.Date.context_today(self)
         partner = self.partner_id
         sources = [(
+            "0_summary", _("Case file %s", self.name), _("Case file summary / Synthèse du dossier"), today,
+            self.amount_due, partner.name,
+            lambda: self._render_report("credit_collection.action_report_case_file", self),
+        ), (
             "1_statement", _("Statement - %s", partner.name), _("Statement of account / Relevé de compte"),
             today, self.amount_due, partner.name,
             lambda: self._render_report("credit_collection.action_report_statement", partner,
@@ -135,23 +139,22 @@ class CreditCollectionCase(models.Model):
         for move in self._case_file_invoices():
             sources.append((
                 "2_invoices", move.name, _("Invoice / Facture"), move.invoice_date, move.amount_total,
-                _("Due %(date)s, residual %(residual)s", date=move.invoice_date_due,
+                _("Due %(date)s, residual %(residual)s", date=format_date(self.env, move.invoice_date_due),
                   residual=formatLang(self.env, move.amount_residual, currency_obj=move.currency_id)),
                 lambda move=move: self._render_report("account.account_invoices", move),
             ))
         for action in self.action_ids.filtered(lambda action: action.state == "sent").sorted(
                 lambda action: (action.date, action.id)):
             sources.append((
-                "3_reminders", "%s %s %s" % (action.date, action.level_id.name, action.channel),
-                _("Reminder / Relance (%s)", dict(action._fields["channel"]._description_selection(self.env))[
-                    action.channel]),
+                "3_reminders", "%s %s %s" % (fields.Date.to_string(action.date), action.level_id.name, action.channel),
+                _("Reminder / Relance (%s)", selection_label(action, "channel")),
                 action.date, action.amount_total, action.name,
                 lambda action=action: self._case_file_action_content(action),
             ))
-        categories = dict(DOCUMENT_CATEGORIES)
         for document in self.document_ids.sorted(lambda document: (document.date, document.id)):
             sources.append((
-                "4_documents", "%s %s" % (document.date, document.name), categories[document.category],
+                "4_documents", "%s %s" % (fields.Date.to_string(document.date), document.name),
+                selection_label(document, "category"),
                 document.date, False, document.notes or document.name,
                 lambda document=document: self._case_file_document_content(document),
             ))
@@ -179,7 +182,7 @@ class CreditCollectionCase(models.Model):
         head = "".join("<th>%s</th>" % escape(label) for _key, label in INDEX_COLUMNS)
         rows = []
         for entry in entries:
-            cells = dict(entry, amount=amount(entry["amount"]))
+            cells = dict(entry, amount=amount(entry["amount"]), date=format_date(self.env, entry["date"]))
             link = '<a href="%s">%s</a>' % (escape(entry["file"]), escape(entry["file"])) if entry["file"] else ""
             rows.append("<tr%s><td>%s</td>%s</tr>" % (
                 ' class="error"' if entry["status"] != "OK" and not entry["status"].startswith(
@@ -200,7 +203,7 @@ class CreditCollectionCase(models.Model):
         writer = csv.writer(output, delimiter=";")
         writer.writerow([label for _key, label in INDEX_COLUMNS])
         for entry in entries:
-            writer.writerow([entry["file"], entry["category"], entry["date"],
+            writer.writerow([entry["file"], entry["category"], fields.Date.to_string(entry["date"]) or "",
                              "%.2f" % entry["amount"] if entry["amount"] else "",
                              entry["description"], entry["status"]])
         return output.getvalue().encode("utf-8-sig")

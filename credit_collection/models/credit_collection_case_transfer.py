@@ -2,6 +2,8 @@ from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare, float_is_zero
 
+from ..tools.i18n import selection_label
+
 THIRD_PARTY_ROLES = [
     ("agency", "Collection agency"),
     ("lawyer", "Lawyer (avocat)"),
@@ -84,13 +86,14 @@ class CreditCollectionCaseTransfer(models.Model):
         for transfer in self:
             if transfer.state not in allowed:
                 raise UserError(_("%(transfer)s is %(state)s: this step is not possible.",
-                                  transfer=transfer.name, state=dict(TRANSFER_STATES)[transfer.state]))
+                                  transfer=transfer.name, state=selection_label(transfer, "state")))
 
     def action_send(self):
         self._check_state(("draft",))
         for transfer in self:
             case = transfer.case_id
-            role = dict(self._fields["role"]._description_selection(self.env))[transfer.role]
+            self.env["credit.collection.insolvency"]._check_litigation_allowed(case)
+            role = selection_label(transfer, "role")
             transfer.state = "sent"
             case.message_post(
                 body=_("Case transferred to %(party)s (%(role)s): %(amount)s.", party=transfer.third_party_id.name,
@@ -126,7 +129,7 @@ class CreditCollectionCaseTransfer(models.Model):
             transfer.state = state
             transfer.case_id.message_post(
                 body=_("Transfer to %(party)s ended: %(state)s, %(amount)s recovered, fee %(fee)s.",
-                       party=transfer.third_party_id.name, state=dict(TRANSFER_STATES)[state],
+                       party=transfer.third_party_id.name, state=selection_label(transfer, "state", state),
                        amount=transfer.case_id._format_amount(transfer.amount_recovered),
                        fee=transfer.case_id._format_amount(transfer.fee_amount)),
                 subtype_xmlid="mail.mt_note")

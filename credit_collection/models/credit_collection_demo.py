@@ -5,11 +5,13 @@ Dates are relative to ``today`` so the ledger always has current and overdue ite
 seed and the same ``today`` the ledger is the same.
 """
 
+import base64
 import random
 from dataclasses import dataclass
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.tools.misc import file_open
 
 DEMO_COMPANY_XMLID = "credit_collection.demo_company_fr"
 
@@ -57,19 +59,27 @@ COMPANY_NAMES = [
     "Isolation Brun", "Jardins Blanchard", "Mécanique Giraud",
 ]
 RECEIVERSHIP_NAME = "Métallerie Bertrand (en redressement judiciaire)"
+RECEIVERSHIP_OPENED_DAYS_AGO = 40  # opening judgment; published in the BODACC 10 days later
+DEMO_COMPANY_IBAN = "FR7630004003210001234567880"
 FOREIGN_NAMES = ["Brussels Office Supply SA", "Antwerp Logistics NV", "Liège Food Services SRL"]
 CONSUMER_NAMES = ["Sophie Laurent", "Pierre Michel", "Camille Leroy", "Antoine Simon"]
 CITIES = [
     ("Lyon", "69003"), ("Villeurbanne", "69100"), ("Grenoble", "38000"), ("Saint-Étienne", "42000"),
     ("Annecy", "74000"), ("Chambéry", "73000"), ("Valence", "26000"), ("Mâcon", "71000"),
 ]
+# (French name, English name, price): the company is French, its Belgian customers read English.
 PRODUCTS = [
-    ("Maintenance contract (month)", 450.0),
-    ("Installation service (hour)", 85.0),
-    ("Spare parts kit", 240.0),
-    ("Industrial cleaning (day)", 620.0),
-    ("Equipment rental (week)", 390.0),
+    ("Contrat de maintenance (mois)", "Maintenance contract (month)", 450.0),
+    ("Prestation d'installation (heure)", "Installation service (hour)", 85.0),
+    ("Kit de pièces détachées", "Spare parts kit", 240.0),
+    ("Nettoyage industriel (jour)", "Industrial cleaning (day)", 620.0),
+    ("Location de matériel (semaine)", "Equipment rental (week)", 390.0),
 ]
+PROFILE_LABELS = {
+    "prompt": "paie à l'heure", "regular": "paie à 45 jours", "chronic_late": "retards chroniques",
+    "partial_payer": "paiements partiels", "disputer": "conteste souvent", "receivership": "en redressement judiciaire",
+    "consumer": "particulier", "foreign": "client belge",
+}
 
 
 def siren_with_check_digit(prefix8):
@@ -98,17 +108,23 @@ class CreditCollectionDemo(models.AbstractModel):
         """Entry point of the demo data file; does nothing if the demo company already exists."""
         if self.env.ref(DEMO_COMPANY_XMLID, raise_if_not_found=False):
             return
-        self.generate()
+        self._generate()
 
     @api.model
-    def generate(self, seed=2024, today=None):
+    def _generate(self, seed=2024, today=None):
+        # Private: it runs as the system and creates a company; no user calls it over RPC.
+        # A French company: what the generator writes (notes, names, chatter) is in French.
         self = self.sudo().with_context(
             tracking_disable=True, mail_create_nolog=True, mail_notrack=True, mail_create_nosubscribe=True,
+            lang="fr_FR",
         )
         rng = random.Random(seed)
         today = today or fields.Date.context_today(self)
         for lang in ("fr_FR", "en_US"):
             self.env["res.lang"]._activate_lang(lang)
+        # Odoo loads an add-on's translations after its demo data: load them now, so the policy copied
+        # for the demo company and the labels the notes quote are French too.
+        self.env["ir.module.module"]._load_module_terms(["credit_collection"], ["fr_FR"])
         company = self._demo_company()
         env = self.with_company(company).env
         products = self._demo_products(env, company)
@@ -161,10 +177,32 @@ class CreditCollectionDemo(models.AbstractModel):
                 "first_date": today + timedelta(days=10),
                 "note": "Échéancier accordé après appel : trésorerie tendue jusqu'à la fin du trimestre.",
             }).action_confirm()
+        litigant = next((partner for partner in by_profile["chronic_late"] if partner != late and overdue(partner)), None)
+        if litigant:
+            # A registered formal notice sent two months ago, then an order for payment.
+            case = env["credit.collection.case"]._get_or_open(litigant, company, "formal_notice")
+            env["credit.collection.case.document"].create({
+                "case_id": case.id, "name": "Mise en demeure (LRAR)", "category": "formal_notice",
+                "date": today - timedelta(days=60),
+                "notes": "Mise en demeure envoyée en recommandé avec accusé de réception, restée sans effet."})
+            case.write({"stage": "litigation", "procedure": "order_for_payment",
+                        "note": "<p>Requête en injonction de payer déposée au tribunal judiciaire de Lyon.</p>"})
+        mandatary = env["res.partner"].create({
+            "name": "SELARL Dubois & Associés, mandataire judiciaire", "is_company": True, "lang": "fr_FR",
+            "street": "8 quai Jules Courmont", "zip": "69002", "city": "Lyon", "country_id": env.ref("base.fr").id,
+            "email": "creances@mj-dubois.example"})
         for partner in by_profile["receivership"]:
+            # In court first, then the receivership: the opening suspends the order for payment.
             case = env["credit.collection.case"]._get_or_open(partner, company, "litigation")
             case.write({"procedure": "order_for_payment",
-                        "note": "<p>Requête en injonction de payer déposée au tribunal de commerce de Lyon.</p>"})
+                        "note": "<p>Requête en injonction de payer déposée au tribunal de commerce de Lyon avant "
+                                "l'ouverture du redressement judiciaire : suspendue (art. L622-21 C. com.).</p>"})
+            opened = today - timedelta(days=RECEIVERSHIP_OPENED_DAYS_AGO)
+            env["credit.collection.insolvency"].create({
+                "partner_id": partner.id, "company_id": company.id, "procedure": "receivership",
+                "opening_date": opened, "publication_date": opened + timedelta(days=10),
+                "court": "Tribunal de commerce de Lyon", "mandatary_id": mandatary.id,
+            })
 
     def _demo_risk(self, env, company, customers, today):
         """Credit limits (one customer over it), a credit group, payer profiles and their model, a
@@ -186,12 +224,14 @@ class CreditCollectionDemo(models.AbstractModel):
         env["credit.collection.risk.model"]._fit_company(company, today)
         env["credit.collection.payer.profile"]._recompute_company(company, today)
         policy = company.collection_policy_id
-        strict = policy.copy({"name": "Relance renforcée", "company_id": company.id})
+        strict = policy.copy({"company_id": company.id})
+        strict.update_field_translations("name", {"en_US": "Strict dunning", "fr_FR": "Relance renforcée"})
         for level in strict.level_ids.filtered(lambda level: level.delay_days > 0):
             level.delay_days = max(1, int(level.delay_days * 0.6))
-        env["credit.collection.segment.rule"].create({
+        rule = env["credit.collection.segment.rule"].create({
             "name": "Mauvais payeurs", "sequence": 10, "policy_id": strict.id,
             "grade_best": "D", "grade_worst": "E", "no_grade": False})
+        rule.update_field_translations("name", {"en_US": "Bad payers", "fr_FR": "Mauvais payeurs"})
         provider = env["credit.collection.solvency.provider"].create({
             "name": "Solvabilité (exemple)", "base_url": "https://solvency.example.com", "timeout": 10.0})
         company.collection_solvency_provider_id = provider
@@ -219,8 +259,13 @@ class CreditCollectionDemo(models.AbstractModel):
             "phone": "+33 4 72 00 00 00",
             "vat": french_vat(siren),
             "company_registry": siren,
+            "website": "https://www.ateliers-dupont.example",
+            "collection_legal_form": "SAS",
+            "collection_share_capital": 150000.0,
+            "collection_trade_register": "RCS Lyon",
         })
         company.partner_id.lang = "fr_FR"
+        self._demo_company_layout(company)
         self.env["ir.model.data"]._update_xmlids([
             {"xml_id": DEMO_COMPANY_XMLID, "record": company, "noupdate": True},
         ])
@@ -230,19 +275,42 @@ class CreditCollectionDemo(models.AbstractModel):
         template = "fr" if chart_installed else "generic_coa"
         # _load, as account does for a new company: try_loading warns when the registry is not loaded yet.
         self.env["account.chart.template"]._load(template, company, install_demo=False)
-        policy = self.env.ref("credit_collection.policy_france_b2b")
-        copy = policy.copy({"company_id": company.id, "name": policy.name})
-        for lang, _name in self.env["res.lang"].get_installed():  # copy() keeps one language only
-            for source, target in zip(policy.level_ids, copy.level_ids):
-                target.with_context(lang=lang).name = source.with_context(lang=lang).name
         company.write({
-            "collection_policy_id": copy.id,
+            "collection_policy_id": self._demo_copy_policy("credit_collection.policy_france_b2b", company).id,
+            "collection_policy_consumer_id": self._demo_copy_policy(
+                "credit_collection.policy_france_b2c", company).id,
             "collection_fee_product_id": self.env.ref("credit_collection.product_collection_fee").id,
         })
         admin = self.env.ref("base.user_admin")
         admin.write({"company_ids": [(4, company.id)], "company_id": company.id})
         self._demo_users(company)
         return company
+
+    def _demo_copy_policy(self, xmlid, company):
+        policy = self.env.ref(xmlid)
+        copy = policy.copy({"company_id": company.id, "name": policy.name})
+        for lang, _name in self.env["res.lang"].get_installed():  # copy() keeps one language only
+            copy.with_context(lang=lang).write({
+                "name": policy.with_context(lang=lang).name,
+                "description": policy.with_context(lang=lang).description})
+            for source, target in zip(policy.level_ids.sorted("delay_days"), copy.level_ids.sorted("delay_days")):
+                source = source.with_context(lang=lang)
+                target.with_context(lang=lang).write({"name": source.name, "call_script": source.call_script})
+        return copy
+
+    def _demo_company_layout(self, company):
+        """Logo, document layout and bank account: what the letters and statements show of the sender."""
+        with file_open("credit_collection/static/img/demo_company_logo.png", "rb") as logo:
+            company.logo = base64.b64encode(logo.read())
+        layout = self.env.ref("web.external_layout_standard", raise_if_not_found=False)
+        company.write({
+            "external_report_layout_id": layout.id if layout else False,
+            "primary_color": "#1c375c", "secondary_color": "#d66e24",
+        })
+        self.env["res.partner.bank"].create({
+            "acc_number": DEMO_COMPANY_IBAN, "partner_id": company.partner_id.id, "company_id": company.id,
+            "bank_id": self.env["res.bank"].create({"name": "Banque du Rhône (exemple)", "bic": "BDRHFRPPXXX"}).id,
+        })
 
     def _demo_users(self, company):
         users = self.env["res.users"].with_context(no_reset_password=True)
@@ -264,16 +332,19 @@ class CreditCollectionDemo(models.AbstractModel):
             ("company_id", "=", company.id), ("type_tax_use", "=", "sale"), ("amount", "=", 20),
             ("price_include", "=", False), ("tax_exigibility", "=", "on_invoice"),
         ], limit=1) or company.account_sale_tax_id
-        return env["product.product"].create([
+        products = env["product.product"].create([
             {
-                "name": name,
+                "name": french,
                 "type": "service",
                 "list_price": price,
                 "taxes_id": [(6, 0, tax.ids)],
                 "company_id": company.id,
             }
-            for name, price in PRODUCTS
+            for french, _english, price in PRODUCTS
         ])
+        for product, (french, english, _price) in zip(products, PRODUCTS):
+            product.product_tmpl_id.update_field_translations("name", {"en_US": english, "fr_FR": french})
+        return products
 
     def _demo_customers(self, env, rng):
         """Returns [(partner, profile)] in a stable order."""
@@ -301,7 +372,7 @@ class CreditCollectionDemo(models.AbstractModel):
                     "email": "%s@example.com" % slug,
                     "phone": "+33 6 %02d %02d %02d %02d" % tuple(rng.randint(10, 99) for _ in range(4)),
                     "property_payment_term_id": env.ref(profile.payment_term).id,
-                    "comment": "Demo payment profile: %s" % profile.code,
+                    "comment": "Profil de paiement (démo) : %s" % PROFILE_LABELS[profile.code],
                 }
                 if profile.is_company and profile.country == "FR":
                     siren = siren_with_check_digit("%08d" % rng.randint(30000000, 99999999))
@@ -309,6 +380,12 @@ class CreditCollectionDemo(models.AbstractModel):
                 values.append(vals)
                 profiles.append(profile)
         partners = env["res.partner"].create(values)
+        # l10n_fr's "Intra-EU B2B" position (EU countries, VAT number required) also matches French companies
+        # with a VAT number, and would invoice them without VAT: French customers are domestic.
+        domestic = env["account.chart.template"].ref("fiscal_position_template_domestic", raise_if_not_found=False)
+        if domestic:
+            partners.filtered(lambda partner: partner.country_id == countries["FR"]).with_company(
+                env.company).property_account_position_id = domestic
         collectors = [self.env.ref("credit_collection.demo_user_claire"), self.env.ref("credit_collection.demo_user_julien")]
         for index, partner in enumerate(partners):
             partner.collection_user_id = collectors[index % 2]
@@ -380,7 +457,7 @@ class CreditCollectionDemo(models.AbstractModel):
         if profile.code == "receivership" and invoice.invoice_date > today - timedelta(days=150):
             return []  # stopped paying when the proceedings opened
         if profile.code == "disputer" and rng.random() < profile.unpaid_rate:
-            invoice.narration = "Customer disputes the delivered quantities."
+            invoice.narration = "Le client conteste les quantités livrées."
             return []
         pay_date = due + timedelta(days=rng.randint(*profile.delay_range))
         if pay_date > today:
@@ -409,7 +486,7 @@ class CreditCollectionDemo(models.AbstractModel):
                 "partner_id": invoice.partner_id.id,
                 "invoice_date": invoice.invoice_date + timedelta(days=delay),
                 "reversed_entry_id": invoice.id,
-                "ref": "Commercial gesture on %s" % invoice.name,
+                "ref": "Geste commercial sur %s" % invoice.name,
                 "invoice_line_ids": [
                     (0, 0, {
                         "product_id": line.product_id.id,

@@ -3,6 +3,8 @@ from datetime import timedelta
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..tools.i18n import selection_label
+
 DISPUTE_REASONS = [
     ("price", "Price"),
     ("quantity", "Quantity"),
@@ -65,6 +67,18 @@ class CreditCollectionDispute(models.Model):
                     raise ValidationError(_("%(invoice)s is not an invoice of %(customer)s.",
                                             invoice=move.display_name, customer=dispute.partner_id.display_name))
 
+    @api.constrains("move_ids", "state")
+    def _check_one_open_dispute_per_invoice(self):
+        """An invoice has one open dispute at a time, whoever opens it (collector or customer)."""
+        for dispute in self.filtered(lambda dispute: dispute.state == "open"):
+            other = self.sudo().search([
+                ("id", "!=", dispute.id), ("state", "=", "open"), ("move_ids", "in", dispute.move_ids.ids)], limit=1)
+            if other:
+                raise ValidationError(_(
+                    "%(invoices)s already have an open dispute (%(dispute)s): complete it rather than opening "
+                    "another one.", invoices=", ".join((other.move_ids & dispute.move_ids).mapped("name")),
+                    dispute=other.name))
+
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
@@ -77,7 +91,7 @@ class CreditCollectionDispute(models.Model):
             if not dispute.case_id:
                 dispute.case_id = self.env["credit.collection.case"]._get_or_open(dispute.partner_id, dispute.company_id)
             dispute._trace(_("Dispute %(name)s opened (%(reason)s) on %(invoices)s: dunning holds on these invoices.",
-                             name=dispute.name, reason=dict(DISPUTE_REASONS)[dispute.reason],
+                             name=dispute.name, reason=selection_label(dispute, "reason"),
                              invoices=", ".join(dispute.move_ids.mapped("name"))), with_description=True)
         return disputes
 
@@ -102,7 +116,8 @@ class CreditCollectionDispute(models.Model):
             })
             dispute.activity_ids.action_feedback(feedback=_("Dispute closed."))
             dispute._trace(_("Dispute %(name)s closed: %(resolution)s. %(note)s Dunning resumes on its invoices.",
-                             name=dispute.name, resolution=dict(RESOLUTIONS)[resolution], note=note or ""))
+                             name=dispute.name, resolution=selection_label(dispute, "resolution", resolution),
+                             note=note or ""))
 
     def action_reject(self):
         return self._open_resolution_wizard("rejected")
@@ -115,6 +130,7 @@ class CreditCollectionDispute(models.Model):
 
     def _open_resolution_wizard(self, resolution):
         self.ensure_one()
+        self.check_access("write")
         return {
             "type": "ir.actions.act_window",
             "res_model": "credit.collection.dispute.resolve",

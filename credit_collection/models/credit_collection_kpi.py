@@ -3,6 +3,10 @@ from datetime import timedelta
 from odoo import api, models
 
 BUCKETS = ("not_due", "days_1_30", "days_31_60", "days_61_90", "days_over_90")
+DSO_MIN_DAYS = 28  # the shortest sales window of the DSO: four weeks, so a month always uses its own
+# The day a reminder went out, in the company's time zone: a reminder planned in a month and approved in
+# the next counts in the next, so a month's figures do not change once it is over.
+SENT_DAY = "COALESCE((a.sent_date AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date, a.date)"
 
 # Open receivables of the companies as of %(date)s, in company currency, as rows (company, partner, due
 # date, amount) to aggregate: what is open today on lines dated on or before the date, plus each
@@ -100,33 +104,72 @@ class CreditCollectionKpi(models.AbstractModel):
     # ------------------------------------------------------------------ the KPI set
     @api.model
     def _compute(self, company, date_from, date_to):
-        """Every KPI of the company over [date_from, date_to] (amounts in company currency)."""
+        """Every KPI of the company over [date_from, date_to] (amounts in company currency).
+
+        A ratio whose inputs make no sense for the period (nothing sold, nothing paid or reminded, only
+        credit notes...) is None, "not available": never a 0 that reads as a result, nor a negative DSO.
+        """
         self.env.flush_all()
         self._no_jit()
+        currency = company.currency_id
         days = (date_to - date_from).days + 1
-        params = {"company": company.id, "from": date_from, "to": date_to}
+        params = {"company": company.id, "from": date_from, "to": date_to,
+                  "tz": company.partner_id.tz or self.env.user.tz or "UTC"}
         values = {"company_id": company.id, "date_from": date_from, "date_to": date_to, "days": days}
         values.update(self._sales(params))
         values["receivables_open"] = self._open_totals(date_from - timedelta(days=1), company)[0]
         values["receivables"], values["receivables_not_due"] = self._open_totals(date_to, company)
         values["receivables_overdue"] = values["receivables"] - values["receivables_not_due"]
-        sales = values["sales"]
-        values["dso"] = values["receivables"] / sales * days if sales else 0.0
-        values["best_dso"] = values["receivables_not_due"] / sales * days if sales else 0.0
-        values["average_lateness"] = values["dso"] - values["terms"] if sales else 0.0
-        collected = values["receivables_open"] + sales - values["receivables"]
-        collectible = values["receivables_open"] + sales - values["receivables_not_due"]
-        values["cei"] = collected / collectible * 100.0 if collectible else 0.0
+        values.update(self._dso(company, values, date_to))
+        values["cei"] = self._cei(currency, values)
         values.update(self._days_to_pay(params))
-        values.update(self._recovery(params))
+        values.update(self._recovery(params, currency))
         values.update(self._litigation(company, values["receivables"]))
         values.update(self._reminders(params, company))
         values.update(self._promises(params))
         values.update(self._disputes(params))
         values["provisioned"] = self._provisioned(company, date_to)
         values["collection_cost_ratio"] = (
-            values["collection_cost"] / values["recovered"] * 100.0 if values["recovered"] else 0.0)
+            values["collection_cost"] / values["recovered"] * 100.0
+            if currency.compare_amounts(values["recovered"], 0) > 0 else None)
         return values
+
+    @api.model
+    def _dso(self, company, values, date_to):
+        """DSO, best possible DSO, contractual terms and average lateness at ``date_to``.
+
+        They divide by the credit sales of at least DSO_MIN_DAYS days ending at ``date_to`` (the period
+        when it is longer): a month to date of 3 days would divide by 3 days of sales, or by a credit note
+        alone. Not available when those sales are not positive or what is owed is negative.
+        """
+        currency = company.currency_id
+        window_from = min(values["date_from"], date_to - timedelta(days=DSO_MIN_DAYS - 1))
+        window = values if window_from == values["date_from"] else self._sales(
+            {"company": company.id, "from": window_from, "to": date_to})
+        days = (date_to - window_from).days + 1
+        sales, terms = window["sales"], window["terms"]
+        if currency.compare_amounts(sales, 0) <= 0:
+            return {"terms": terms, "dso": None, "best_dso": None, "average_lateness": None}
+        dso = values["receivables"] / sales * days
+        best = values["receivables_not_due"] / sales * days
+        return {
+            "terms": terms,
+            "dso": dso if dso >= 0 else None,
+            "best_dso": best if best >= 0 else None,
+            # Paying before the terms is not lateness: 0 days late, not a negative figure.
+            "average_lateness": max(dso - terms, 0.0) if dso >= 0 and terms is not None else None,
+        }
+
+    @api.model
+    def _cei(self, currency, values):
+        """Collected ÷ collectible in %; not available when nothing was collectible or the ledger moved
+        outside what the formula measures (a result out of 0-100 %)."""
+        collected = values["receivables_open"] + values["sales"] - values["receivables"]
+        collectible = values["receivables_open"] + values["sales"] - values["receivables_not_due"]
+        if currency.compare_amounts(collectible, 0) <= 0:
+            return None
+        cei = collected / collectible * 100.0
+        return cei if 0.0 <= round(cei, 6) <= 100.0 else None
 
     def _fetch(self, query, params):
         self.env.cr.execute(query, params)
@@ -135,19 +178,19 @@ class CreditCollectionKpi(models.AbstractModel):
     @api.model
     def _sales(self, params):
         """Credit sales of the period (invoices minus credit notes, tax included) and the contractual
-        terms: the sales-weighted average of due date minus invoice date of the period's invoices."""
+        terms: the sales-weighted average of due date minus invoice date of the period's invoices (None
+        without invoices)."""
         row = self._fetch("""
             SELECT COALESCE(SUM(m.amount_total_signed), 0) AS sales,
-                   COALESCE(SUM(m.amount_total_signed * (m.invoice_date_due - m.invoice_date))
-                            FILTER (WHERE m.move_type = 'out_invoice')
-                            / NULLIF(SUM(m.amount_total_signed) FILTER (WHERE m.move_type = 'out_invoice'), 0),
-                            0) AS terms
+                   SUM(m.amount_total_signed * (m.invoice_date_due - m.invoice_date))
+                       FILTER (WHERE m.move_type = 'out_invoice')
+                   / NULLIF(SUM(m.amount_total_signed) FILTER (WHERE m.move_type = 'out_invoice'), 0) AS terms
               FROM account_move m
              WHERE m.company_id = %(company)s AND m.state = 'posted'
                AND m.move_type IN ('out_invoice', 'out_refund')
                AND m.invoice_date BETWEEN %(from)s AND %(to)s
         """, params)
-        return {"sales": float(row["sales"]), "terms": float(row["terms"])}
+        return {"sales": float(row["sales"]), "terms": float(row["terms"]) if row["terms"] is not None else None}
 
     @api.model
     def _days_to_pay(self, params):
@@ -176,21 +219,24 @@ class CreditCollectionKpi(models.AbstractModel):
                    COALESCE(SUM(amount * GREATEST(paid_date - due, 0)) / NULLIF(SUM(amount), 0), 0) AS days_late
               FROM paid WHERE paid_date BETWEEN %(from)s AND %(to)s
         """, params)
+        paid = row["paid_count"] > 0
         return {"paid_count": row["paid_count"], "paid_amount": float(row["paid_amount"]),
-                "days_to_pay": float(row["days_to_pay"]), "days_late_paid": float(row["days_late"])}
+                "days_to_pay": float(row["days_to_pay"]) if paid else None,
+                "days_late_paid": float(row["days_late"]) if paid else None}
 
     @api.model
-    def _recovery(self, params):
+    def _recovery(self, params, currency):
         """Items whose first overdue reminder was sent in the period: what they owed then, and what
         was reconciled on them from that day to the end of the period."""
         row = self._fetch("""
             WITH first_reminder AS (
-                SELECT DISTINCT ON (al.move_line_id) al.move_line_id, a.date, al.amount_residual
+                SELECT DISTINCT ON (al.move_line_id) al.move_line_id, """ + SENT_DAY + """ AS date,
+                       al.amount_residual
                   FROM credit_collection_action_line al
                   JOIN credit_collection_action a ON a.id = al.action_id
                  WHERE a.company_id = %(company)s AND a.state = 'sent' AND al.days_late > 0
                    AND al.state != 'cancelled'
-              ORDER BY al.move_line_id, a.date, a.id
+              ORDER BY al.move_line_id, 2, a.id
             ), cohort AS (
                 SELECT * FROM first_reminder WHERE date BETWEEN %(from)s AND %(to)s
             ), recovered AS (
@@ -207,7 +253,7 @@ class CreditCollectionKpi(models.AbstractModel):
         reminded = float(row["reminded_amount"])
         recovered = float(row["recovered"])
         return {"reminded_count": row["reminded_count"], "reminded_amount": reminded, "recovered": recovered,
-                "recovery_rate": recovered / reminded * 100.0 if reminded else 0.0}
+                "recovery_rate": recovered / reminded * 100.0 if currency.compare_amounts(reminded, 0) > 0 else None}
 
     @api.model
     def _litigation(self, company, receivables):
@@ -217,15 +263,17 @@ class CreditCollectionKpi(models.AbstractModel):
         amount = sum(cases.mapped("amount_due"))
         open_cases = self.env["credit.collection.case"].sudo().search_count([
             ("company_id", "=", company.id), ("stage", "!=", "closed")])
+        positive = company.currency_id.compare_amounts(receivables, 0) > 0
         return {"litigation_count": len(cases), "litigation_amount": amount, "open_case_count": open_cases,
-                "litigation_rate": amount / receivables * 100.0 if receivables else 0.0}
+                "litigation_rate": amount / receivables * 100.0 if positive else None}
 
     @api.model
     def _reminders(self, params, company):
         """Reminders sent in the period by channel and by level, and what they cost."""
         self.env.cr.execute("""
             SELECT a.channel, a.level_id, COUNT(*) FROM credit_collection_action a
-             WHERE a.company_id = %(company)s AND a.state = 'sent' AND a.date BETWEEN %(from)s AND %(to)s
+             WHERE a.company_id = %(company)s AND a.state = 'sent'
+               AND """ + SENT_DAY + """ BETWEEN %(from)s AND %(to)s
           GROUP BY a.channel, a.level_id
         """, params)
         by_channel, by_level = {}, {}
@@ -253,7 +301,7 @@ class CreditCollectionKpi(models.AbstractModel):
         """, params)
         decided = row["kept"] + row["broken"]
         return {"promises_kept": row["kept"], "promises_broken": row["broken"],
-                "promises_kept_rate": row["kept"] / decided * 100.0 if decided else 0.0}
+                "promises_kept_rate": row["kept"] / decided * 100.0 if decided else None}
 
     @api.model
     def _disputes(self, params):

@@ -2,32 +2,37 @@ import json
 
 from dateutil.relativedelta import relativedelta
 
-from odoo import _, api, fields, models
-from odoo.tools.misc import formatLang
+from odoo import _, _lt, api, fields, models
+from odoo.tools import SQL
+from odoo.tools.misc import format_date, formatLang
 
 from ..tools.xlsx import workbook_bytes
 from .credit_collection_level import CHANNELS
 
 # (field, label, xlsx kind) of the KPI table, in the order a finance manager reads it.
 KPI_COLUMNS = [
-    ("date_to", "Period end", "date"),
-    ("sales", "Credit sales", "money"),
-    ("receivables", "Receivables", "money"),
-    ("receivables_overdue", "Overdue", "money"),
-    ("dso", "DSO (days)", "number"),
-    ("terms", "Contractual terms (days)", "number"),
-    ("average_lateness", "Average lateness (days)", "number"),
-    ("best_dso", "Best possible DSO (days)", "number"),
-    ("cei", "Collection effectiveness (%)", "number"),
-    ("days_to_pay", "Average days to pay", "number"),
-    ("recovery_rate", "Recovery rate (%)", "number"),
-    ("litigation_rate", "Litigation rate (%)", "number"),
-    ("reminders_sent", "Reminders sent", "integer"),
-    ("collection_cost", "Cost of collection", "money"),
-    ("promises_kept_rate", "Promises kept (%)", "number"),
-    ("disputes_opened", "Disputes opened", "integer"),
-    ("provisioned", "Provisioned", "money"),
+    ("date_to", _lt("Period end"), "date"),
+    ("sales", _lt("Credit sales"), "money"),
+    ("receivables", _lt("Receivables"), "money"),
+    ("receivables_overdue", _lt("Overdue"), "money"),
+    ("dso", _lt("DSO (days)"), "number"),
+    ("terms", _lt("Contractual terms (days)"), "number"),
+    ("average_lateness", _lt("Average lateness (days)"), "number"),
+    ("best_dso", _lt("Best possible DSO (days)"), "number"),
+    ("cei", _lt("Collection effectiveness (%)"), "number"),
+    ("days_to_pay", _lt("Average days to pay"), "number"),
+    ("recovery_rate", _lt("Recovery rate (%)"), "number"),
+    ("litigation_rate", _lt("Litigation rate (%)"), "number"),
+    ("reminders_sent", _lt("Reminders sent"), "integer"),
+    ("collection_cost", _lt("Cost of collection"), "money"),
+    ("promises_kept_rate", _lt("Promises kept (%)"), "number"),
+    ("disputes_opened", _lt("Disputes opened"), "integer"),
+    ("provisioned", _lt("Provisioned"), "money"),
 ]
+# The ratios that may be "not available" (credit.collection.kpi._compute gives None): stored as NULL, so
+# that averages over several periods skip them, and listed in unavailable_kpis for the views.
+OPTIONAL_KPIS = ("dso", "terms", "average_lateness", "best_dso", "cei", "days_to_pay", "days_late_paid",
+                 "recovery_rate", "litigation_rate", "promises_kept_rate", "collection_cost_ratio")
 
 
 class CreditCollectionKpiSnapshot(models.Model):
@@ -80,9 +85,20 @@ class CreditCollectionKpiSnapshot(models.Model):
     disputes_amount = fields.Monetary("Amount disputed", currency_field="currency_id")
     disputes_by_reason = fields.Text("Disputes by reason (JSON)")
     provisioned = fields.Monetary(currency_field="currency_id", aggregator="avg")
+    unavailable_kpis = fields.Char(
+        "Not available", readonly=True,
+        help="The ratios whose inputs make no sense for the period (nothing sold, nothing paid or reminded, "
+             "only credit notes...), comma-separated: they are left empty.")
 
     _company_period_uniq = models.Constraint(
         "UNIQUE(company_id, date_to)", "One KPI snapshot per company and period end.")
+
+    @api.depends("date_from", "date_to")
+    @api.depends_context("lang")
+    def _compute_display_name(self):
+        for snapshot in self:
+            snapshot.display_name = "%s – %s" % (
+                format_date(self.env, snapshot.date_from), format_date(self.env, snapshot.date_to))
 
     @api.model
     def _take(self, company, date_from, date_to):
@@ -93,16 +109,32 @@ class CreditCollectionKpiSnapshot(models.Model):
         levels = self.env["credit.collection.level"].browse(list(counts))
         by_level = {level.display_name: counts[level.id] for level in levels}
         record = {name: value for name, value in values.items() if name in self._fields}
+        unavailable = [name for name in OPTIONAL_KPIS if record.get(name) is None]
         record.update(
             {"reminders_%s" % channel: by_channel.get(channel, 0) for channel, _label in CHANNELS},
             reminders_by_level=json.dumps(by_level, ensure_ascii=False),
             disputes_by_reason=json.dumps(values["disputes_by_reason"]),
+            unavailable_kpis=",%s," % ",".join(unavailable) if unavailable else False,
+            **{name: 0.0 for name in unavailable},
         )
         snapshot = self.sudo().search([("company_id", "=", company.id), ("date_to", "=", date_to)])
         if snapshot:
             snapshot.write(record)
-            return snapshot
-        return self.sudo().create(record)
+        else:
+            snapshot = self.sudo().create(record)
+        if unavailable:
+            # The ORM writes 0.0 for an empty float: NULL is what the database must hold.
+            snapshot.flush_recordset()
+            self.env.cr.execute(SQL("UPDATE %s SET %s WHERE id = %s", SQL.identifier(self._table), SQL(", ").join(
+                SQL("%s = NULL", SQL.identifier(name)) for name in unavailable), snapshot.id))
+            snapshot.invalidate_recordset(unavailable)
+        return snapshot
+
+    def _kpi_values(self):
+        """The KPIs of the snapshot as credit.collection.kpi._compute gives them: None when not available."""
+        self.ensure_one()
+        unavailable = set(filter(None, (self.unavailable_kpis or "").split(",")))
+        return {name: None if name in unavailable else self[name] for name in self._fields}
 
     @api.model
     def _cron_monthly(self, today=None):
@@ -110,10 +142,11 @@ class CreditCollectionKpiSnapshot(models.Model):
         today = today or fields.Date.context_today(self)
         date_to = today.replace(day=1) - relativedelta(days=1)
         for company in self.env["res.company"].search([("collection_policy_id", "!=", False)]):
-            self._take(company, date_to.replace(day=1), date_to)
+            self.with_context(lang=company._collection_lang())._take(company, date_to.replace(day=1), date_to)
 
     @api.model
     def action_take_month_to_date(self):
+        self.check_access("create")
         today = fields.Date.context_today(self)
         for company in self.env.companies:
             self._take(company, today.replace(day=1), today)
@@ -122,56 +155,86 @@ class CreditCollectionKpiSnapshot(models.Model):
     # ------------------------------------------------------------------ dashboard
     @api.model
     def get_dashboard_data(self):
-        """The manager dashboard of the current company: this month so far against last month, the
-        trend of the stored snapshots and today's aged balance."""
+        """The manager dashboard of the current company (see _dashboard_data), as of today."""
+        self.check_access("read")
+        return self._dashboard_data(fields.Date.context_today(self))
+
+    @api.model
+    def _dashboard_data(self, today):
+        """This month so far against last month (its KPI snapshot when there is one), the trend of the
+        monthly snapshots and the aged balance, as of ``today``.
+
+        A KPI not available is shown so, without a trend. Counts and amounts of a month to date (reminders
+        sent, cost, disputes opened) grow until the month ends: they get no trend against a whole month.
+        """
         company = self.env.company
         Kpi = self.env["credit.collection.kpi"]
-        today = fields.Date.context_today(self)
-        current = Kpi._compute(company, today.replace(day=1), today)
-        last_end = today.replace(day=1) - relativedelta(days=1)
-        previous = self.search([("company_id", "=", company.id), ("date_to", "=", last_end)], limit=1)
-        previous = Kpi._compute(company, last_end.replace(day=1), last_end) if not previous else {
-            name: previous[name] for name in previous._fields}
+        month_start = today.replace(day=1)
+        current = Kpi._compute(company, month_start, today)
+        last_end = month_start - relativedelta(days=1)
+        stored = self.search([("company_id", "=", company.id), ("date_to", "=", last_end),
+                              ("date_from", "=", last_end.replace(day=1))], limit=1)
+        previous = stored._kpi_values() if stored else Kpi._compute(company, last_end.replace(day=1), last_end)
         money = lambda value: formatLang(self.env, value, currency_obj=company.currency_id, digits=0)  # noqa: E731
         number = lambda value: formatLang(self.env, value, digits=1)  # noqa: E731
-        # (key, label, formatter, higher is better, action opened by the card)
+        count = lambda value: formatLang(self.env, value, digits=0)  # noqa: E731
+        month_complete = today == month_start + relativedelta(months=1, days=-1)
+        # (key, label, formatter, higher is better, comparable with a whole month, action opened by the card)
         cards = [
-            ("receivables_overdue", _("Overdue"), money, False, "credit_collection.action_collection_aged_balance_wizard"),
-            ("dso", _("DSO (days)"), number, False, "credit_collection.action_collection_kpi_snapshots"),
-            ("average_lateness", _("Average lateness (days)"), number, False,
+            ("receivables_overdue", _("Overdue"), money, False, True,
+             "credit_collection.action_collection_aged_balance_wizard"),
+            ("dso", _("DSO (days)"), number, False, True, "credit_collection.action_collection_kpi_snapshots"),
+            ("average_lateness", _("Average lateness (days)"), number, False, True,
              "credit_collection.action_collection_kpi_snapshots"),
-            ("best_dso", _("Best possible DSO (days)"), number, False, "credit_collection.action_collection_kpi_snapshots"),
-            ("cei", _("Collection effectiveness (%)"), number, True, "credit_collection.action_collection_kpi_snapshots"),
-            ("days_to_pay", _("Average days to pay"), number, False, "credit_collection.action_collection_kpi_snapshots"),
-            ("recovery_rate", _("Recovery rate (%)"), number, True, "credit_collection.action_collection_actions"),
-            ("litigation_rate", _("Litigation rate (%)"), number, False, "credit_collection.action_collection_cases"),
-            ("reminders_sent", _("Reminders sent"), str, None, "credit_collection.action_collection_actions"),
-            ("collection_cost", _("Cost of collection"), money, False, "credit_collection.action_collection_actions"),
-            ("promises_kept_rate", _("Promises kept (%)"), number, True, "credit_collection.action_collection_promises"),
-            ("disputes_opened", _("Disputes opened"), str, False, "credit_collection.action_collection_disputes"),
-            ("provisioned", _("Provisioned"), money, None, "credit_collection.action_collection_kpi_snapshots"),
+            ("best_dso", _("Best possible DSO (days)"), number, False, True,
+             "credit_collection.action_collection_kpi_snapshots"),
+            ("cei", _("Collection effectiveness (%)"), number, True, True,
+             "credit_collection.action_collection_kpi_snapshots"),
+            ("days_to_pay", _("Average days to pay"), number, False, True,
+             "credit_collection.action_collection_kpi_snapshots"),
+            ("recovery_rate", _("Recovery rate (%)"), number, True, True, "credit_collection.action_collection_actions"),
+            ("litigation_rate", _("Litigation rate (%)"), number, False, True,
+             "credit_collection.action_collection_cases"),
+            ("reminders_sent", _("Reminders sent"), count, None, month_complete,
+             "credit_collection.action_collection_actions"),
+            ("collection_cost", _("Cost of collection"), money, False, month_complete,
+             "credit_collection.action_collection_actions"),
+            ("promises_kept_rate", _("Promises kept (%)"), number, True, True,
+             "credit_collection.action_collection_promises"),
+            ("disputes_opened", _("Disputes opened"), count, False, month_complete,
+             "credit_collection.action_collection_disputes"),
+            ("provisioned", _("Provisioned"), money, None, True, "credit_collection.action_collection_kpi_snapshots"),
         ]
+        not_available = _("not available")
         result_cards = []
-        for key, label, formatter, higher_is_better, action in cards:
-            value, before = current.get(key) or 0, previous.get(key) or 0
-            trend = "equal" if abs(value - before) < 1e-6 else ("up" if value > before else "down")
-            good = None if higher_is_better is None or trend == "equal" else (trend == "up") == higher_is_better
-            result_cards.append({"key": key, "label": label, "value": formatter(value), "raw": value,
-                                 "previous": formatter(before), "trend": trend, "good": good, "action": action})
-        history = self.search([("company_id", "=", company.id)], order="date_to desc", limit=12).sorted("date_to")
+        for key, label, formatter, higher_is_better, comparable, action in cards:
+            value, before = current.get(key), previous.get(key)
+            trend, good = None, None
+            if comparable and value is not None and before is not None:
+                trend = "equal" if abs(value - before) < 1e-6 else ("up" if value > before else "down")
+                if higher_is_better is not None and trend != "equal":
+                    good = (trend == "up") == higher_is_better
+            result_cards.append({
+                "key": key, "label": label, "raw": value, "available": value is not None,
+                "value": formatter(value) if value is not None else not_available,
+                "previous": formatter(before) if before is not None else not_available,
+                "trend": trend or "equal", "good": good, "action": action})
+        history = self.search([("company_id", "=", company.id), ("date_to", "<=", today)], order="date_to desc",
+                              limit=12).sorted("date_to")
+        history_values = [snapshot._kpi_values() for snapshot in history]
         aged = Kpi._aged_rows(today, company)
         buckets = [("not_due", _("Not due")), ("days_1_30", _("1-30")), ("days_31_60", _("31-60")),
                    ("days_61_90", _("61-90")), ("days_over_90", _("Over 90"))]
         return {
             "company": company.name,
-            "period": "%s - %s" % (fields.Date.to_string(today.replace(day=1)), fields.Date.to_string(today)),
+            "period": "%s – %s" % (format_date(self.env, month_start), format_date(self.env, today)),
             "cards": result_cards,
             "trend": {
-                "labels": [fields.Date.to_string(snapshot.date_to) for snapshot in history],
+                "labels": [format_date(self.env, snapshot.date_to, date_format="MMM y") for snapshot in history],
                 "series": [
-                    {"label": _("DSO"), "values": history.mapped("dso")},
-                    {"label": _("Best possible DSO"), "values": history.mapped("best_dso")},
-                    {"label": _("Average lateness"), "values": history.mapped("average_lateness")},
+                    {"label": label, "values": [values[key] for values in history_values]}
+                    for key, label in (("dso", _("DSO")), ("best_dso", _("Best possible DSO")),
+                                       ("average_lateness", _("Average lateness")))
                 ],
             },
             "aged": {"labels": [label for _key, label in buckets],
@@ -180,8 +243,11 @@ class CreditCollectionKpiSnapshot(models.Model):
 
     # ------------------------------------------------------------------ export
     def _xlsx_rows(self):
-        return [tuple([snapshot.company_id.name] + [snapshot[name] for name, _label, _kind in KPI_COLUMNS])
-                for snapshot in self]
+        rows = []
+        for snapshot in self:
+            values = snapshot._kpi_values()  # a KPI not available is an empty cell
+            rows.append(tuple([snapshot.company_id.name] + [values[name] for name, _label, _kind in KPI_COLUMNS]))
+        return rows
 
     def action_export_xlsx(self):
         snapshots = self or self.search([("company_id", "in", self.env.companies.ids)])

@@ -1,7 +1,9 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
 from odoo.tools import float_is_zero
+
+from ..tools.i18n import selection_label
 
 OUTCOME_TYPES = [
     ("reclassification", "Reclassification as doubtful"),
@@ -18,8 +20,9 @@ class CreditCollectionOutcome(models.Model):
     _description = "Collection accounting outcome"
     _inherit = ["mail.thread"]
     _order = "date desc, id desc"
+    _rec_names_search = ["partner_id", "account_move_id"]
 
-    name = fields.Char(compute="_compute_name", store=True)
+    name = fields.Char(compute="_compute_name")  # not stored: the type in the reader's language
     outcome_type = fields.Selection(OUTCOME_TYPES, "Type", required=True, readonly=True)
     case_id = fields.Many2one("credit.collection.case", "Case", readonly=True, index="btree_not_null")
     partner_id = fields.Many2one("res.partner", "Customer", required=True, readonly=True, index=True)
@@ -42,11 +45,11 @@ class CreditCollectionOutcome(models.Model):
     amount_reversed = fields.Monetary(compute="_compute_amount_reversed")
     note = fields.Text()
 
-    @api.depends("outcome_type", "partner_id", "date")
+    @api.depends("outcome_type", "partner_id")
+    @api.depends_context("lang")
     def _compute_name(self):
-        labels = dict(OUTCOME_TYPES)
         for outcome in self:
-            outcome.name = "%s - %s" % (labels.get(outcome.outcome_type, ""), outcome.partner_id.display_name or "")
+            outcome.name = "%s - %s" % (selection_label(outcome, "outcome_type"), outcome.partner_id.display_name or "")
 
     @api.depends("reversal_ids.amount")
     def _compute_amount_reversed(self):
@@ -57,7 +60,7 @@ class CreditCollectionOutcome(models.Model):
     @api.model
     def _check_manager(self):
         if not self.env.su and not self.env.user.has_group("credit_collection.group_collection_manager"):
-            raise UserError(_("Only collection managers may post accounting outcomes."))
+            raise AccessError(_("Only collection managers may post accounting outcomes."))
 
     @api.model
     def _account(self, company, field):
@@ -138,7 +141,7 @@ class CreditCollectionOutcome(models.Model):
         })
         if outcome.case_id:
             outcome.case_id.message_post(
-                body=_("%(outcome)s: %(amount)s (%(entry)s).", outcome=dict(OUTCOME_TYPES)[outcome_type],
+                body=_("%(outcome)s: %(amount)s (%(entry)s).", outcome=selection_label(outcome, "outcome_type"),
                        amount=outcome.case_id._format_amount(amount), entry=entry.name),
                 subtype_xmlid="mail.mt_note")
         return outcome

@@ -15,6 +15,7 @@ class AccountMoveLine(models.Model):
 
     collection_invoice_id = fields.Many2one(
         "account.move", "Doubtful receivable of", readonly=True, index="btree_not_null", copy=False,
+        groups="base.group_user",
         help="On the doubtful-receivable (416) line of a reclassification: the invoice it carries; the customer's "
              "payment of that invoice is reconciled with this line.")
 
@@ -54,9 +55,11 @@ class CreditCollectionCase(models.Model):
 
     def _outcome_action(self, outcome_type):
         self.ensure_one()
+        titles = {"reclassification": _("Reclassify as doubtful receivables"),
+                  "provision": _("Provision for doubtful receivables"), "write_off": _("Write off")}
         return {
             "type": "ir.actions.act_window", "res_model": "credit.collection.outcome.wizard", "view_mode": "form",
-            "target": "new",
+            "target": "new", "name": "%s - %s" % (titles[outcome_type], self.partner_id.display_name),
             "context": {"default_outcome_type": outcome_type, "default_case_id": self.id,
                         "default_move_ids": [(6, 0, self.move_ids.ids)]},
         }
@@ -72,6 +75,7 @@ class CreditCollectionCase(models.Model):
 
     def action_open_outcomes(self):
         self.ensure_one()
+        self.check_access("read")
         return {"type": "ir.actions.act_window", "res_model": "credit.collection.outcome", "view_mode": "list,form",
                 "name": _("Write-offs and provisions"),
                 "domain": [("case_id", "=", self.id)]}

@@ -9,10 +9,32 @@ GRADES = [("A", "A - excellent"), ("B", "B - good"), ("C", "C - average"), ("D",
 # Lowest score of each grade, best first.
 GRADE_FLOORS = (("A", 80.0), ("B", 65.0), ("C", 50.0), ("D", 35.0), ("E", 0.0))
 TREND_MONTHS = 3  # the trend compares the last 3 months with the 3 before
+# The best grade a payment behaviour allows, whatever the score: small delays cost few points, yet a
+# customer who pays most invoices late, or whose next invoice is predicted late, is not a good payer.
+# (above this share of invoices paid late / this late-payment probability, at best this grade)
+LATE_SHARE_CEILINGS = ((0.60, "D"), (0.40, "C"), (0.20, "B"))
+LATE_PROBABILITY_CEILINGS = ((0.75, "D"), (0.50, "C"))
 
 
 def grade_of(score):
     return next(grade for grade, floor in GRADE_FLOORS if score >= floor)
+
+
+def grade_ceiling(late_share, late_probability=None):
+    """The best grade the share of invoices paid late and the predicted probability allow."""
+    ceiling = "A"
+    for value, ceilings in ((late_share, LATE_SHARE_CEILINGS), (late_probability, LATE_PROBABILITY_CEILINGS)):
+        if value is None:
+            continue
+        grade = next((grade for threshold, grade in ceilings if value > threshold), "A")
+        ceiling = max(ceiling, grade)  # letters sort from best to worst
+    return ceiling
+
+
+def capped_score(score, ceiling):
+    """The score brought down into the range of ``ceiling`` when it is above: score and grade agree."""
+    better_floors = [floor for grade, floor in GRADE_FLOORS if grade < ceiling]
+    return min(score, round(min(better_floors) - 0.1, 1)) if better_floors else score
 
 
 def payer_score(avg_days_late, late_share, overdue_ratio, trend, disputes, broken_promises):
@@ -201,12 +223,13 @@ class CreditCollectionPayerProfile(models.Model):
                 trend = float(row["recent_days"]) - float(row["previous_days"])
             disputes, broken = incidents.get(partner_id, (0, 0))
             avg_days, late_share = float(row["avg_days_late"] or 0.0), float(row["late_share"] or 0.0)
-            score = payer_score(avg_days, late_share, ratio, trend, disputes, broken)
             probability = None
             if risk_model:
                 probability = risk_model._predict(
                     row["settled_count"], row["settled_late"], float(row["settled_days"]), row["overdue_count"],
                     float(row["avg_amount"] or 0.0), float(row["avg_term"] or 0.0))
+            score = capped_score(payer_score(avg_days, late_share, ratio, trend, disputes, broken),
+                                 grade_ceiling(late_share, probability))
             values.append((
                 partner_id, company.id, score, grade_of(score), row["invoice_count"], avg_days, late_share,
                 overdue, open_amount, min(max(ratio, 0.0), 1.0), trend, disputes, broken, probability, today,

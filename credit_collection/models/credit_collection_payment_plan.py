@@ -3,6 +3,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
+from odoo.tools.misc import format_date
 
 from .credit_collection_dispute import SOURCES
 
@@ -149,7 +150,7 @@ class CreditCollectionPaymentPlan(models.Model):
                 plan.move_ids = [Command.link(plan.interest_invoice_id.id)]
             plan._trace(_("Payment plan %(name)s agreed: %(lines)s. Dunning holds on %(invoices)s while it is kept.",
                           name=plan.name, invoices=", ".join(plan.move_ids.mapped("name")),
-                          lines="; ".join("%s %s" % (line.date, plan.case_id._format_amount(line.amount))
+                          lines="; ".join("%s %s" % (format_date(self.env, line.date), plan.case_id._format_amount(line.amount))
                                           for line in plan.line_ids)))
 
     def _post_interest_invoice(self):
@@ -157,8 +158,10 @@ class CreditCollectionPaymentPlan(models.Model):
         product = self.company_id.collection_fee_product_id
         if not product:
             raise UserError(_("Set the collection fee product in the settings to invoice the plan's interest."))
-        invoice = self.env["account.move"].with_company(self.company_id).create({
+        # Created as the system: only the engine marks an invoice as its own charge.
+        invoice = self.env["account.move"].with_company(self.company_id).sudo().create({
             "move_type": "out_invoice",
+            "collection_charge": "plan_interest",
             "partner_id": self.partner_id.id,
             "invoice_date": fields.Date.context_today(self),
             "invoice_date_due": self.line_ids.sorted("date")[-1:].date,
@@ -166,8 +169,8 @@ class CreditCollectionPaymentPlan(models.Model):
             "invoice_line_ids": [Command.create({
                 "product_id": product.id, "name": _("Interest of payment plan %s", self.name),
                 "quantity": 1, "price_unit": self.interest_amount, "tax_ids": [Command.clear()]})],
-        })
-        invoice.with_context(collection_credit_exempt=True).action_post()
+        }).sudo(False)
+        invoice.action_post()
         return invoice
 
     def action_cancel(self):
@@ -210,7 +213,7 @@ class CreditCollectionPaymentPlan(models.Model):
                 else:
                     values["state"] = "to_pay"
                 if line.state != values["state"] and values["state"] == "paid":
-                    plan._trace(_("Instalment of %(date)s paid.", date=line.date))
+                    plan._trace(_("Instalment of %(date)s paid.", date=format_date(self.env, line.date)))
                 line.write(values)
             if all(line.state == "paid" for line in plan.line_ids):
                 plan.state = "done"
@@ -219,9 +222,10 @@ class CreditCollectionPaymentPlan(models.Model):
             elif any(line.state == "missed" for line in plan.line_ids):
                 missed = plan.line_ids.filtered(lambda line: line.state == "missed").sorted("date")[0]
                 plan.state = "broken"
-                plan._trace(_("Instalment of %s missed: the plan is broken and dunning resumes.", missed.date))
+                missed_date = format_date(self.env, missed.date)
+                plan._trace(_("Instalment of %s missed: the plan is broken and dunning resumes.", missed_date))
                 plan.case_id._escalate(_("instalment of %(date)s of plan %(name)s missed",
-                                         date=missed.date, name=plan.name))
+                                         date=missed_date, name=plan.name))
 
     @api.model
     def _evaluate_for_moves(self, moves):

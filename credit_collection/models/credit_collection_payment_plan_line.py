@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 
 
 class CreditCollectionPaymentPlanLine(models.Model):
@@ -19,3 +20,11 @@ class CreditCollectionPaymentPlanLine(models.Model):
         [("to_pay", "To pay"), ("paid", "Paid"), ("missed", "Missed")], default="to_pay", required=True,
         readonly=True)
     reminder_sent = fields.Boolean(readonly=True, copy=False)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_proposed_instalments(self):
+        # Collectors replace the instalments of a proposal; an agreed schedule is the customer's word.
+        agreed = self.filtered(lambda line: line.plan_id.state != "draft")
+        if agreed:
+            raise UserError(_("The instalments of an agreed payment plan (%s) cannot be deleted: cancel the plan.",
+                              ", ".join(agreed.plan_id.mapped("name"))))

@@ -1,6 +1,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.fields import Domain
+from odoo.tools.misc import format_date, formatLang
 
 from .credit_collection_dispute import SOURCES
 
@@ -12,8 +13,10 @@ class CreditCollectionPromise(models.Model):
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _description = "Payment promise"
     _order = "promise_date desc, id desc"
+    _rec_names_search = ["partner_id"]
 
-    name = fields.Char(compute="_compute_name", store=True)
+    # Not stored: the amount and the date are written in the reader's language.
+    name = fields.Char(compute="_compute_name")
     partner_id = fields.Many2one(
         "res.partner", "Customer", required=True, index=True, domain="[('parent_id', '=', False)]")
     company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
@@ -37,11 +40,13 @@ class CreditCollectionPromise(models.Model):
     # Payments are the reconciliations made after the promise: those with a higher id than this one.
     reconcile_watermark = fields.Integer(readonly=True, copy=False)
 
-    @api.depends("partner_id", "amount", "promise_date")
+    @api.depends("partner_id", "amount", "promise_date", "currency_id")
+    @api.depends_context("lang")
     def _compute_name(self):
         for promise in self:
             promise.name = _("%(customer)s: %(amount)s on %(date)s", customer=promise.partner_id.name or "",
-                             amount=promise.amount, date=promise.promise_date or "")
+                             amount=formatLang(self.env, promise.amount, currency_obj=promise.currency_id),
+                             date=format_date(self.env, promise.promise_date))
 
     @api.constrains("amount")
     def _check_amount(self):
@@ -72,7 +77,8 @@ class CreditCollectionPromise(models.Model):
             if not promise.case_id:
                 promise.case_id = self.env["credit.collection.case"]._get_or_open(promise.partner_id, promise.company_id)
             promise._trace(_("Payment promise of %(amount)s for %(date)s on %(invoices)s: dunning waits until then.",
-                             amount=promise.case_id._format_amount(promise.amount), date=promise.promise_date,
+                             amount=promise.case_id._format_amount(promise.amount),
+                             date=format_date(self.env, promise.promise_date),
                              invoices=", ".join(promise.move_ids.mapped("name")) or _("no open invoice")))
         return promises
 
@@ -129,7 +135,8 @@ class CreditCollectionPromise(models.Model):
                 promise.state = "broken"
                 promise.activity_ids.action_feedback(feedback=_("Promise broken."))
                 reason = _("payment promise of %(amount)s for %(date)s broken (%(paid)s paid)",
-                           amount=promise.case_id._format_amount(promise.amount), date=promise.promise_date,
+                           amount=promise.case_id._format_amount(promise.amount),
+                           date=format_date(self.env, promise.promise_date),
                            paid=promise.case_id._format_amount(amount_paid))
                 promise._trace(_("Payment promise broken: dunning resumes."))
                 promise.case_id._escalate(reason)

@@ -1,6 +1,7 @@
 import json
 
 from odoo import api, fields, models
+from odoo.tools.misc import format_datetime
 
 from ..tools import logistic
 from .credit_collection_payer_profile import FEATURE_NAMES, late_features
@@ -49,9 +50,10 @@ class CreditCollectionRiskModel(models.Model):
     note = fields.Char()
 
     @api.depends("company_id", "date")
+    @api.depends_context("lang")
     def _compute_name(self):
         for model in self:
-            model.name = "%s - %s" % (model.company_id.name, model.date)
+            model.name = "%s - %s" % (model.company_id.name, format_datetime(self.env, model.date))
 
     def _compute_coefficient_html(self):
         for model in self:

@@ -1,14 +1,15 @@
 import logging
 import time
 from collections import defaultdict
+from datetime import timedelta
 
 from psycopg2.extras import execute_values
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools.pdf import merge_pdf
+from odoo.tools.misc import format_date, formatLang
 
-from .credit_collection_level import CHANNELS
+from ..tools.transactions import in_test_mode, is_transient, shorten
 
 _logger = logging.getLogger(__name__)
 
@@ -16,124 +17,215 @@ _logger = logging.getLogger(__name__)
 RUN_LOCK_KEY = 774411
 
 
+class PlanningBusy(UserError):
+    """Another run is planning for the same company: this one waits for its turn."""
+
+
 class CreditCollectionRun(models.Model):
     _name = "credit.collection.run"
     _inherit = ["mail.thread"]
     _description = "Collection run"
     _order = "date desc, id desc"
+    _rec_names_search = ["company_id"]
 
-    name = fields.Char(compute="_compute_name", store=True)
+    name = fields.Char(compute="_compute_name")  # not stored: the date in the reader's language
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
     date = fields.Date(required=True, default=fields.Date.context_today)
     state = fields.Selection(
-        [("draft", "Draft"), ("done", "Done"), ("failed", "Failed")], default="draft", required=True)
+        [("draft", "Draft"), ("queued", "Planning"), ("done", "Planned"), ("failed", "Failed")],
+        default="draft", required=True, tracking=True,
+        help="Planning runs in the background; the reminders of a planned run are then sent by the sending "
+             "queue, their progress shows in the counts.")
+    daily = fields.Boolean("Daily run", readonly=True, help="Started by the daily job: one per company and day.")
+    failure_reason = fields.Text(readonly=True)
     action_ids = fields.One2many("credit.collection.action", "run_id")
     message_ids_report = fields.One2many("credit.collection.run.message", "run_id", "Skipped and errors")
     duration = fields.Float("Planning time (s)", readonly=True)
     planned_items = fields.Integer(readonly=True)
     action_count = fields.Integer(compute="_compute_counts")
     to_review_count = fields.Integer(compute="_compute_counts")
+    queued_count = fields.Integer("To send", compute="_compute_counts")
+    sending_count = fields.Integer("Being delivered", compute="_compute_counts")
     sent_count = fields.Integer(compute="_compute_counts")
     failed_count = fields.Integer(compute="_compute_counts")
+    cancelled_count = fields.Integer("Cancelled", compute="_compute_counts")
     skipped_count = fields.Integer(compute="_compute_counts")
+    progress = fields.Float(
+        "Delivered (%)", compute="_compute_counts",
+        help="Share of the approved reminders whose delivery is over (sent, failed or cancelled).")
     amount_planned = fields.Monetary(compute="_compute_counts", currency_field="currency_id")
-    report_html = fields.Html("Report", compute="_compute_report_html", sanitize=False)
+    report_html = fields.Html("Report", compute="_compute_report_html")
 
     @api.depends("date", "company_id")
+    @api.depends_context("lang")
     def _compute_name(self):
         for run in self:
-            run.name = _("Run of %(date)s - %(company)s", date=run.date, company=run.company_id.name)
+            run.name = _("Run of %(date)s - %(company)s", date=format_date(self.env, run.date),
+                         company=run.company_id.name)
 
     def _compute_counts(self):
+        counts = defaultdict(lambda: defaultdict(int))
+        amounts = defaultdict(float)
+        for run, state, count, amount in self.env["credit.collection.action"]._read_group(
+                [("run_id", "in", self.ids)], ["run_id", "state"], ["__count", "amount_due:sum"]):
+            counts[run.id][state] = count
+            amounts[run.id] += amount
+        skipped = dict(self.env["credit.collection.run.message"]._read_group(
+            [("run_id", "in", self.ids), ("kind", "=", "skipped")], ["run_id"], ["__count"]))
         for run in self:
-            actions = run.action_ids
-            run.action_count = len(actions)
-            run.to_review_count = len(actions.filtered(lambda a: a.state == "to_review"))
-            run.sent_count = len(actions.filtered(lambda a: a.state == "sent"))
-            run.failed_count = len(actions.filtered(lambda a: a.state == "failed"))
-            run.skipped_count = len(run.message_ids_report.filtered(lambda m: m.kind == "skipped"))
-            run.amount_planned = sum(actions.mapped("amount_due"))
+            by_state = counts[run.id]
+            run.action_count = sum(by_state.values())
+            run.to_review_count = by_state["to_review"]
+            run.queued_count = by_state["queued"]
+            run.sending_count = by_state["sending"]
+            run.sent_count = by_state["sent"]
+            run.failed_count = by_state["failed"]
+            run.cancelled_count = by_state["cancelled"]
+            run.skipped_count = skipped.get(run, 0)
+            run.amount_planned = amounts[run.id]
+            approved = run.action_count - run.to_review_count
+            over = run.sent_count + run.failed_count + run.cancelled_count
+            run.progress = 100.0 * over / approved if approved else 0.0
+
+    def _compute_report_html(self):
+        """Counts by level, channel and state, and the reasons of what was skipped or failed, rendered by
+        QWeb: every name and reason is escaped (a customer's name is user input)."""
+        action_model = self.env["credit.collection.action"]
+        channels = dict(action_model._fields["channel"]._description_selection(self.env))
+        states = dict(action_model._fields["state"]._description_selection(self.env))
+        kinds = dict(self.env["credit.collection.run.message"]._fields["kind"]._description_selection(self.env))
+        for run in self:
+            rows = [{"level": level.name, "channel": channels.get(channel), "state": states.get(state),
+                     "count": count, "amount": formatLang(self.env, amount, currency_obj=run.currency_id)}
+                    for level, channel, state, count, amount in run._report_rows()]
+            reasons = defaultdict(int)
+            for message in run.message_ids_report:
+                reasons[(kinds.get(message.kind), message.reason)] += 1
+            run.report_html = self.env["ir.qweb"]._render("credit_collection.run_report", {
+                "rows": rows,
+                "reasons": [{"kind": kind, "reason": reason, "count": count}
+                            for (kind, reason), count in sorted(reasons.items(), key=lambda item: -item[1])],
+            })
 
     def _report_rows(self):
         """Counts and amounts by level and channel, one read_group."""
         self.ensure_one()
-        groups = self.env["credit.collection.action"]._read_group(
+        return self.env["credit.collection.action"]._read_group(
             [("run_id", "=", self.id)], ["level_id", "channel", "state"], ["__count", "amount_due:sum"])
-        return groups
-
-    def _compute_report_html(self):
-        channels = dict(self.env["credit.collection.action"]._fields["channel"].selection)
-        states = dict(self.env["credit.collection.action"]._fields["state"].selection)
-        for run in self:
-            rows = "".join(
-                "<tr><td>%s</td><td>%s</td><td>%s</td><td class='text-end'>%s</td><td class='text-end'>%s</td></tr>" % (
-                    level.name, channels.get(channel), states.get(state), count,
-                    run.company_id.currency_id.format(amount))
-                for level, channel, state, count, amount in run._report_rows())
-            reasons = defaultdict(int)
-            for message in run.message_ids_report:
-                reasons[(message.kind, message.reason)] += 1
-            skipped = "".join("<li>%s: %s (%s)</li>" % (kind, reason, count) for (kind, reason), count in reasons.items())
-            run.report_html = (
-                "<table class='table table-sm'><thead><tr><th>%s</th><th>%s</th><th>%s</th>"
-                "<th class='text-end'>%s</th><th class='text-end'>%s</th></tr></thead><tbody>%s</tbody></table>"
-                "<ul>%s</ul>" % (_("Level"), _("Channel"), _("State"), _("Actions"), _("Amount due"), rows, skipped)
-            )
 
     # ------------------------------------------------------------------ entry points
     @api.model
     def _cron_daily_run(self):
+        """Today's run of each company, created once: a retried job finds it instead of adding an empty one."""
+        today = fields.Date.context_today(self)
         for company in self.env["res.company"].search([("collection_policy_id", "!=", False)]):
+            run = self.search([("company_id", "=", company.id), ("date", "=", today), ("daily", "=", True)], limit=1)
+            if run and run.state != "draft":
+                continue
             # Promises and plans first: one broken yesterday lets today's run remind its invoices.
-            self.env["credit.collection.promise"].with_company(company)._cron_evaluate(company)
-            self.env["credit.collection.payment.plan"].with_company(company)._cron_evaluate(company)
-            run = self.with_company(company).create({"company_id": company.id})
-            run.action_run()
-            self.env["ir.cron"]._commit_progress(1)
-        self.env.ref("credit_collection.ir_cron_send_queued_actions")._trigger()
+            # In the company's language: a scheduled action has none, its notes would be half English.
+            in_company = self.with_company(company).with_context(lang=company._collection_lang())
+            in_company.env["credit.collection.promise"]._cron_evaluate(company)
+            in_company.env["credit.collection.payment.plan"]._cron_evaluate(company)
+            run = run or in_company.create({"company_id": company.id, "date": today, "daily": True})
+            run.state = "queued"
+            self._commit()
+        self._trigger_planning()
 
     def action_run(self):
-        for run in self:
-            run._plan()
-            run.action_ids.filtered(lambda a: a.state == "queued")._send()
-            run._attach_letter_batch()
-        return True
-
-    def _attach_letter_batch(self):
-        """One PDF with every letter of the run, attached to the run, for the day's printing."""
-        if self.action_ids.filtered(lambda a: a.channel == "letter" and a.state == "sent"):
-            self._letter_batch()
-
-    def _letter_batch(self):
-        # Letters are rendered one by one when sent and merged here: a PDF of several documents
-        # from one wkhtmltopdf call needs the patched-Qt build that many distributions lack.
-        self.ensure_one()
-        letters = self.action_ids.filtered(lambda a: a.channel == "letter" and a.state == "sent")
-        name = _("Letters to print %s.pdf", self.date)
-        attachment = self.env["ir.attachment"].search(
-            [("res_model", "=", self._name), ("res_id", "=", self.id), ("name", "=", name)], limit=1)
-        documents = [letter._letter_attachment().raw for letter in letters]
-        content = documents[0] if len(documents) == 1 else merge_pdf(documents)
-        if attachment:
-            attachment.raw = content
-            return attachment
-        return self.env["ir.attachment"].create({
-            "name": name, "raw": content, "res_model": self._name, "res_id": self.id, "mimetype": "application/pdf",
-        })
+        """Run now: planning and sending go to the background; the run shows their progress."""
+        started = self.filtered(lambda run: run.state != "draft")
+        if started:
+            raise UserError(_("%s has already been started: create a new run to plan again.",
+                              ", ".join(started.mapped("name"))))
+        self.write({"state": "queued", "failure_reason": False})
+        self._trigger_planning()
+        return self._notification(_("Run started"), _(
+            "Planning and sending run in the background: the counts on the run follow their progress."))
 
     def action_send_queued(self):
-        self.action_ids.filtered(lambda a: a.state == "queued")._send()
-        self._attach_letter_batch()
+        """Wakes the sending queue for this run's reminders to send (they are also sent without it)."""
+        queued = self.action_ids.filtered(lambda action: action.state == "queued")
+        if queued:
+            queued._trigger_sending(len(queued))
+        return self._notification(_("Sending"), _("%s reminder(s) to send are in the sending queue.", len(queued)))
 
+    def _notification(self, title, message):
+        return {
+            "type": "ir.actions.client", "tag": "display_notification",
+            "params": {"title": title, "message": message, "type": "info", "sticky": False,
+                       "next": {"type": "ir.actions.client", "tag": "soft_reload"}},
+        }
+
+    def _commit(self):
+        if not in_test_mode(self.env):
+            self.env["ir.cron"]._commit_progress()
+
+    @api.model
+    def _trigger_planning(self):
+        self.env.ref("credit_collection.ir_cron_plan_runs").sudo()._collection_trigger()
+
+    @api.model
+    def _cron_plan_runs(self):
+        """Plans the runs waiting, one transaction each, within the job's time budget; then wakes the
+        sending lanes. A run whose company is being planned by another worker waits for the next turn."""
+        deadline = self.env["credit.collection.action"]._job_deadline()
+        busy = []
+        Action = self.env["credit.collection.action"]
+        while time.monotonic() < deadline:
+            Action._fresh_snapshot()
+            try:
+                self.env.cr.execute("""
+                    SELECT id FROM credit_collection_run WHERE state = 'queued' AND NOT (id = ANY(%s))
+                     ORDER BY id LIMIT 1 FOR NO KEY UPDATE SKIP LOCKED
+                """, [busy])
+                row = self.env.cr.fetchone()
+                if not row:
+                    break
+                run = self.browse(row[0])
+                if not run._plan_in_background():
+                    busy.append(run.id)
+                self._commit()
+            except Exception as error:
+                if not is_transient(error):
+                    raise
+                Action._retry_later(error, "a run")
+        else:
+            self._trigger_planning()
+        if busy:
+            self.env.ref("credit_collection.ir_cron_plan_runs").sudo()._trigger(
+                fields.Datetime.now() + timedelta(seconds=30))
+        self.env.cr.execute("SELECT count(*) FROM credit_collection_action WHERE state = 'queued'")
+        queued = self.env.cr.fetchone()[0]
+        if queued:
+            self.env["credit.collection.action"]._trigger_sending(queued)
+        return True
+
+    def _plan_in_background(self):
+        """Plans one queued run; False when another planning of its company holds the lock."""
+        self.ensure_one()
+        try:
+            with self.env.cr.savepoint():
+                self._plan()
+        except PlanningBusy:
+            return False
+        except Exception as error:  # noqa: BLE001 - reported on the run, the other runs go on
+            _logger.exception("collection run %s failed", self.id)
+            self.env.invalidate_all()
+            self.write({"state": "failed",
+                        "failure_reason": self.env["credit.collection.action"]._failure_reason(error)})
+        return True
+
+    # ------------------------------------------------------------------ letters to print
     def action_print_letters(self):
-        letters = self.action_ids.filtered(lambda a: a.channel == "letter" and a.state == "sent")
-        if not letters:
-            raise UserError(_("No letter was generated by this run."))
-        return {"type": "ir.actions.act_url", "target": "self",
-                "url": "/web/content/%s?download=true" % self._letter_batch().id}
+        """Today's letters of the run's company, whatever run planned them, in one PDF."""
+        self.ensure_one()
+        return self.env["credit.collection.action"].with_company(self.company_id)._print_letters_of_day(
+            self.company_id, fields.Date.context_today(self))
 
     def action_open_actions(self):
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id("credit_collection.action_collection_actions")
         action["domain"] = [("run_id", "in", self.ids)]
         action["context"] = {}
@@ -147,8 +239,8 @@ class CreditCollectionRun(models.Model):
         cr = self.env.cr
         cr.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [RUN_LOCK_KEY, self.company_id.id])
         if not cr.fetchone()[0]:
-            raise UserError(_("Another collection run is planning for %s: try again when it is done.",
-                              self.company_id.name))
+            raise PlanningBusy(_("Another collection run is planning for %s: try again when it is done.",
+                                 self.company_id.name))
         self.env.flush_all()
         # Segmentation first: the rules choose the customers' policies the selection reads.
         self.env["credit.collection.segment.rule"].sudo()._apply_company(self.company_id, self.date)
@@ -161,49 +253,100 @@ class CreditCollectionRun(models.Model):
         """Due items that reached a new level of their policy, in one query.
 
         Policy: the invoice's override, else the customer's (company-dependent: a JSONB column keyed by
-        company id), else the company's.
-        The level is the latest one whose delay has passed; an item is selected only if none of its
-        earlier actions (sent, pending or cancelled) was at that level or a later one.
+        company id), else the company's; a consumer only gets consumer policies (its own, its invoice's,
+        else the company's consumer policy) and falls back to the company's default policy when there is none.
+        The level is the latest one whose delay has passed, skipping the levels that require a formal
+        notice while the item has had none sent. The item is selected only if
+        - none of its earlier actions (sent, pending or cancelled) was at that level or a later one,
+        - no earlier reminder about it waits for a collector's review,
+        - the level's minimum gap since the last reminder about it (sent, or queued: dated by its run)
+          has passed,
+        - for a level that requires a formal notice, the notice's deadline has passed.
+        Items born before the opening of insolvency proceedings come out blocked (L622-21 C. com.).
         """
         company = self.company_id
+        # Compiling this large query with LLVM costs PostgreSQL more than running it (5 s of 9 s on the
+        # 200,000 invoices benchmark): not for this transaction.
+        self.env.cr.execute("SET LOCAL jit = off")
         self.env.cr.execute("""
-            WITH candidates AS (
+            WITH consumer_policy AS (
+                SELECT id FROM credit_collection_policy WHERE company_id = %(company)s AND customer_type = 'consumer'
+            ), insolvency AS (
+                SELECT partner_id, MIN(opening_date) AS opening_date FROM credit_collection_insolvency
+                 WHERE company_id = %(company)s AND state = 'open' GROUP BY partner_id
+            ), candidates AS (
                 SELECT aml.id AS line_id, aml.move_id, m.commercial_partner_id AS partner_id,
-                       COALESCE(m.collection_policy_id, (p.collection_policy_id ->> %(company_key)s)::int,
-                                %(default_policy)s) AS policy_id,
+                       CASE WHEN p.collection_customer_type = 'consumer' THEN COALESCE(
+                                (SELECT id FROM consumer_policy WHERE id = m.collection_policy_id),
+                                (SELECT id FROM consumer_policy
+                                  WHERE id = (p.collection_policy_id ->> %(company_key)s)::int),
+                                %(consumer_policy)s, %(default_policy)s)
+                            ELSE COALESCE(m.collection_policy_id, (p.collection_policy_id ->> %(company_key)s)::int,
+                                          %(default_policy)s)
+                       END AS policy_id,
+                       p.collection_customer_type = 'consumer' AS consumer,
                        %(date)s::date - aml.date_maturity AS days_late,
                        aml.date_maturity, aml.amount_residual,
                        (aml.no_followup OR m.collection_blocked OR p.collection_blocked
-                        OR m.collection_hold IS NOT NULL) AS blocked,
+                        OR m.collection_hold IS NOT NULL
+                        OR COALESCE(m.invoice_date, m.date) < ins.opening_date) AS blocked,
                        m.collection_hold AS hold,
+                       CASE WHEN COALESCE(m.invoice_date, m.date) < ins.opening_date THEN ins.opening_date END
+                           AS insolvency_date,
                        COALESCE(m.collection_block_reason, p.collection_block_reason) AS block_reason
                   FROM account_move_line aml
                   JOIN account_move m ON m.id = aml.move_id
                   JOIN res_partner p ON p.id = m.commercial_partner_id
                   JOIN account_account a ON a.id = aml.account_id AND a.account_type = 'asset_receivable'
+             LEFT JOIN insolvency ins ON ins.partner_id = m.commercial_partner_id
                  WHERE aml.company_id = %(company)s
                    AND aml.parent_state = 'posted'
                    AND aml.reconciled IS NOT TRUE
                    AND aml.amount_residual > 0
                    AND aml.date_maturity <= %(date)s::date - %(min_delay)s
                    AND m.move_type IN ('out_invoice', 'out_receipt')
+            ), history AS (
+                -- What each candidate item was sent or is waiting for, in one aggregate (not a loop).
+                SELECT al.move_line_id,
+                       MAX(reached.delay_days) AS reached_delay,
+                       BOOL_OR(al.state = 'planned' AND a.state = 'to_review') AS awaiting_review,
+                       -- 'sending': handed to the mail or SMS queue, not confirmed yet (send stream)
+                       MAX(CASE WHEN al.state = 'done' AND a.state IN ('sent', 'sending')
+                                    THEN COALESCE(a.sent_date::date, a.date)
+                                WHEN al.state = 'planned' AND a.state IN ('queued', 'sending') THEN a.date END)
+                           AS last_reminder,
+                       MIN(a.sent_date) FILTER (WHERE al.state = 'done' AND a.state = 'sent'
+                                                  AND reached.is_formal_notice)::date AS notice_date,
+                       MIN(a.sent_date::date + COALESCE(reached.notice_days, 0))
+                           FILTER (WHERE al.state = 'done' AND a.state = 'sent' AND reached.is_formal_notice)
+                           AS notice_deadline
+                  FROM credit_collection_action_line al
+                  JOIN candidates c ON c.line_id = al.move_line_id
+                  JOIN credit_collection_action a ON a.id = al.action_id
+                  JOIN credit_collection_level reached ON reached.id = al.level_id
+              GROUP BY al.move_line_id
             )
             SELECT c.line_id, c.move_id, c.partner_id, c.days_late, c.date_maturity, c.amount_residual,
-                   lvl.id AS level_id, c.blocked, c.hold, c.block_reason
+                   lvl.id AS level_id, c.blocked, c.hold, c.block_reason, c.consumer, c.insolvency_date,
+                   hist.notice_date
               FROM candidates c
+         LEFT JOIN history hist ON hist.move_line_id = c.line_id
               JOIN LATERAL (
-                    SELECT l.id, l.delay_days FROM credit_collection_level l
+                    SELECT l.id, l.delay_days, l.min_gap_days, l.requires_formal_notice
+                      FROM credit_collection_level l
                      WHERE l.policy_id = c.policy_id AND l.active AND l.delay_days <= c.days_late
+                       AND (NOT COALESCE(l.requires_formal_notice, FALSE) OR hist.notice_date IS NOT NULL)
                   ORDER BY l.delay_days DESC LIMIT 1
                    ) lvl ON TRUE
-             WHERE NOT EXISTS (
-                    SELECT 1 FROM credit_collection_action_line al
-                      JOIN credit_collection_level reached ON reached.id = al.level_id
-                     WHERE al.move_line_id = c.line_id AND reached.delay_days >= lvl.delay_days)
+             WHERE (hist.reached_delay IS NULL OR hist.reached_delay < lvl.delay_days)
+               AND NOT COALESCE(hist.awaiting_review, FALSE)
+               AND (hist.last_reminder IS NULL OR hist.last_reminder + COALESCE(lvl.min_gap_days, 0) <= %(date)s::date)
+               AND (NOT COALESCE(lvl.requires_formal_notice, FALSE) OR hist.notice_deadline <= %(date)s::date)
           ORDER BY c.partner_id, lvl.delay_days, c.date_maturity, c.line_id
         """, {
             "company": company.id,
             "company_key": str(company.id),
+            "consumer_policy": company.collection_policy_consumer_id.id or None,
             "default_policy": company.collection_policy_id.id or None,
             "date": self.date,
             "min_delay": self._min_delay(),
@@ -229,7 +372,11 @@ class CreditCollectionRun(models.Model):
         groups = defaultdict(list)
         skipped = defaultdict(list)
         for row in rows:
-            if row["blocked"]:
+            if row["insolvency_date"]:
+                reason = _("insolvency proceedings opened on %s: individual actions suspended (L622-21 C. com.)",
+                           fields.Date.to_string(row["insolvency_date"]))
+                skipped[(row["partner_id"], reason)].append(row)
+            elif row["blocked"]:
                 reason = holds.get(row["hold"]) or row["block_reason"] or _("dunning blocked")
                 skipped[(row["partner_id"], reason)].append(row)
             else:
@@ -242,12 +389,8 @@ class CreditCollectionRun(models.Model):
             if level.currency_id.compare_amounts(total, level.min_overdue_amount) < 0:
                 skipped[(partner_id, _("below the minimum of %s", level.name))].extend(items)
                 continue
-            charges = []
-            for item in items:
-                fee = level.recovery_fee if level.recovery_fee and item["move_id"] not in already_charged else 0.0
-                charges.append((item, fee, level._interest(item["amount_residual"], item["days_late"])))
-            if level.recovery_fee:
-                already_charged.update(item["move_id"] for item in items)
+            charges = [(item, *self._item_charges(level, item, already_charged)) for item in items]
+            already_charged.update(item["move_id"] for item, fee, _interest in charges if fee)
             fees = sum(fee for _item, fee, _interest in charges)
             interests = sum(interest for _item, _fee, interest in charges)
             for channel in level._channels():
@@ -267,6 +410,23 @@ class CreditCollectionRun(models.Model):
         self._sum_action_amounts(short)
         self.env.invalidate_all()
         return len(inserted)
+
+    def _item_charges(self, level, item, already_charged):
+        """(recovery fee, late interest) of one item at ``level``.
+
+        The fixed recovery indemnity (L441-10 C. com.) is owed between professionals only, once per
+        invoice. A consumer owes interest only from the formal notice (C. civ. 1231-6, 1344-1) and only
+        under a consumer policy, whose rate is the legal one; under a professional policy (the company
+        has no consumer policy) a consumer is charged neither.
+        """
+        if item["consumer"]:
+            if level.policy_id.customer_type != "consumer":
+                return 0.0, 0.0
+            fee = 0.0
+        else:
+            fee = level.recovery_fee if level.recovery_fee and item["move_id"] not in already_charged else 0.0
+        start = level._interest_start_date(item["date_maturity"], item["notice_date"])
+        return fee, level._interest_between(item["amount_residual"], start, self.date)
 
     def _sum_action_amounts(self, action_ids):
         """Stores the actions' totals in one statement; drops the actions a concurrent run left empty."""
@@ -300,20 +460,17 @@ class CreditCollectionRun(models.Model):
         if not action_rows:
             return []
         now, uid = fields.Datetime.now(), self.env.uid
-        partners = self.env["res.partner"].browse({row[0] for row in action_rows})
-        names = {partner["id"]: partner["name"] for partner in partners.read(["name"])}
-        channel_labels = dict(CHANNELS)
         values = [
-            (self.id, self.company_id.id, partner_id, collectors.get(partner_id), level_id, channel, self.date,
+            (self.id, self.company_id.id, partner_id, collectors.get(partner_id), level_id,
+             levels[level_id].policy_id.id, channel, self.date,
              "queued" if levels[level_id].auto_send else "to_review",
-             "%s - %s - %s" % (levels[level_id].name, channel_labels[channel], names.get(partner_id) or ""),
              due, fee, interest, due + fee + interest, late, now, uid, now, uid)
             for (partner_id, level_id, channel), (due, fee, interest, late, _count) in zip(
                 action_rows, totals or [(0.0, 0.0, 0.0, 0, 0)] * len(action_rows))
         ]
         ids = execute_values(self.env.cr._obj, """
             INSERT INTO credit_collection_action
-                (run_id, company_id, partner_id, user_id, level_id, channel, date, state, name,
+                (run_id, company_id, partner_id, user_id, level_id, policy_id, channel, date, state,
                  amount_due, fee_amount, interest_amount, amount_total, max_days_late,
                  create_date, create_uid, write_date, write_uid)
             VALUES %s RETURNING id
@@ -351,6 +508,6 @@ class CreditCollectionRun(models.Model):
 
     def _log_message(self, kind, reason, partner, moves, action=None):
         self.env["credit.collection.run.message"].sudo().create({
-            "run_id": self.id, "kind": kind, "reason": reason[:250], "partner_id": partner.id,
+            "run_id": self.id, "kind": kind, "reason": shorten(reason, 500), "partner_id": partner.id,
             "move_ids": [(6, 0, moves.ids)], "action_id": action.id if action else False,
         })

@@ -7,6 +7,7 @@ class CreditCollectionRunMessage(models.Model):
     _order = "id"
 
     run_id = fields.Many2one("credit.collection.run", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="run_id.company_id", store=True, index=True)
     kind = fields.Selection([("skipped", "Skipped"), ("error", "Error")], required=True)
     partner_id = fields.Many2one("res.partner")
     action_id = fields.Many2one("credit.collection.action")

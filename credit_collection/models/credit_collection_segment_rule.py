@@ -106,7 +106,8 @@ class CreditCollectionSegmentRule(models.Model):
                 SELECT partner_id, 0, 0 FROM segmented
             ), facts AS (
                 SELECT c.partner_id, MAX(c.overdue) AS overdue, MAX(c.days_late) AS days_late,
-                       cp.industry_id, pr.grade, pr.late_share, sol.rating AS solvency_rating
+                       cp.industry_id, cp.collection_customer_type AS customer_type, pr.grade, pr.late_share,
+                       sol.rating AS solvency_rating
                   FROM customers c
                   JOIN res_partner cp ON cp.id = c.partner_id
              LEFT JOIN credit_collection_payer_profile pr
@@ -116,14 +117,17 @@ class CreditCollectionSegmentRule(models.Model):
                          WHERE r.partner_id = c.partner_id AND r.company_id = %(company)s AND r.state = 'ok'
                       ORDER BY r.date DESC, r.id DESC LIMIT 1) sol ON TRUE
                  WHERE c.partner_id NOT IN (SELECT partner_id FROM manual)
-              GROUP BY c.partner_id, cp.industry_id, pr.grade, pr.late_share, sol.rating
+              GROUP BY c.partner_id, cp.industry_id, cp.collection_customer_type, pr.grade, pr.late_share, sol.rating
             )
             SELECT f.partner_id, s.rule_id AS current_rule, rule.id AS rule_id, rule.policy_id
               FROM facts f
          LEFT JOIN segmented s ON s.partner_id = f.partner_id
          LEFT JOIN LATERAL (
                     SELECT r.id, r.policy_id FROM credit_collection_segment_rule r
+                      JOIN credit_collection_policy pol ON pol.id = r.policy_id
                      WHERE r.company_id = %(company)s AND r.active
+                       -- a consumer only gets consumer policies (and a professional professional ones)
+                       AND pol.customer_type = COALESCE(f.customer_type, 'professional')
                        AND f.overdue >= COALESCE(r.min_overdue_amount, 0)
                        AND (COALESCE(r.max_overdue_amount, 0) = 0 OR f.overdue <= r.max_overdue_amount)
                        AND f.days_late >= COALESCE(r.min_days_late, 0)

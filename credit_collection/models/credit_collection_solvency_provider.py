@@ -203,6 +203,7 @@ class CreditCollectionSolvencyProvider(models.Model):
     def _cron_monitor(self):
         # A system job: every company, whoever runs it.
         for company in self.env["res.company"].sudo().search([("collection_solvency_provider_id", "!=", False)]):
-            self.env["res.partner"].sudo().with_company(company)._collection_solvency_monitor(company)
+            self.env["res.partner"].sudo().with_company(company).with_context(
+                lang=company._collection_lang())._collection_solvency_monitor(company)
             if not modules.module.current_test:  # one company per transaction
                 self.env["ir.cron"]._commit_progress(1)

@@ -7,6 +7,17 @@ class ResCompany(models.Model):
     collection_policy_id = fields.Many2one(
         "credit.collection.policy", "Default dunning policy",
         help="The daily run reminds the customers of companies that have a default policy.")
+    collection_policy_consumer_id = fields.Many2one(
+        "credit.collection.policy", "Default policy for consumers", domain="[('customer_type', '=', 'consumer')]",
+        help="The policy of customers who are consumers, unless they or their invoice have a consumer policy of "
+             "their own. Empty: consumers get the default policy without recovery indemnity nor interest.")
+    collection_legal_form = fields.Char(
+        "Legal form", help="Printed in the legal mentions of the documents sent, e.g. SAS, SARL, SA.")
+    collection_share_capital = fields.Monetary(
+        "Share capital", currency_field="currency_id",
+        help="Printed in the legal mentions of the documents sent (French companies: mandatory).")
+    collection_trade_register = fields.Char(
+        "Trade register", help="Registry and city printed before the company ID, e.g. RCS Lyon.")
     collection_fee_product_id = fields.Many2one(
         "product.product", "Collection fee product", help="Used to invoice recovery fees and late interest.")
     collection_sms_gateway_id = fields.Many2one(
@@ -39,6 +50,12 @@ class ResCompany(models.Model):
     collection_cost_sms = fields.Monetary("Cost of an SMS reminder", currency_field="currency_id", default=0.08)
     collection_cost_letter = fields.Monetary("Cost of a letter", currency_field="currency_id", default=1.50)
     collection_cost_phone = fields.Monetary("Cost of a call", currency_field="currency_id", default=3.00)
+
+    def _collection_lang(self):
+        """The language of what the collection writes on its own for the company (scheduled actions have
+        none): notes, alerts and names in the company's language."""
+        self.ensure_one()
+        return self.partner_id.lang or self.env.lang or "en_US"
 
     def _collection_unit_costs(self):
         self.ensure_one()

@@ -3,31 +3,87 @@ from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
 from odoo.tools.misc import formatLang
 
+from ..tools.field_access import check_domain_field_access, check_fields_access, is_addon_field
+from ..tools.i18n import selection_label
 from .credit_collection_case_transfer import THIRD_PARTY_ROLES
+from .credit_collection_insolvency import PROCEDURES as INSOLVENCY_PROCEDURES
 from .credit_collection_payer_profile import GRADES
+from .credit_collection_policy import CUSTOMER_TYPES
 from .credit_collection_solvency_provider import SOLVENCY_STATUSES
+
+COLLECTION_USER = "credit_collection.group_collection_user"
+COLLECTION_MANAGER = "credit_collection.group_collection_manager"
 
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
+    # Every field below is the collectors' internal data: readable by collection users only
+    # (readme/CONFIGURE.md, "Roles and rights"); the sale bridge opens the risk summary to sales people.
     collection_policy_id = fields.Many2one(
-        "credit.collection.policy", "Dunning policy", company_dependent=True,
-        help="Empty: the company's default policy.")
-    collection_user_id = fields.Many2one("res.users", "Collector", company_dependent=True)
-    collection_blocked = fields.Boolean("Dunning blocked", tracking=True)
-    collection_block_reason = fields.Char("Dunning block reason")
+        "credit.collection.policy", "Dunning policy", company_dependent=True, groups=COLLECTION_USER,
+        help="Empty: the company's default policy (its policy for consumers, for a consumer).")
+    collection_user_id = fields.Many2one("res.users", "Collector", company_dependent=True, groups=COLLECTION_USER)
+    collection_customer_type = fields.Selection(
+        CUSTOMER_TYPES, "Customer type", compute="_compute_collection_customer_type", store=True, readonly=False,
+        recursive=True, groups=COLLECTION_USER,
+        help="A consumer is a person without VAT number nor company ID (SIREN): a sole trader with a SIREN is "
+             "a professional. Set by hand when the rule guesses wrong. Consumers get the consumer dunning "
+             "policy, wording and limitation period (2 years, article L218-2 of the Code de la consommation).")
+    collection_insolvency_ids = fields.One2many(
+        "credit.collection.insolvency", "partner_id", "Insolvency proceedings",
+        groups=COLLECTION_USER)
+    collection_insolvency_id = fields.Many2one(
+        "credit.collection.insolvency", "Open insolvency proceedings", compute="_compute_collection_insolvency",
+        groups=COLLECTION_USER)
+    collection_insolvency_procedure = fields.Selection(
+        INSOLVENCY_PROCEDURES, "Insolvency", compute="_compute_collection_insolvency",
+        groups=COLLECTION_USER)
+    collection_blocked = fields.Boolean("Dunning blocked", tracking=True, copy=False, groups=COLLECTION_USER)
+    collection_block_reason = fields.Char("Dunning block reason", tracking=True, copy=False, groups=COLLECTION_USER)
     collection_escalated = fields.Boolean(
-        "Escalated", help="Left automated dunning: a collector follows the customer.", tracking=True)
+        "Escalated", help="Left automated dunning: a collector follows the customer.", tracking=True, copy=False,
+        groups=COLLECTION_USER)
     collection_third_party_role = fields.Selection(
-        THIRD_PARTY_ROLES, "Collection role",
+        THIRD_PARTY_ROLES, "Collection role", copy=False, groups=COLLECTION_USER,
         help="A third party cases can be transferred to: collection agency, lawyer (avocat), "
              "bailiff (commissaire de justice / huissier).")
-    collection_action_ids = fields.One2many("credit.collection.action", "partner_id", "Collection actions")
+    collection_action_ids = fields.One2many(
+        "credit.collection.action", "partner_id", "Collection actions", groups=COLLECTION_USER)
+    # compute_sudo: sales people read the overdue amount without reading the collection models.
     collection_overdue_amount = fields.Monetary(
-        "Total overdue", compute="_compute_collection_overdue", currency_field="collection_currency_id")
-    collection_oldest_days_late = fields.Integer("Days late (oldest)", compute="_compute_collection_overdue")
-    collection_currency_id = fields.Many2one("res.currency", compute="_compute_collection_overdue")
+        "Total overdue", compute="_compute_collection_overdue", currency_field="collection_currency_id",
+        compute_sudo=True, groups=COLLECTION_USER)
+    collection_oldest_days_late = fields.Integer(
+        "Days late (oldest)", compute="_compute_collection_overdue", compute_sudo=True, groups=COLLECTION_USER)
+    collection_currency_id = fields.Many2one(
+        "res.currency", compute="_compute_collection_overdue", compute_sudo=True, groups="base.group_user")
+
+    @api.depends("is_company", "vat", "company_registry", "parent_id.collection_customer_type")
+    def _compute_collection_customer_type(self):
+        for partner in self:
+            if partner.parent_id:  # a contact or an address: the type of what it belongs to
+                partner.collection_customer_type = partner.parent_id.collection_customer_type
+                continue
+            professional = partner.is_company or partner.vat or partner.company_registry
+            partner.collection_customer_type = "professional" if professional else "consumer"
+
+    def _collection_is_consumer(self):
+        self.ensure_one()
+        return self.commercial_partner_id.collection_customer_type == "consumer"
+
+    @api.depends_context("company")
+    def _compute_collection_insolvency(self):
+        open_proceedings = self.env["credit.collection.insolvency"].search([
+            ("partner_id", "in", self.commercial_partner_id.ids), ("company_id", "=", self.env.company.id),
+            ("state", "=", "open")], order="opening_date")
+        by_partner = {}
+        for proceeding in open_proceedings:
+            by_partner.setdefault(proceeding.partner_id.id, proceeding)
+        for partner in self:
+            proceeding = by_partner.get(partner.commercial_partner_id.id)
+            partner.collection_insolvency_id = proceeding
+            partner.collection_insolvency_procedure = proceeding.procedure if proceeding else False
 
     def _compute_collection_overdue(self):
         today = fields.Date.context_today(self)
@@ -48,6 +104,72 @@ class ResPartner(models.Model):
             partner.collection_overdue_amount = total
             partner.collection_oldest_days_late = (today - oldest).days if oldest else 0
 
+    # ------------------------------------------------------------------ rights
+    @property
+    def _mail_post_access(self):
+        # Collectors note calls and reminders and plan activities on the customers they may read,
+        # without the right to edit contacts; mail reads this attribute for messages and activities.
+        return "read" if self.env.user.has_group(COLLECTION_USER) else "write"
+
+    @api.model
+    def _collection_manager_fields(self):
+        """Collection controls of a customer only a Collection Manager sets (collectors block dunning
+        through their button; the engine writes them as the system)."""
+        return {"collection_policy_id", "collection_policy_manual", "collection_user_id", "collection_credit_group_id",
+                "collection_segment_rule_id", "collection_solvency_monitored", "collection_proposed_limit",
+                "collection_third_party_role"}
+
+    def _collection_check_write(self, names):
+        """``names`` are fields about to be written: the add-ons' fields need their group (Odoo checks
+        it on write, not on create) and the manager's fields the Collection Manager group."""
+        if self.env.su:
+            return
+        collection_fields = [name for name in names if name in self._fields and is_addon_field(self._fields[name])]
+        check_fields_access(self, collection_fields, "write")
+        reserved = self._collection_manager_fields().intersection(names)
+        if reserved and not self.env.user.has_group(COLLECTION_MANAGER):
+            raise AccessError(_("Only a Collection Manager can change %s on a customer.", ", ".join(
+                sorted(self._fields[name]._description_string(self.env) for name in reserved))))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._collection_check_write({name for vals in vals_list for name in vals})
+        return super().create(vals_list)
+
+    @api.model
+    def _search(self, domain, offset=0, limit=None, order=None, *, active_test=True, bypass_access=False):
+        check_domain_field_access(self, domain, bypass_access)
+        return super()._search(domain, offset=offset, limit=limit, order=order,
+                               active_test=active_test, bypass_access=bypass_access)
+
+    def _collection_check_collector(self):
+        if not self.env.su and not self.env.user.has_group(COLLECTION_USER):
+            raise AccessError(_("Only collectors can block or resume the dunning of a customer."))
+
+    def action_collection_block(self):
+        """Opens the dialog that asks why the dunning of the customers is blocked."""
+        self._collection_check_collector()
+        action = self.env["ir.actions.act_window"]._for_xml_id("credit_collection.action_collection_block")
+        action["context"] = {"active_model": self._name, "active_ids": self.ids}
+        return action
+
+    def action_collection_unblock(self):
+        self._collection_set_blocked(False)
+        return True
+
+    def _collection_set_blocked(self, reason):
+        """Blocks the dunning of the customers with ``reason``, or resumes it (``reason`` False).
+
+        A collector may block the customers it can read, without the right to edit contacts: the
+        flag is written by the system once that is checked. The change is tracked on the customer in
+        the collector's name, seen by collection users only (the fields' group), not by sales people.
+        """
+        self._collection_check_collector()
+        self.check_access("read")
+        self.check_access_rule("read")
+        self.commercial_partner_id.sudo().write(
+            {"collection_blocked": bool(reason), "collection_block_reason": reason or False})
+
     def _collection_escalate(self, action):
         self.ensure_one()
         if self.collection_escalated:
@@ -57,12 +179,20 @@ class ResPartner(models.Model):
                          level=action.level_id.name, amount=action._format_amount(action.amount_due)))
 
     def action_open_collection_actions(self):
+        self.env["credit.collection.action"].check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id("credit_collection.action_collection_actions")
         action["domain"] = [("partner_id", "child_of", self.commercial_partner_id.ids)]
         action["context"] = {}
         return action
 
+    def action_open_collection_insolvency(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id("credit_collection.action_collection_insolvencies")
+        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
+        action["context"] = {"default_partner_id": self.commercial_partner_id.id}
+        return action
+
     def action_open_collection_cases(self):
+        self.env["credit.collection.case"].check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id("credit_collection.action_collection_cases")
         action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
         action["context"] = {"default_partner_id": self.commercial_partner_id.id}
@@ -76,57 +206,78 @@ class ResPartnerRisk(models.Model):
 
     # ------------------------------------------------------------------ credit limit and exposure
     collection_credit_group_id = fields.Many2one(
-        "credit.collection.credit.group", "Credit group", company_dependent=True,
+        "credit.collection.credit.group", "Credit group", company_dependent=True, groups=COLLECTION_USER,
         help="Commercial group sharing one credit limit with other customers.")
     collection_exposure = fields.Monetary(
         "Exposure", compute="_compute_collection_exposure", currency_field="collection_currency_id",
+        compute_sudo=True, groups=COLLECTION_USER,
         help="Open receivables plus what is ordered and not invoiced yet.")
     collection_group_exposure = fields.Monetary(
-        "Group exposure", compute="_compute_collection_exposure", currency_field="collection_currency_id")
+        "Group exposure", compute="_compute_collection_exposure", currency_field="collection_currency_id",
+        compute_sudo=True, groups=COLLECTION_USER)
     collection_group_credit_limit = fields.Monetary(
-        "Group credit limit", related="collection_credit_group_id.credit_limit", currency_field="collection_currency_id")
+        "Group credit limit", related="collection_credit_group_id.credit_limit", currency_field="collection_currency_id",
+        groups=COLLECTION_USER)
     # ------------------------------------------------------------------ payer profile (per company)
-    collection_profile_ids = fields.One2many("credit.collection.payer.profile", "partner_id", "Payer profiles")
+    collection_profile_ids = fields.One2many(
+        "credit.collection.payer.profile", "partner_id", "Payer profiles", groups=COLLECTION_USER)
     collection_risk_score = fields.Float(
-        "Payer score", compute="_compute_collection_risk", search="_search_collection_risk_score", digits=(5, 1))
+        "Payer score", compute="_compute_collection_risk", search="_search_collection_risk_score", digits=(5, 1),
+        compute_sudo=True, groups=COLLECTION_USER)
     collection_risk_grade = fields.Selection(
-        GRADES, "Risk grade", compute="_compute_collection_risk", search="_search_collection_risk_grade")
+        GRADES, "Risk grade", compute="_compute_collection_risk", search="_search_collection_risk_grade",
+        compute_sudo=True, groups=COLLECTION_USER)
     collection_late_probability = fields.Float(
-        "Late payment probability", compute="_compute_collection_risk", digits=(5, 3))
-    collection_profile_id = fields.Many2one("credit.collection.payer.profile", compute="_compute_collection_risk")
-    collection_avg_days_late = fields.Float("Average days late", compute="_compute_collection_risk", digits=(8, 1))
-    collection_late_share = fields.Float("Share paid late", compute="_compute_collection_risk")
-    collection_overdue_ratio = fields.Float("Overdue ratio", compute="_compute_collection_risk")
-    collection_risk_trend = fields.Float("Trend (days)", compute="_compute_collection_risk", digits=(8, 1))
-    collection_dispute_count = fields.Integer("Disputes", compute="_compute_collection_risk")
-    collection_broken_promise_count = fields.Integer("Broken promises", compute="_compute_collection_risk")
-    collection_risk_date = fields.Date("Scored on", compute="_compute_collection_risk")
+        "Late payment probability", compute="_compute_collection_risk", digits=(5, 3), compute_sudo=True,
+        groups=COLLECTION_USER)
+    collection_profile_id = fields.Many2one(
+        "credit.collection.payer.profile", compute="_compute_collection_risk", compute_sudo=True,
+        groups=COLLECTION_USER)
+    collection_avg_days_late = fields.Float(
+        "Average days late", compute="_compute_collection_risk", digits=(8, 1), compute_sudo=True,
+        groups=COLLECTION_USER)
+    collection_late_share = fields.Float(
+        "Share paid late", compute="_compute_collection_risk", compute_sudo=True, groups=COLLECTION_USER)
+    collection_overdue_ratio = fields.Float(
+        "Overdue ratio", compute="_compute_collection_risk", compute_sudo=True, groups=COLLECTION_USER)
+    collection_risk_trend = fields.Float(
+        "Trend (days)", compute="_compute_collection_risk", digits=(8, 1), compute_sudo=True, groups=COLLECTION_USER)
+    collection_dispute_count = fields.Integer(
+        "Disputes", compute="_compute_collection_risk", compute_sudo=True, groups=COLLECTION_USER)
+    collection_broken_promise_count = fields.Integer(
+        "Broken promises", compute="_compute_collection_risk", compute_sudo=True, groups=COLLECTION_USER)
+    collection_risk_date = fields.Date(
+        "Scored on", compute="_compute_collection_risk", compute_sudo=True, groups=COLLECTION_USER)
     # ------------------------------------------------------------------ segmentation
     collection_policy_manual = fields.Boolean(
-        "Policy set by hand", company_dependent=True,
+        "Policy set by hand", company_dependent=True, groups=COLLECTION_USER,
         help="Segmentation rules leave the dunning policy of this customer alone. Set when the policy is "
              "chosen by hand.")
     # Not readonly (nor the proposed limit): Odoo stores no value of a readonly company-dependent field.
     collection_segment_rule_id = fields.Many2one(
-        "credit.collection.segment.rule", "Segment", company_dependent=True,
+        "credit.collection.segment.rule", "Segment", company_dependent=True, groups=COLLECTION_USER,
         help="The segmentation rule that chose the customer's dunning policy.")
     # ------------------------------------------------------------------ solvency
     collection_solvency_monitored = fields.Boolean(
-        "Solvency monitored", company_dependent=True,
+        "Solvency monitored", company_dependent=True, groups=COLLECTION_USER,
         help="The monitoring refreshes the customer's solvency every day and alerts on changes.")
     collection_proposed_limit = fields.Float(
-        "Proposed credit limit", company_dependent=True,
+        "Proposed credit limit", company_dependent=True, groups=COLLECTION_USER,
         help="The provider's recommended limit, when it differs from the current credit limit.")
     collection_solvency_report_ids = fields.One2many(
-        "credit.collection.solvency.report", "partner_id", "Solvency reports")
-    collection_solvency_rating = fields.Integer("Solvency rating", compute="_compute_collection_solvency")
+        "credit.collection.solvency.report", "partner_id", "Solvency reports", groups=COLLECTION_USER)
+    collection_solvency_rating = fields.Integer(
+        "Solvency rating", compute="_compute_collection_solvency", groups=COLLECTION_USER)
     collection_solvency_limit = fields.Monetary(
-        "Recommended limit", compute="_compute_collection_solvency", currency_field="collection_currency_id")
+        "Recommended limit", compute="_compute_collection_solvency", currency_field="collection_currency_id",
+        groups=COLLECTION_USER)
     collection_solvency_status = fields.Selection(
-        SOLVENCY_STATUSES, "Solvency status", compute="_compute_collection_solvency")
-    collection_solvency_date = fields.Datetime("Solvency checked on", compute="_compute_collection_solvency")
+        SOLVENCY_STATUSES, "Solvency status", compute="_compute_collection_solvency", groups=COLLECTION_USER)
+    collection_solvency_date = fields.Datetime(
+        "Solvency checked on", compute="_compute_collection_solvency", groups=COLLECTION_USER)
 
     def write(self, vals):
+        self._collection_check_write(vals)
         if "collection_policy_id" in vals and "collection_policy_manual" not in vals \
                 and not self.env.context.get("collection_segmentation"):
             vals = dict(vals, collection_policy_manual=bool(vals["collection_policy_id"]),
@@ -244,8 +395,7 @@ class ResPartnerRisk(models.Model):
                 raise UserError(_("%(document)s cannot be confirmed:\n%(reasons)s\n"
                                   "A Collection Manager can let it through with \"Override credit limit\".",
                                   document=", ".join(document.mapped("display_name")), reasons=text))
-            if not self.env.user.has_group("credit_collection.group_collection_manager"):
-                raise AccessError(_("Only a Collection Manager can override a credit limit."))
+            self._collection_check_override_right()
             self.env["credit.collection.credit.override"].sudo().create([{
                 "company_id": company.id, "partner_id": breach["partner"].id,
                 "credit_group_id": breach["group"].id, "user_id": self.env.user.id, "res_model": document._name,
@@ -261,6 +411,11 @@ class ResPartnerRisk(models.Model):
         for record in document.sudo():
             record.message_post(body=body, subtype_xmlid="mail.mt_note")
         return breaches
+
+    @api.model
+    def _collection_check_override_right(self):
+        if not self.env.su and not self.env.user.has_group(COLLECTION_MANAGER):
+            raise AccessError(_("Only a Collection Manager can override a credit limit."))
 
     # ------------------------------------------------------------------ payer profile
     @api.depends_context("company")
@@ -331,7 +486,6 @@ class ResPartnerRisk(models.Model):
         return report
 
     def _collection_solvency_alert(self, provider, previous, report):
-        statuses = dict(SOLVENCY_STATUSES)
         money = lambda value: formatLang(self.env, value, currency_obj=report.currency_id)  # noqa: E731
         user = self.collection_user_id or provider.alert_user_id or self.env["res.users"].search([
             ("all_group_ids", "in", self.env.ref("credit_collection.group_collection_manager").id),
@@ -343,7 +497,7 @@ class ResPartnerRisk(models.Model):
                    "status %(old_status)s -> %(status)s (provider %(provider)s).",
                    old_rating=previous.rating, rating=report.rating,
                    old_limit=money(previous.recommended_limit), limit=money(report.recommended_limit),
-                   old_status=statuses.get(previous.status), status=statuses.get(report.status),
+                   old_status=selection_label(previous, "status"), status=selection_label(report, "status"),
                    provider=provider.name),
             user_id=(user or self.env.user).id,
         )
@@ -366,6 +520,7 @@ class ResPartnerRisk(models.Model):
 
     def action_collection_solvency_lookup(self):
         self.ensure_one()
+        self.env["credit.collection.solvency.report"].check_access("read")
         provider = self.env.company.collection_solvency_provider_id
         if not provider:
             raise UserError(_("Choose a solvency provider in the settings first."))

@@ -9,3 +9,10 @@ from . import test_collection_segmentation
 from . import test_collection_solvency
 from . import test_collection_kpi
 from . import test_collection_dashboard
+from . import test_roles
+from . import test_role_boundaries
+from . import test_collection_dispute_rules
+from . import test_french
+from . import test_collection_law
+from . import test_collection_documents
+from . import test_collection_sending

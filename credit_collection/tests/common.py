@@ -2,6 +2,7 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 from odoo import Command, fields
+from odoo.tests import new_test_user
 from odoo.tests.common import _super_send
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
@@ -40,8 +41,16 @@ class CollectionCommon(AccountTestInvoicingCommon):
             cls.policy.level_ids.sorted("delay_days"))
         cls.customer = cls.env["res.partner"].create({
             "name": "Durand Matériaux", "email": "compta@durand.example", "phone": "+33 6 11 22 33 44",
+            "street": "12 rue des Forges", "zip": "69003", "city": "Lyon",
             "lang": "en_US", "is_company": True,
         })
+
+    @classmethod
+    def _collection_user(cls, login, group="credit_collection.group_collection_user", company=None):
+        """An internal user of the company with that collection group only: a collector, or a manager."""
+        company = company or cls.company
+        return new_test_user(cls.env, login, groups="base.group_user,%s" % group, company_id=company.id,
+                             company_ids=[Command.set(company.ids)])
 
     @classmethod
     def _make_policy(cls, company):
@@ -96,6 +105,25 @@ class CollectionCommon(AccountTestInvoicingCommon):
         run = self.env["credit.collection.run"].with_company(company or self.company).create({
             "company_id": (company or self.company).id, "date": date})
         run._plan()
+        return run
+
+    def _deliver(self):
+        """What the background does after a run or an approval: the sending lanes, then the mail queue."""
+        companies = self.company | self.company_data_2["company"]
+        self.env["credit.collection.action"].search([("company_id", "in", companies.ids)])._process_queue()
+        self.env["mail.mail"].search([("model", "=", "credit.collection.action"), ("state", "=", "outgoing"),
+                                      ("res_id", "in", self.env["credit.collection.action"].search(
+                                          [("company_id", "in", companies.ids)]).ids)]).send()
+
+    def _send_now(self, actions):
+        """What the sending lanes and the mail queue do for these reminders, in the test's transaction."""
+        actions._process_queue()
+        actions.env["mail.mail"].search([("model", "=", "credit.collection.action"), ("res_id", "in", actions.ids),
+                                         ("state", "=", "outgoing")]).send()
+
+    def _run_and_deliver(self, date, company=None):
+        run = self._run(date, company)
+        self._deliver()
         return run
 
     def _actions(self, invoice):

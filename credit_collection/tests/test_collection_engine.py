@@ -132,6 +132,7 @@ class TestSendingSafety(CollectionCommon):
         self._pay(invoice)
         self.assertEqual(action.state, "cancelled", "reconciling a payment cancels pending reminders at once")
         action.action_approve()
+        self._deliver()
         self.assertFalse(action.mail_id)
 
     def test_recheck_at_send_time(self):
@@ -140,6 +141,7 @@ class TestSendingSafety(CollectionCommon):
         action = self._run(self.today).action_ids
         invoice.write({"collection_blocked": True, "collection_block_reason": "Dispute"})
         action.action_approve()
+        self._deliver()
         self.assertEqual(action.state, "cancelled")
         self.assertIn("blocked", action.cancel_reason)
         self.assertFalse(self.env["mail.mail"].search([("model", "=", action._name), ("res_id", "=", action.id)]))
@@ -152,6 +154,7 @@ class TestSendingSafety(CollectionCommon):
         self._pay(paid)
         self.assertEqual(action.state, "to_review")
         action.action_approve()
+        self._deliver()
         self.assertEqual(action.state, "sent")
         self.assertEqual(action.line_ids.filtered(lambda l: l.state == "done").move_id, open_)
         self.assertEqual(action.line_ids.filtered(lambda l: l.state == "cancelled").move_id, paid)
@@ -168,8 +171,8 @@ class TestSendingSafety(CollectionCommon):
             pass
         self.env.invalidate_all()
         self.assertFalse(self._actions(invoice), "a killed run leaves nothing half-planned")
-        self._run(self.today).action_ids._send()
-        self._run(self.today).action_ids._send()
+        self._run_and_deliver(self.today)
+        self._run_and_deliver(self.today)
         actions = self._actions(invoice)
         self.assertEqual(len(actions), 1)
         self.assertEqual(actions.state, "sent")
@@ -192,10 +195,10 @@ class TestSendingSafety(CollectionCommon):
         other = self.env["res.partner"].create({"name": "Other", "email": "o@example.com"})
         self._invoice(300.0, self.today - days(6))
         self._invoice(300.0, self.today - days(6), partner=other)
-        run = self.env["credit.collection.run"].create({"company_id": self.company.id, "date": self.today})
-        run.action_run()
+        run = self._run_and_deliver(self.today)
         self.assertEqual(set(run.action_ids.mapped("state")), {"to_review"})
         run.action_ids.action_approve()
+        self._deliver()
         self.assertEqual(set(run.action_ids.mapped("state")), {"sent"})
         self.assertEqual(len(run.action_ids.mail_id), 2)
 
@@ -203,8 +206,7 @@ class TestSendingSafety(CollectionCommon):
         nobody = self.env["res.partner"].create({"name": "No Mail SARL"})
         self._invoice(300.0, self.today - days(6), partner=nobody)
         self._invoice(300.0, self.today - days(6))
-        run = self.env["credit.collection.run"].create({"company_id": self.company.id, "date": self.today})
-        run.action_run()
+        run = self._run_and_deliver(self.today)
         failed = run.action_ids.filtered(lambda a: a.partner_id == nobody)
         self.assertEqual(failed.state, "failed")
         self.assertIn("no email address", failed.error_message)
@@ -213,8 +215,7 @@ class TestSendingSafety(CollectionCommon):
 
     def test_escalation(self):
         self._invoice(5000.0, self.today - days(95))
-        run = self.env["credit.collection.run"].create({"company_id": self.company.id, "date": self.today})
-        run.action_run()
+        run = self._run_and_deliver(self.today)
         self.assertEqual(run.action_ids.level_id, self.level_escalation)
         self.assertTrue(self.customer.collection_escalated)
         case = run.action_ids.case_id
@@ -224,8 +225,7 @@ class TestSendingSafety(CollectionCommon):
 
     def test_phone_channel_creates_call_activity(self):
         self._invoice(800.0, self.today - days(26))
-        run = self.env["credit.collection.run"].create({"company_id": self.company.id, "date": self.today})
-        run.action_run()
+        run = self._run_and_deliver(self.today)
         self.assertEqual(run.action_ids.channel, "phone")
         call = self.customer.activity_ids.filtered(
             lambda a: a.activity_type_id == self.env.ref("mail.mail_activity_data_call"))
@@ -234,8 +234,7 @@ class TestSendingSafety(CollectionCommon):
 
     def test_trace_on_invoice_customer_and_action(self):
         invoice = self._invoice(300.0, self.today - days(6))
-        run = self.env["credit.collection.run"].create({"company_id": self.company.id, "date": self.today})
-        run.action_run()
+        run = self._run_and_deliver(self.today)
         for record in (invoice, self.customer, run.action_ids):
             self.assertTrue(record.message_ids.filtered(lambda m: "Reminder 1" in (m.body or "")), record)
         self.assertEqual(invoice.collection_last_date, self.today)
@@ -267,8 +266,7 @@ class TestFeesAndTemplates(CollectionCommon):
     def test_fees_invoiced_when_the_level_says_so(self):
         self.level_formal.write({"invoice_fees": True, "channel_email": False})
         invoice = self._invoice(1000.0, self.today - days(40))
-        run = self.env["credit.collection.run"].create({"company_id": self.company.id, "date": self.today})
-        run.action_run()
+        run = self._run_and_deliver(self.today)
         action = run.action_ids
         self.assertEqual(action.state, "sent")
         fee_invoice = action.fee_invoice_id
@@ -277,8 +275,8 @@ class TestFeesAndTemplates(CollectionCommon):
         self.assertAlmostEqual(fee_invoice.amount_total, 53.15)
         self.assertIn(invoice.name, " ".join(fee_invoice.invoice_line_ids.mapped("name")))
         self.assertTrue(action.letter_attachment_id)
-        batch = self.env["ir.attachment"].search([("res_model", "=", run._name), ("res_id", "=", run.id)])
-        self.assertEqual(len(batch), 1, "the run keeps one PDF of all its letters to print")
+        self.assertIn(action, self.env["credit.collection.action"]._letters_of_day(self.company, self.today),
+                      "the letter is in the day's print batch")
 
     def test_template_language_follows_customer(self):
         self.env["res.lang"]._activate_lang("fr_FR")
@@ -286,8 +284,7 @@ class TestFeesAndTemplates(CollectionCommon):
         french = self.env["res.partner"].create({"name": "Lefèvre SARL", "email": "l@example.fr", "lang": "fr_FR"})
         self._invoice(300.0, self.today - days(6), partner=french)
         self._invoice(300.0, self.today - days(6))
-        run = self.env["credit.collection.run"].create({"company_id": self.company.id, "date": self.today})
-        run.action_run()
+        run = self._run_and_deliver(self.today)
         subjects = {action.partner_id: action.mail_id.subject for action in run.action_ids}
         template = self.level_1.email_template_id
         self.assertEqual(subjects[self.customer], template._render_field(
@@ -299,14 +296,31 @@ class TestFeesAndTemplates(CollectionCommon):
         self.assertTrue(subjects[french].startswith(french_subject.split("{{")[0].strip()))
         self.assertNotEqual(subjects[french], subjects[self.customer])
 
-    def test_email_carries_letter_and_statement(self):
+    def test_email_attachments_follow_the_level(self):
         self._invoice(300.0, self.today - days(6))
-        run = self.env["credit.collection.run"].create({"company_id": self.company.id, "date": self.today})
-        run.action_run()
+        run = self._run_and_deliver(self.today)
         mail = run.action_ids.mail_id
         self.assertEqual(mail.recipient_ids, self.customer)
+        self.assertFalse(mail.attachment_ids, "a reminder carries the amounts and the balance link, no PDF")
+        self.assertIn("300.00", mail.body_html)
+        self.level_2.write({"email_attach_letter": True, "email_attach_statement": True})
+        run = self._run_and_deliver(self.today + days(10))
+        mail = run.action_ids.filtered(lambda a: a.channel == "email").mail_id
         self.assertEqual(len(mail.attachment_ids), 2)
         self.assertTrue(any(name.startswith("Statement") for name in mail.attachment_ids.mapped("name")))
+
+    def test_letter_and_statement_rendered_once_per_customer(self):
+        self.level_formal.write({"email_attach_letter": True, "email_attach_statement": True})
+        self._invoice(1000.0, self.today - days(41))
+        run = self._run_and_deliver(self.today)
+        email = run.action_ids.filtered(lambda a: a.channel == "email")
+        letter = run.action_ids.filtered(lambda a: a.channel == "letter")
+        self.assertEqual((email | letter).mapped("state"), ["sent", "sent"])
+        self.assertEqual(email.letter_attachment_id, letter.letter_attachment_id, "the email attaches the letter")
+        self.assertIn(letter.letter_attachment_id, email.mail_id.attachment_ids)
+        statements = self.env["ir.attachment"].search(
+            [("res_model", "=", email._name), ("res_id", "in", run.action_ids.ids), ("name", "like", "Statement")])
+        self.assertEqual(len(statements), 1)
 
     def test_letters_batch_is_one_pdf_of_every_letter(self):
         from io import BytesIO
@@ -318,14 +332,14 @@ class TestFeesAndTemplates(CollectionCommon):
         self._invoice(1000.0, self.today - days(41))
         self._invoice(2000.0, self.today - days(45), partner=other)
         self.enterContext(self.allow_pdf_render())  # wkhtmltopdf fetches the report assets from the server
-        run = self.env["credit.collection.run"].with_context(force_report_rendering=True).create(
-            {"company_id": self.company.id, "date": self.today})
-        run.action_run()
+        self.env = self.env(context=dict(self.env.context, force_report_rendering=True))
+        run = self._run_and_deliver(self.today)
         letters = run.action_ids
         self.assertEqual(len(letters), 2)
         pages = [len(PdfReader(BytesIO(letter.letter_attachment_id.raw)).pages) for letter in letters]
         download = run.action_print_letters()
-        batch = self.env["ir.attachment"].search([("res_model", "=", run._name), ("res_id", "=", run.id)])
+        batch = self.env["ir.attachment"].search([("res_model", "=", "res.company"), ("res_id", "=", self.company.id),
+                                                  ("name", "like", "Letters to print")])
         self.assertIn(str(batch.id), download["url"])
         self.assertTrue(batch.raw.startswith(b"%PDF"))
         self.assertEqual(len(PdfReader(BytesIO(batch.raw)).pages), sum(pages))

@@ -2,9 +2,11 @@ import json
 from datetime import timedelta
 
 import xlrd
+from dateutil.relativedelta import relativedelta
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.tests import tagged
+from odoo.tools.misc import format_date
 
 from .common import CollectionCommon
 
@@ -182,8 +184,13 @@ class TestKpi(CollectionCommon):
     def test_empty_period(self):
         kpi = self.env["credit.collection.kpi"]._compute(
             self.company, self.T + timedelta(days=400), self.T + timedelta(days=429))
-        # Nothing sold, nothing collected: every ratio is 0, not a division error.
-        self.assertEqual((kpi["sales"], kpi["dso"], kpi["cei"], kpi["recovery_rate"]), (0.0, 0.0, 0.0, 0.0))
+        # Nothing sold, reminded or paid: those ratios are not available (None), not a division error nor a
+        # 0 that reads as a result; nothing of the 4,600 collectible was collected: CEI 0 %.
+        self.assertEqual((kpi["sales"], kpi["dso"], kpi["best_dso"], kpi["average_lateness"], kpi["terms"]),
+                         (0.0, None, None, None, None))
+        self.assertEqual((kpi["recovery_rate"], kpi["days_to_pay"], kpi["promises_kept_rate"],
+                          kpi["collection_cost_ratio"]), (None, None, None, None))
+        self.assertEqual(kpi["cei"], 0.0)
         self.assertAlmostEqual(kpi["receivables"], 4600.0)
 
     def test_snapshots_are_kept_once_per_period(self):
@@ -239,3 +246,126 @@ class TestKpi(CollectionCommon):
         self.assertEqual(sheet.nrows, len(actions) + 2)
         self.assertEqual(sheet.row_values(sheet.nrows - 1)[0], "Total")
         self.assertAlmostEqual(sheet.cell_value(sheet.nrows - 1, 9), sum(actions.mapped("amount_due")))
+
+
+@tagged("post_install", "-at_install")
+class TestKpiAvailability(CollectionCommon):
+    """The dashboard as the finance manager sees it on the first days of a month and after a month of
+    credit notes only: no negative DSO, no trend on a figure that is not available or not comparable,
+    and last month's figures are those of its KPI record.
+
+    Month M starts on M1 (three months ago). Invoices of 1,000 dated M1-20 and M1-10 (30 days), a credit
+    note of 300 on the first one dated M1 (its only sale of the first days: -300). Two months before, only
+    a credit note of 200 (P1, a month of credit notes only) on an invoice of 800 dated before it, whose
+    rest is paid the month after.
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.m1 = (cls.today.replace(day=1) - relativedelta(months=3))
+        cls.p1 = cls.m1 - relativedelta(months=2)
+        first = cls._invoice_dated(1000.0, cls.m1 - timedelta(days=20))
+        cls._invoice_dated(1000.0, cls.m1 - timedelta(days=10))
+        cls._credit_note(300.0, cls.m1, first)
+        old = cls._invoice_dated(800.0, cls.p1 - timedelta(days=45))
+        cls._credit_note(200.0, cls.p1 + timedelta(days=5), old)
+        cls._pay(cls, old, date=cls.p1 + relativedelta(months=1, days=5))  # the rest, the month after
+        cls.manager = cls._collection_user("manager_kpi", "credit_collection.group_collection_manager")
+        cls.Snapshot = cls.env["credit.collection.kpi.snapshot"].with_user(cls.manager).with_company(cls.company)
+
+    @classmethod
+    def _invoice_dated(cls, amount, invoice_date):
+        return cls._invoice(amount, invoice_date + timedelta(days=30))  # 30 days after its date
+
+    @classmethod
+    def _credit_note(cls, amount, date, invoice):
+        refund = cls.env["account.move"].create({
+            "move_type": "out_refund", "partner_id": cls.customer.id, "invoice_date": date,
+            "invoice_line_ids": [Command.create({
+                "name": "Goodwill", "quantity": 1, "price_unit": amount, "tax_ids": [Command.clear()]})],
+        })
+        refund.action_post()
+        (refund | invoice).line_ids.filtered(lambda line: line.account_type == "asset_receivable").reconcile()
+        return refund
+
+    def _cards(self, data):
+        return {card["key"]: card for card in data["cards"]}
+
+    def test_month_to_date_of_one_to_three_days(self):
+        for day in (1, 2, 3):
+            today = self.m1 + timedelta(days=day - 1)
+            kpi = self.env["credit.collection.kpi"]._compute(self.company, self.m1, today)
+            self.assertAlmostEqual(kpi["sales"], -300.0)  # the period's own sales: a credit note
+            # Receivables 700 + 1,000, all not due; the DSO divides by the 28 days of sales up to today
+            # (2,000 - 300), not by the days of the month so far.
+            self.assertAlmostEqual(kpi["receivables"], 1700.0)
+            self.assertAlmostEqual(kpi["dso"], 1700.0 / 1700.0 * 28)
+            self.assertAlmostEqual(kpi["best_dso"], 1700.0 / 1700.0 * 28)
+            self.assertAlmostEqual(kpi["terms"], 30.0)
+            self.assertEqual(kpi["average_lateness"], 0.0)  # DSO under the terms: not late
+            data = self.Snapshot._dashboard_data(today)
+            cards = self._cards(data)
+            self.assertEqual(cards["dso"]["value"], "28.0")
+            for card in data["cards"]:
+                self.assertTrue(card["raw"] is None or card["raw"] >= 0, card)
+                self.assertFalse(card["value"].lstrip().startswith("-"), card)
+                self.assertTrue(card["available"] or card["trend"] == "equal" and card["good"] is None, card)
+            # Counts and amounts of a few days get no arrow against a whole month.
+            for key in ("reminders_sent", "collection_cost", "disputes_opened"):
+                self.assertEqual((cards[key]["trend"], cards[key]["good"]), ("equal", None), key)
+            # Nothing paid, reminded or promised yet: not available, not 0.
+            for key in ("days_to_pay", "recovery_rate", "promises_kept_rate"):
+                self.assertEqual((cards[key]["raw"], cards[key]["value"]), (None, "not available"), key)
+            self.assertEqual(data["period"], "%s – %s" % (
+                format_date(self.env, self.m1), format_date(self.env, today)))
+
+    def test_period_with_credit_notes_only(self):
+        end = self.p1 + relativedelta(months=1, days=-1)
+        kpi = self.env["credit.collection.kpi"]._compute(self.company, self.p1, end)
+        self.assertAlmostEqual(kpi["sales"], -200.0)
+        self.assertAlmostEqual(kpi["receivables"], 600.0)
+        # The old formula gave 600 / -200 x 30 = -90 days.
+        self.assertEqual((kpi["dso"], kpi["best_dso"], kpi["average_lateness"], kpi["terms"]),
+                         (None, None, None, None))
+        snapshot = self.Snapshot.sudo()._take(self.company, self.p1, end)
+        self.assertEqual(snapshot.with_context(lang="fr_FR").display_name, "%s – %s" % (
+            format_date(self.env, self.p1, lang_code="fr_FR"), format_date(self.env, end, lang_code="fr_FR")))
+        self.assertNotIn(str(end), snapshot.display_name)  # not the ISO date
+        self.cr.execute("SELECT dso, best_dso, average_lateness, terms, cei FROM credit_collection_kpi_snapshot "
+                        "WHERE id = %s", [snapshot.id])
+        dso, best, lateness, terms, cei = self.cr.fetchone()
+        self.assertEqual((dso, best, lateness, terms), (None, None, None, None))  # NULL: averages skip them
+        self.assertIsNotNone(cei)
+        self.assertIn(",dso,", snapshot.unavailable_kpis)
+        self.assertIsNone(snapshot._kpi_values()["dso"])
+        # The next month's dashboard shows that record as last month: not available, no arrow.
+        data = self.Snapshot._dashboard_data(end + timedelta(days=2))
+        card = self._cards(data)["dso"]
+        self.assertEqual((card["previous"], card["trend"], card["good"]), ("not available", "equal", None))
+        # The KPI export leaves the cell empty.
+        book = read_xlsx(self.env, snapshot.with_user(self.manager).action_export_xlsx())
+        sheet = book.sheet_by_index(0)
+        self.assertEqual(sheet.cell_value(1, sheet.row_values(0).index("DSO (days)")), "")
+
+    def test_last_month_is_its_kpi_record(self):
+        """A reminder planned on the last day of a month and sent the next counts in the next month: the
+        month's record, taken when it ended, stays what the dashboard shows for it."""
+        end = self.m1 - timedelta(days=1)
+        level = self.level_1
+        invoice = self.env["account.move"].search([("partner_id", "=", self.customer.id),
+                                                   ("invoice_date", "=", self.m1 - timedelta(days=10))])
+        line = invoice.line_ids.filtered(lambda line: line.account_type == "asset_receivable")
+        action = self.env["credit.collection.action"].create({
+            "company_id": self.company.id, "partner_id": self.customer.id, "level_id": level.id,
+            "channel": "email", "date": end, "state": "to_review", "line_ids": [Command.create({
+                "move_line_id": line.id, "move_id": invoice.id, "level_id": level.id, "days_late": 5,
+                "date_maturity": line.date_maturity, "amount_residual": 1000.0, "state": "planned"})]})
+        record = self.Snapshot.sudo()._take(self.company, end.replace(day=1), end)
+        self.assertEqual(record.reminders_sent, 0)
+        action.write({"state": "sent", "sent_date": fields.Datetime.to_datetime(self.m1) + timedelta(hours=10)})
+        data = self.Snapshot._dashboard_data(self.m1 + timedelta(days=1))
+        card = self._cards(data)["reminders_sent"]
+        self.assertEqual((card["raw"], card["previous"]), (1, "0"))
+        # Taken again, last month still says 0: what was sent in it does not change once it is over.
+        self.assertEqual(self.Snapshot.sudo()._take(self.company, end.replace(day=1), end).reminders_sent, 0)

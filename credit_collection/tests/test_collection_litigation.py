@@ -31,10 +31,7 @@ class TestCollectionLitigation(CollectionCommon):
         cls.Transfer = cls.env["credit.collection.case.transfer"]
 
     def _run_on(self, date, company=None):
-        company = company or self.company
-        run = self.env["credit.collection.run"].with_company(company).create({"company_id": company.id, "date": date})
-        run.action_run()
-        return run
+        return self._run_and_deliver(date, company)
 
     def _transfer(self, case, party=None, **values):
         return self.Transfer.create({"case_id": case.id, "third_party_id": (party or self.bailiff).id, **values})
@@ -170,7 +167,7 @@ class TestCollectionLitigation(CollectionCommon):
         self.assertEqual(len(errors), 1, "the document without a file is reported")
         self.assertEqual(errors[0][0], "", "and has no file in the archive")
         self.assertIn("AR perdu", errors[0][-1])
-        self.assertEqual(len(rows) - 1, 1 + 2 + len(sent) + 3, "every source has a line in the index")
+        self.assertEqual(len(rows) - 1, 1 + 1 + 2 + len(sent) + 3, "every source has a line in the index")
         sms_lines = [row for row in rows if "SMS" in row[1]]
         self.assertEqual(len(sms_lines), len(sent.filtered(lambda a: a.channel == "sms")))
 

@@ -2,13 +2,13 @@ from datetime import timedelta
 
 from odoo import Command
 from odoo.exceptions import UserError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .common import CollectionCommon
 
 
-@tagged("post_install", "-at_install")
-class TestCollectionOutcomes(CollectionCommon):
+class OutcomeCommon(CollectionCommon):
+    """The French outcome accounts on company 1 and a 20 % tax."""
 
     @classmethod
     def setUpClass(cls):
@@ -60,6 +60,10 @@ class TestCollectionOutcomes(CollectionCommon):
 
     def _receivable(self, invoice):
         return invoice.line_ids.filtered(lambda line: line.account_type == "asset_receivable")
+
+
+@tagged("post_install", "-at_install")
+class TestCollectionOutcomes(OutcomeCommon):
 
     def test_provision_base_untaxed_and_entry(self):
         invoice = self._taxed_invoice()
@@ -238,3 +242,64 @@ class TestCollectionOutcomes(CollectionCommon):
         self.assertTrue(company.collection_provision_income_account_id.code.startswith("7817"))
         self.assertTrue(company.collection_writeoff_account_id.code.startswith("654"))
         self.assertEqual(company.collection_outcome_journal_id.company_id, company)
+
+
+@tagged("post_install", "-at_install")
+class TestOutcomeWizardAsManager(OutcomeCommon):
+    """The manager opens the dialog from the case (or the invoice list) and posts what it proposes."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.manager = cls._collection_user("manager_outcomes", "credit_collection.group_collection_manager")
+
+    def _dialog(self, action):
+        """The dialog as the web client fills it: defaults, then onchanges on new records."""
+        self.assertEqual(action["target"], "new")
+        return Form(self.env[action["res_model"]].with_user(self.manager).with_context(**action["context"]))
+
+    def _case_with_invoices(self):
+        invoices = self._taxed_invoice(1000.0) | self._taxed_invoice(500.0)
+        case = self.env["credit.collection.case"]._get_or_open(self.customer, self.company)
+        self.assertEqual(case.move_ids, invoices)
+        return case.with_user(self.manager), invoices
+
+    def test_provision_from_the_case_with_its_defaults(self):
+        case, invoices = self._case_with_invoices()
+        action = case.action_collection_provision()
+        self.assertEqual(action["name"], "Provision for doubtful receivables - %s" % self.customer.display_name)
+        dialog = self._dialog(action)
+        self.assertAlmostEqual(dialog.open_amount, 1800.0)  # tax included
+        self.assertAlmostEqual(dialog.base_amount, 1500.0)  # France: the provision is on the untaxed amount
+        self.assertAlmostEqual(dialog.amount, 1500.0)
+        dialog.rate = 40.0
+        self.assertAlmostEqual(dialog.amount, 600.0)
+        result = dialog.save().action_post()
+        provision = self.outcomes.browse(result["res_id"])
+        self.assertEqual((provision.outcome_type, provision.move_ids), ("provision", invoices))
+        self.assertAlmostEqual(provision.amount, 600.0)
+        self.assertEqual(provision.case_id, case)
+
+    def test_write_off_from_the_case_with_its_defaults(self):
+        case, invoices = self._case_with_invoices()
+        action = case.action_collection_write_off()
+        self.assertEqual(action["name"], "Write off - %s" % self.customer.display_name)
+        dialog = self._dialog(action)
+        self.assertEqual(dialog.outcome_type, "write_off")
+        self.assertAlmostEqual(dialog.open_amount, 1800.0)
+        write_off = self.outcomes.browse(dialog.save().action_post()["res_id"])
+        self.assertAlmostEqual(write_off.amount, 1800.0)
+        self.assertTrue(all(invoice.payment_state in ("paid", "in_payment") for invoice in invoices))
+        self.assertEqual(case.stage, "closed")
+
+    def test_provision_from_the_invoice_list(self):
+        invoices = self._taxed_invoice(1000.0)
+        action = self.env["ir.actions.act_window"].with_user(self.manager)._for_xml_id(
+            "credit_collection.action_collection_outcome_wizard_invoices")
+        action["context"] = {"active_model": "account.move", "active_ids": invoices.ids}
+        dialog = self._dialog(action)
+        dialog.outcome_type = "provision"
+        self.assertAlmostEqual(dialog.base_amount, 1000.0)
+        self.assertAlmostEqual(dialog.amount, 1000.0)
+        provision = self.outcomes.browse(dialog.save().action_post()["res_id"])
+        self.assertAlmostEqual(provision.amount, 1000.0)

@@ -1,10 +1,16 @@
 import random
 from datetime import timedelta
 
+from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
-from odoo.addons.credit_collection.models.credit_collection_payer_profile import grade_of, payer_score
+from odoo.addons.credit_collection.models.credit_collection_payer_profile import (
+    capped_score,
+    grade_ceiling,
+    grade_of,
+    payer_score,
+)
 from odoo.addons.credit_collection.tools import logistic
 
 from .common import CollectionCommon
@@ -90,14 +96,42 @@ class TestCreditLimit(CollectionCommon):
         invoice = self._invoice(1000.0, self.today - timedelta(days=40))  # already over the limit
         self.company.collection_credit_limit_mode = "block"
         self.level_formal.write({"invoice_fees": True, "channel_email": False})
-        run = self.env["credit.collection.run"].create({"company_id": self.company.id, "date": self.today})
-        run.action_run()
+        run = self._run_and_deliver(self.today)
         self.assertEqual(run.action_ids.state, "sent")
         self.assertEqual(run.action_ids.fee_invoice_id.state, "posted")
         self.assertIn(invoice, run.action_ids.line_ids.move_id)
         # Any other invoice of this customer is still refused.
         with self.assertRaises(UserError):
             self._invoice(10.0, self.today)
+
+    def test_no_client_key_lifts_a_blocked_limit(self):
+        """Issue 14, finding 1: the exemption is what the invoice is, set by the engine, not a context key."""
+        self.company.collection_credit_limit_mode = "block"
+        clerk = new_test_user(self.env, "risk_clerk", groups="account.group_account_invoice",
+                              company_id=self.company.id, company_ids=[self.company.id])
+        self._invoice(900.0, self.today)
+        draft = self._invoice(500.0, self.today, post=False).with_user(clerk)
+        for key in ("collection_credit_exempt", "collection_credit_override"):
+            with self.assertRaises(UserError):
+                draft.with_context(**{key: True}).action_post()
+        self.assertEqual(draft.state, "draft")
+        with self.assertRaises(AccessError):
+            draft.write({"collection_charge": "fee"})
+        with self.assertRaises(AccessError):
+            self.env["account.move"].with_user(clerk).create({
+                "move_type": "out_invoice", "partner_id": self.customer.id, "collection_charge": "plan_interest",
+                "invoice_line_ids": [Command.create({"name": "Anything", "quantity": 1, "price_unit": 5000.0})]})
+        self.assertFalse(draft.sudo().collection_charge)
+        self.assertEqual(draft.state, "draft")
+
+    def test_plan_interest_invoice_is_never_blocked(self):
+        self._invoice(1200.0, self.today - timedelta(days=30))  # already over the limit
+        self.company.collection_credit_limit_mode = "block"
+        plan = self.env["credit.collection.payment.plan"].with_user(self.accountant).create({
+            "partner_id": self.customer.id, "instalment_count": 3, "interest_rate": 6.0})
+        plan.action_confirm()
+        self.assertEqual(plan.interest_invoice_id.state, "posted")
+        self.assertEqual(plan.interest_invoice_id.sudo().collection_charge, "plan_interest")
 
     def test_credit_group_shares_one_limit(self):
         self.company.collection_credit_limit_mode = "block"
@@ -160,14 +194,16 @@ class TestPayerProfile(CollectionCommon):
         # Due in the last 3 months: B (0) and C (40) -> 20; the 3 months before: A (10) -> trend +10.
         self.assertAlmostEqual(profile.trend, 10.0, places=1)
         self.assertEqual((profile.dispute_count, profile.broken_promise_count), (1, 1))
-        # 100 - (30*16.67/60 + 25*2/3 + 20*0.3 + 10*10/30 + 7.5/3 + 7.5/3) = 100 - 39.33
-        self.assertAlmostEqual(profile.score, 60.7, places=1)
-        self.assertEqual(profile.grade, "C")
+        # 100 - (30*16.67/60 + 25*2/3 + 20*0.3 + 10*10/30 + 7.5/3 + 7.5/3) = 100 - 39.33 = 60.7 (C), but two
+        # invoices in three (more than 60 %) were paid late: at best D, the score brought into D's range.
+        self.assertAlmostEqual(payer_score(50.0 / 3, 2.0 / 3, 0.3, 10.0, 1, 1), 60.7, places=1)
+        self.assertAlmostEqual(profile.score, 49.9, places=1)
+        self.assertEqual(profile.grade, "D")
         good = self.env["credit.collection.payer.profile"].search([("partner_id", "=", self.good_payer.id)])
         self.assertEqual((good.score, good.grade, good.late_share), (100.0, "A", 0.0))
         # Shown on the customer and searchable there.
         customer = self.customer.with_company(self.company)
-        self.assertEqual(customer.collection_risk_grade, "C")
+        self.assertEqual(customer.collection_risk_grade, "D")
         found = self.env["res.partner"].search([("collection_risk_grade", "in", ["C", "D", "E"])])
         self.assertIn(self.customer, found)
         self.assertNotIn(self.good_payer, found)
@@ -208,6 +244,52 @@ class TestPayerProfile(CollectionCommon):
         # B is labelled on time; D (not due) is not labelled.
         self.assertEqual(by_date[self.inv_b.invoice_date][2], 0)
         self.assertNotIn(self.inv_d.invoice_date, by_date)
+
+
+@tagged("post_install", "-at_install")
+class TestPayerGrade(CollectionCommon):
+    """The grade agrees with what it is made of: hand ledgers of customers paying every invoice 30 days
+    after its date (their due date) or a few days later, at the boundaries of the share paid late."""
+
+    def _payer(self, name, on_time, late, days_late=3):
+        partner = self.env["res.partner"].create({"name": name, "is_company": True})
+        for index in range(on_time + late):
+            due = self.today - timedelta(days=200 - 10 * index)
+            invoice = self._invoice(1000.0, due, partner=partner)
+            self._pay(invoice, date=due + timedelta(days=days_late if index < late else 0))
+        return partner
+
+    def test_grade_follows_the_share_paid_late(self):
+        ledgers = {
+            # name: (on time, late) -> (share paid late, grade, score)
+            "Un sur cinq": ((4, 1), 0.2, "A", 94.7),  # 20 %: can be excellent
+            "Un sur quatre": ((3, 1), 0.25, "B", 79.9),  # more than 20 %: good at best
+            "Deux sur cinq": ((3, 2), 0.4, "B", 79.9),  # 40 %: still good at best
+            "Un sur deux": ((1, 1), 0.5, "C", 64.9),  # more than 40 %: average at best
+            "Trois sur cinq": ((2, 3), 0.6, "C", 64.9),
+            "Deux sur trois": ((1, 2), 2 / 3, "D", 49.9),  # more than 60 %: poor at best
+            # The payer of the issue: every invoice a few days late scored 73.5, "B - good".
+            "Toujours en retard": ((0, 5), 1.0, "D", 49.9),
+        }
+        partners = {name: self._payer(name, *counts) for name, (counts, *_expected) in ledgers.items()}
+        self.env["credit.collection.payer.profile"]._recompute_company(self.company, self.today)
+        for name, (counts, share, grade, score) in ledgers.items():
+            profile = self.env["credit.collection.payer.profile"].search([("partner_id", "=", partners[name].id)])
+            self.assertAlmostEqual(profile.late_share, share, places=3, msg=name)
+            self.assertEqual(profile.grade, grade, name)
+            self.assertAlmostEqual(profile.score, score, places=1, msg=name)
+            self.assertEqual(grade_of(profile.score), profile.grade, name)  # the score tells the same
+        self.assertAlmostEqual(payer_score(3.0, 1.0, 0.0, 0.0, 0, 0), 73.5)  # what the score alone gave
+
+    def test_grade_follows_the_late_probability(self):
+        # (share paid late, late probability) -> best grade allowed
+        cases = {(0.0, None): "A", (0.0, 0.5): "A", (0.0, 0.501): "C", (0.0, 0.75): "C", (0.0, 0.751): "D",
+                 (1.0, 0.859): "D", (0.2, 0.6): "C", (0.61, 0.2): "D", (0.21, None): "B"}
+        for (share, probability), ceiling in cases.items():
+            self.assertEqual(grade_ceiling(share, probability), ceiling, (share, probability))
+        self.assertEqual(capped_score(97.0, "C"), 64.9)
+        self.assertEqual(capped_score(40.0, "C"), 40.0)  # a worse score keeps its worse grade
+        self.assertEqual(capped_score(97.0, "A"), 97.0)
 
 
 @tagged("post_install", "-at_install")
@@ -277,6 +359,11 @@ class TestLatePrediction(CollectionCommon):
         on_time_p = on_time.with_company(self.company).collection_late_probability
         self.assertGreater(late_p, 0.5)
         self.assertLess(on_time_p, 0.5)
+        # No grade better than its inputs allow: the late payer is poor at best, whatever its score.
+        for profile in self.env["credit.collection.payer.profile"].search([("company_id", "=", self.company.id)]):
+            ceiling = grade_ceiling(profile.late_share, profile.late_probability)
+            self.assertGreaterEqual(profile.grade, ceiling, profile.partner_id.name)
+        self.assertIn(late_payer.with_company(self.company).collection_risk_grade, ("D", "E"))
 
     def test_cron_scores_every_company(self):
         self._invoice(100.0, self.today - timedelta(days=12))

@@ -179,6 +179,7 @@ class TestSolvencyProvider(CollectionCommon):
         self.assertIn("unreachable", report.error_message)
 
     def test_monitoring_alerts_on_change_and_proposes_a_limit(self):
+        self.company.partner_id.lang = "en_US"  # the scheduled monitoring writes in the company's language
         customer = self.customer.with_company(self.company)
         customer.collection_solvency_monitored = True
         broken = self.env["res.partner"].create({

@@ -1,4 +1,6 @@
+import re
 from datetime import timedelta
+from pathlib import Path
 
 from odoo import fields
 from odoo.tests import TransactionCase, new_test_user, tagged
@@ -34,6 +36,25 @@ class TestInstallAndAccess(TransactionCase):
         self.assertNotIn(root.id, visible(clerk))
         self.assertNotIn(config.id, visible(collector))
         self.assertEqual(config.group_ids, self.env.ref("credit_collection.group_collection_manager"))
+
+    def test_declared_indexes_exist_once_each(self):
+        """Issue 14, finding 12: an index declared twice under one name is built once, with whichever
+        columns came first. Every index the add-ons declare has its own name and exists as declared."""
+        root = Path(__file__).resolve().parents[2]
+        declared = []
+        for path in sorted(root.glob("credit_collection*/models/*.py")):
+            text = path.read_text()
+            declared += re.findall(r"CREATE (?:UNIQUE )?INDEX IF NOT EXISTS (\w+)", text)
+            declared += re.findall(r"create_index\(\s*self\.env\.cr,\s*\"(\w+)\"", text)
+        self.assertIn("credit_collection_open_receivable_idx", declared)
+        duplicates = sorted({name for name in declared if declared.count(name) > 1})
+        self.assertFalse(duplicates, "index names declared more than once")
+        self.env.cr.execute("SELECT indexname, indexdef FROM pg_indexes WHERE indexname = ANY(%s)", [declared])
+        built = dict(self.env.cr.fetchall())
+        self.assertEqual(sorted(built), sorted(declared))
+        self.assertIn("(company_id, date_maturity, account_id)", built["credit_collection_open_receivable_idx"])
+        self.assertIn("(account_id, date) INCLUDE (company_id, partner_id, date_maturity, amount_residual)",
+                      built["credit_collection_aged_open_line_idx"])
 
     def test_access_rights_load_for_each_group(self):
         for xmlid in ("credit_collection.group_collection_user", "credit_collection.group_collection_manager"):
@@ -112,7 +133,38 @@ class TestDemoLedger(TransactionCase):
         plan = self.env["credit.collection.payment.plan"].search(company_domain)
         self.assertEqual((plan.state, len(plan.line_ids)), ("running", 4))
         litigation = self.env["credit.collection.case"].search(company_domain + [("stage", "=", "litigation")])
-        self.assertEqual(litigation.partner_id, self.env.ref("credit_collection.demo_customer_43"))
+        self.assertEqual(len(litigation), 1)
+        self.assertTrue(litigation.document_ids.filtered(lambda d: d.category == "formal_notice"),
+                        "in court after a formal notice")
+        receivership = self.env.ref("credit_collection.demo_customer_43")
+        proceeding = self.env["credit.collection.insolvency"].search(company_domain)
+        self.assertEqual((proceeding.partner_id, proceeding.procedure, proceeding.state),
+                         (receivership, "receivership", "open"))
+        case = self.env["credit.collection.case"].search(company_domain + [("partner_id", "=", receivership.id)])
+        self.assertEqual((case.stage, case.procedure), ("insolvency", False), "the order for payment is suspended")
+        task = proceeding.activity_ids.filtered(
+            lambda a: a.activity_type_id == self.env.ref("credit_collection.mail_activity_type_claim_declaration"))
+        self.assertEqual(task.date_deadline, proceeding.claim_deadline)
+        self.assertGreater(task.date_deadline, self.today, "the claim can still be declared")
+        self.assertTrue(proceeding.claim_line_ids)
+
+    def test_lawful_demo_company_and_consumers(self):
+        self.assertTrue(self.company.logo and not self.company.uses_default_logo)
+        self.assertEqual((self.company.collection_legal_form, self.company.collection_trade_register), ("SAS", "RCS Lyon"))
+        self.assertTrue(self.company.company_registry and self.company.vat and self.company.collection_share_capital)
+        self.assertTrue(self.company.external_report_layout_id)
+        self.assertEqual(self.company.collection_policy_consumer_id.customer_type, "consumer")
+        camille = self.customers.filtered(lambda p: p.name == "Camille Leroy")
+        self.assertEqual(camille.collection_customer_type, "consumer")
+        actions = self.env["credit.collection.action"].search([("partner_id", "=", camille.id)])
+        self.assertTrue(all(a.policy_id == self.company.collection_policy_consumer_id for a in actions))
+        self.assertFalse(actions.filtered("fee_amount"), "no recovery indemnity for a consumer")
+        self.assertFalse(self.env["credit.collection.action"].search([
+            ("partner_id", "=", self.env.ref("credit_collection.demo_customer_43").id),
+            ("state", "in", ("to_review", "queued")),
+            ("line_ids.move_id.invoice_date", "<", self.env["credit.collection.insolvency"].search(
+                [("company_id", "=", self.company.id)]).opening_date)]),
+            "no reminder for the debts born before the receivership")
 
     def test_admin_works_in_the_demo_company(self):
         self.assertEqual(self.env.ref("base.user_admin").company_id, self.company)

@@ -55,8 +55,7 @@ class TestSmsGateway(CollectionCommon):
 
     def _sms_action(self):
         self._invoice(900.0, self.today - timedelta(days=16))
-        run = self.env["credit.collection.run"].create({"company_id": self.company.id, "date": self.today})
-        run.action_run()
+        run = self._run_and_deliver(self.today)
         return run.action_ids.filtered(lambda a: a.channel == "sms")
 
     def test_sms_sent_through_http_gateway(self):

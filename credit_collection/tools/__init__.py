@@ -1,1 +1,2 @@
 from . import logistic
+from . import i18n

@@ -12,7 +12,7 @@ FORMATS = {
     "number": "#,##0.0",
     "integer": "#,##0",
     "percent": "0.0%",
-    "date": "yyyy-mm-dd",
+    "date": 14,  # the built-in short date: shown in the reader's locale (31/12/2025 in French)
 }
 
 

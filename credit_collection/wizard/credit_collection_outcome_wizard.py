@@ -34,8 +34,11 @@ class CreditCollectionOutcomeWizard(models.TransientModel):
     def _compute_amounts(self):
         outcomes = self.env["credit.collection.outcome"]
         for wizard in self:
-            wizard.company_currency_id = wizard.move_ids.company_id[:1].currency_id or self.env.company.currency_id
-            valid = wizard.move_ids.filtered(lambda m: m.state == "posted")
+            # While the dialog is open the invoices are new records (onchange): the ledger is searched
+            # with their real ids, else every amount reads 0.
+            invoices = wizard.move_ids._origin
+            wizard.company_currency_id = invoices.company_id[:1].currency_id or self.env.company.currency_id
+            valid = invoices.filtered(lambda m: m.state == "posted")
             wizard.open_amount = outcomes._open_amount(valid)
             wizard.base_amount = outcomes._provision_base(valid)
 

@@ -7,3 +7,4 @@ from . import credit_insurance_coverage_report
 from . import credit_collection_run
 from . import credit_collection_case
 from . import res_partner
+from . import credit_collection_alert

@@ -8,6 +8,8 @@ from odoo import _, api, fields, models
 from odoo.fields import Domain
 from odoo.tools import float_compare
 
+from odoo.addons.credit_collection.tools.i18n import selection_label
+
 from .credit_insurance_decision import DECISION_STATES
 
 _logger = logging.getLogger(__name__)
@@ -146,6 +148,7 @@ class CreditInsuranceCoverageReport(models.Model):
     def action_refresh(self):
         """Rebuilds the matching of the allowed companies (a list header button: ``self`` is ignored)."""
         # Collectors may rebuild the matching; the lines and alerts are written as the system.
+        self.check_access("read")
         for company in self.env.companies:
             self.sudo().with_company(company)._refresh(company)
         action = self.env["ir.actions.act_window"]._for_xml_id(
@@ -158,10 +161,11 @@ class CreditInsuranceCoverageReport(models.Model):
         proposes the overdue declarations due and rebuilds the matching."""
         today = fields.Date.context_today(self)
         for company in self.env["credit.insurance.policy"].search([]).company_id:
+            report = self.with_company(company).with_context(lang=company._collection_lang())
             try:
                 with self.env.cr.savepoint():
-                    self.env["credit.insurance.declaration"].with_company(company)._propose(company, today)
-                    self.with_company(company)._refresh(company, today)
+                    report.env["credit.insurance.declaration"]._propose(company, today)
+                    report._refresh(company, today)
             except Exception:  # noqa: BLE001 - one company's failure must not stop the others
                 _logger.exception("credit insurance daily step failed for %s", company.name)
                 self.env.invalidate_all()
@@ -180,12 +184,10 @@ class CreditInsuranceCoverageReport(models.Model):
         header = workbook.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True})
         money = workbook.add_format({"num_format": "#,##0.00"})
         percent = workbook.add_format({"num_format": "0.00%"})
-        date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
+        date_format = workbook.add_format({"num_format": 14})  # short date in the reader's locale
         total_label = workbook.add_format({"bold": True, "top": 1})
         total_money = workbook.add_format({"bold": True, "top": 1, "num_format": "#,##0.00"})
         total_percent = workbook.add_format({"bold": True, "top": 1, "num_format": "0.00%"})
-        states = dict(DECISION_STATES)
-        statuses = dict(COVERAGE_STATUS)
         columns = [
             (_("Customer"), 32), (_("Company"), 20), (_("Insurer"), 22), (_("Policy"), 16), (_("Decision"), 12),
             (_("Status"), 16), (_("Matched on"), 12), (_("Currency"), 9), (_("Share covered"), 10),
@@ -202,8 +204,8 @@ class CreditInsuranceCoverageReport(models.Model):
             sheet.write(row, 1, line.company_id.name)
             sheet.write(row, 2, line.insurer_id.name or "")
             sheet.write(row, 3, line.policy_id.number or "")
-            sheet.write(row, 4, states.get(line.decision_state, ""))
-            sheet.write(row, 5, statuses.get(line.status, ""))
+            sheet.write(row, 4, selection_label(line, "decision_state"))
+            sheet.write(row, 5, selection_label(line, "status"))
             sheet.write_datetime(row, 6, fields.Datetime.to_datetime(line.date), date_format)
             sheet.write(row, 7, line.currency_id.name)
             sheet.write_number(row, 8, line.coverage_share / 100.0, percent)

@@ -2,6 +2,9 @@ from datetime import timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools.misc import format_date
+
+from odoo.addons.credit_collection.tools.i18n import selection_label
 
 DECISION_STATES = [
     ("requested", "Requested"),
@@ -28,8 +31,9 @@ class CreditInsuranceDecision(models.Model):
     _description = "Credit-insurance coverage decision"
     _order = "date_start desc, id desc"
     _check_company_auto = True
+    _rec_names_search = ["partner_id", "reference"]
 
-    name = fields.Char(compute="_compute_name", store=True)
+    name = fields.Char(compute="_compute_name")  # not stored: state and amount in the reader's language
     policy_id = fields.Many2one(
         "credit.insurance.policy", required=True, index=True, ondelete="restrict", check_company=True,
         domain="[('company_id', '=', company_id)]")
@@ -54,10 +58,10 @@ class CreditInsuranceDecision(models.Model):
     is_current = fields.Boolean("In force", compute="_compute_is_current", search="_search_is_current")
 
     @api.depends("partner_id", "state", "amount", "currency_id")
+    @api.depends_context("lang")
     def _compute_name(self):
-        labels = dict(DECISION_STATES)
         for decision in self:
-            name = "%s - %s" % (decision.partner_id.name or "", labels.get(decision.state, ""))
+            name = "%s - %s" % (decision.partner_id.name or "", selection_label(decision, "state"))
             if decision.state in COVERING_STATES and decision.currency_id:
                 name += " %s" % decision.currency_id.format(decision.amount)
             decision.name = name
@@ -164,10 +168,10 @@ class CreditInsuranceDecision(models.Model):
             decision.activity_schedule(
                 activity_type_id=activity_type.id,
                 date_deadline=decision.date_end,
-                summary=_("Coverage ends on %s", decision.date_end),
+                summary=_("Coverage ends on %s", format_date(self.env, decision.date_end)),
                 note=_("The insurer's coverage of %(partner)s (%(amount)s) ends on %(date)s: ask for a renewal.",
                        partner=decision.partner_id.name, amount=decision.currency_id.format(decision.amount),
-                       date=decision.date_end),
+                       date=format_date(self.env, decision.date_end)),
                 user_id=decision._alert_user().id,
             )
             scheduled |= decision

@@ -3,6 +3,7 @@ from datetime import timedelta
 
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools.misc import format_date
 
 from .credit_insurance_decision import COVERING_STATES, DECIDED_STATES
 
@@ -39,7 +40,10 @@ class CreditInsuranceDeclaration(models.Model):
     deadline = fields.Date(
         "Declare by", compute="_compute_deadline", store=True,
         help="The earliest deadline of the invoices: their due date plus the policy's declaration delay.")
-    is_late = fields.Boolean("Deadline passed", compute="_compute_is_late")
+    is_late = fields.Boolean("Deadline passed", compute="_compute_is_late", search="_search_is_late")
+    deadline_alert = fields.Selection(
+        [("proposed", "When proposed"), ("deadline", "On the deadline")], "Owner alerted", readonly=True,
+        copy=False, help="The last deadline alert scheduled for the owner: each is scheduled once.")
     line_ids = fields.One2many("credit.insurance.declaration.line", "declaration_id", "Invoices")
     move_ids = fields.Many2many("account.move", compute="_compute_move_ids", string="Invoice documents")
     amount_total = fields.Monetary("Amount declared", compute="_compute_amounts", store=True)
@@ -69,6 +73,12 @@ class CreditInsuranceDeclaration(models.Model):
             declaration.is_late = bool(
                 declaration.state == "draft" and declaration.deadline and declaration.deadline < today)
 
+    def _search_is_late(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(_("Unsupported search on the deadline passed: %s %s", operator, value))
+        late = ["&", ("state", "=", "draft"), ("deadline", "<", fields.Date.context_today(self))]
+        return late if (operator == "=") == value else ["!"] + late
+
     @api.depends("line_ids.move_id")
     def _compute_move_ids(self):
         for declaration in self:
@@ -91,6 +101,7 @@ class CreditInsuranceDeclaration(models.Model):
             if not declaration.line_ids:
                 raise UserError(_("The declaration %s has no invoice.", declaration.name))
         self.write({"state": "declared", "date_declared": fields.Date.context_today(self)})
+        self._close_deadline_alerts(_("Declared."))
         self._link_case()
         return True
 
@@ -98,10 +109,11 @@ class CreditInsuranceDeclaration(models.Model):
         if self.claim_ids.filtered(lambda c: c.state not in ("cancelled", "rejected")):
             raise UserError(_("Cancel the claim first."))
         self.write({"state": "cancelled"})
+        self._close_deadline_alerts(_("Not declared: cancelled."))
         return True
 
     def action_draft(self):
-        self.filtered(lambda d: d.state == "cancelled").write({"state": "draft"})
+        self.filtered(lambda d: d.state == "cancelled").write({"state": "draft", "deadline_alert": False})
         return True
 
     def action_create_claim(self):
@@ -122,6 +134,7 @@ class CreditInsuranceDeclaration(models.Model):
         }
 
     def action_open_claims(self):
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id("credit_collection_insurance.action_insurance_claims")
         action["domain"] = [("declaration_id", "in", self.ids)]
         action["context"] = {}
@@ -137,8 +150,45 @@ class CreditInsuranceDeclaration(models.Model):
                 body=_("Overdue declared to %(insurer)s: %(name)s, %(amount)s (deadline %(deadline)s).",
                        insurer=declaration.insurer_id.name, name=declaration.name,
                        amount=declaration.currency_id.format(declaration.amount_total),
-                       deadline=declaration.deadline),
+                       deadline=format_date(self.env, declaration.deadline)),
                 subtype_xmlid="mail.mt_note")
+
+    # ------------------------------------------------------------------ deadline alerts
+    def _alert_deadlines(self, today=None):
+        """Alerts the owner of each declaration still to declare, once each: when it is proposed (declare
+        by the deadline) and on its deadline (past it, the cover of the invoices is lost). A declaration
+        proposed after its deadline gets the second alert only, dated on the deadline: overdue at once."""
+        today = today or fields.Date.context_today(self)
+        Alert = self.env["credit.collection.alert"]
+        activities = self.env["mail.activity"]
+        for declaration in self.filtered(lambda d: d.state == "draft" and d.deadline):
+            deadline = format_date(self.env, declaration.deadline)
+            values = {"name": declaration.name, "customer": declaration.partner_id.name,
+                      "insurer": declaration.insurer_id.name, "deadline": deadline,
+                      "amount": declaration.currency_id.format(declaration.amount_total)}
+            user = declaration.user_id or declaration.policy_id.user_id
+            if declaration.deadline > today and not declaration.deadline_alert:
+                activities |= Alert._schedule(
+                    declaration, today, _("Declare to the insurer by %s", deadline),
+                    _("%(name)s: declare the overdue of %(customer)s (%(amount)s) to %(insurer)s by %(deadline)s, "
+                      "or its cover is lost.", **values), user)
+                declaration.deadline_alert = "proposed"
+            elif declaration.deadline <= today and declaration.deadline_alert != "deadline":
+                activities |= Alert._schedule(
+                    declaration, declaration.deadline, _("Declaration deadline: %s", deadline),
+                    _("%(name)s: the deadline to declare the overdue of %(customer)s (%(amount)s) to %(insurer)s "
+                      "is %(deadline)s. Declare it now and check the cover with the insurer.", **values), user)
+                declaration.deadline_alert = "deadline"
+        return activities
+
+    @api.model
+    def _alert_company_deadlines(self, company, today):
+        return self.search([("company_id", "=", company.id), ("state", "=", "draft")])._alert_deadlines(today)
+
+    def _close_deadline_alerts(self, feedback):
+        alert_type = self.env.ref("credit_collection.mail_activity_type_collection_alert")
+        self.activity_ids.filtered(lambda activity: activity.activity_type_id == alert_type).action_feedback(
+            feedback=feedback)
 
     # ------------------------------------------------------------------ proposal by the daily run
     @api.model
@@ -230,4 +280,5 @@ class CreditInsuranceDeclaration(models.Model):
             declaration.amount_covered = currency.round(
                 min(total, limits.get(partner_id, 0.0)) * policy.coverage_share / 100.0)
             touched |= declaration
+        touched._alert_deadlines(date)
         return touched

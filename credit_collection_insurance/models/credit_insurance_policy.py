@@ -95,6 +95,7 @@ class CreditInsurancePolicy(models.Model):
         return self.active and self.date_start <= date and (not self.date_end or self.date_end >= date)
 
     def _open_related(self, xmlid):
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
         action["domain"] = [("policy_id", "in", self.ids)]
         action["context"] = {"default_policy_id": self.id}

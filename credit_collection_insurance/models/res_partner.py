@@ -1,4 +1,6 @@
-from odoo import fields, models
+from odoo import api, fields, models
+
+from odoo.addons.credit_collection.models.res_partner import COLLECTION_USER
 
 from .credit_insurance_coverage_report import COVERAGE_STATUS
 
@@ -6,27 +8,42 @@ from .credit_insurance_coverage_report import COVERAGE_STATUS
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
+    # The insurer's view of the customer is the collectors' internal data (readme of credit_collection).
     insurance_decision_ids = fields.One2many(
-        "credit.insurance.decision", "partner_id", "Coverage decisions")
-    insurance_decision_count = fields.Integer("Decisions", compute="_compute_insurance_decision_count")
+        "credit.insurance.decision", "partner_id", "Coverage decisions", groups=COLLECTION_USER)
+    insurance_decision_count = fields.Integer(
+        "Decisions", compute="_compute_insurance_decision_count", groups=COLLECTION_USER)
     insurance_credit_limit_follows = fields.Boolean(
-        "Credit limit follows coverage", company_dependent=True,
+        "Credit limit follows coverage", company_dependent=True, groups=COLLECTION_USER,
         help="The customer's credit limit is set to the coverage granted by the insurer whenever a "
              "decision changes and at each daily run.")
-    insurance_currency_id = fields.Many2one("res.currency", compute="_compute_insurance_matching")
+    insurance_currency_id = fields.Many2one(
+        "res.currency", compute="_compute_insurance_matching", groups=COLLECTION_USER)
     insurance_decision_id = fields.Many2one(
-        "credit.insurance.decision", "Decision in force", compute="_compute_insurance_matching")
-    insurance_status = fields.Selection(COVERAGE_STATUS, "Coverage", compute="_compute_insurance_matching")
+        "credit.insurance.decision", "Decision in force", compute="_compute_insurance_matching",
+        groups=COLLECTION_USER)
+    insurance_status = fields.Selection(
+        COVERAGE_STATUS, "Coverage", compute="_compute_insurance_matching", groups=COLLECTION_USER)
     insurance_coverage_limit = fields.Monetary(
-        "Coverage granted", compute="_compute_insurance_matching", currency_field="insurance_currency_id")
+        "Coverage granted", compute="_compute_insurance_matching", currency_field="insurance_currency_id",
+        groups=COLLECTION_USER)
     insurance_outstanding = fields.Monetary(
-        "Outstanding", compute="_compute_insurance_matching", currency_field="insurance_currency_id")
+        "Outstanding", compute="_compute_insurance_matching", currency_field="insurance_currency_id",
+        groups=COLLECTION_USER)
     insurance_covered = fields.Monetary(
-        "Covered amount", compute="_compute_insurance_matching", currency_field="insurance_currency_id")
+        "Covered amount", compute="_compute_insurance_matching", currency_field="insurance_currency_id",
+        groups=COLLECTION_USER)
     insurance_uncovered = fields.Monetary(
-        "Uncovered amount", compute="_compute_insurance_matching", currency_field="insurance_currency_id")
+        "Uncovered amount", compute="_compute_insurance_matching", currency_field="insurance_currency_id",
+        groups=COLLECTION_USER)
     insurance_over_limit = fields.Monetary(
-        "Over the limit", compute="_compute_insurance_matching", currency_field="insurance_currency_id")
+        "Over the limit", compute="_compute_insurance_matching", currency_field="insurance_currency_id",
+        groups=COLLECTION_USER)
+
+    @api.model
+    def _collection_manager_fields(self):
+        # A credit limit that follows the insurer is a credit-limit decision: the manager's.
+        return super()._collection_manager_fields() | {"insurance_credit_limit_follows"}
 
     def _compute_insurance_decision_count(self):
         groups = self.env["credit.insurance.decision"]._read_group(
@@ -67,6 +84,7 @@ class ResPartner(models.Model):
                 partner.credit_limit = limit
 
     def action_open_insurance_decisions(self):
+        self.env["credit.insurance.decision"].check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "credit_collection_insurance.action_insurance_decisions")
         action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]

@@ -5,3 +5,4 @@ from . import test_claim
 from . import test_multi_company
 from . import test_coverage_export
 from . import test_coverage_ui
+from . import test_roles

@@ -4,6 +4,24 @@ import xlrd
 
 from odoo.tests import HttpCase, tagged
 
+# Run in the web client once it is ready: succeeds when the action's view shows, fails on an error
+# dialog or after 30 s (a fixed delay is too short for the first page on a busy machine).
+VIEW_OPENED = """
+    const start = Date.now();
+    const check = () => {
+        if (document.querySelector('.o_error_dialog')) {
+            console.error('an error dialog opened');
+        } else if (document.querySelector('.o_view_controller .o_content, .modal .o_form_view')) {
+            console.log('test successful');
+        } else if (Date.now() - start > 30000) {
+            console.error('the view did not open');
+        } else {
+            setTimeout(check, 250);
+        }
+    };
+    check();
+"""
+
 
 @tagged("post_install", "-at_install")
 class TestCoverageButtons(HttpCase):
@@ -52,19 +70,6 @@ class TestCoverageButtons(HttpCase):
         self.env["credit.insurance.decision"].create(
             {"policy_id": policy.id, "partner_id": customer.id, "state": "granted", "amount": 1000.0})
         self.env["credit.insurance.coverage.report"]._refresh(self.company)
-        # Polls for the view (a busy machine may take more than a few seconds), fails after 30 s.
-        wait = """
-            (async () => {
-                for (let i = 0; i < 300; i++) {
-                    if (document.querySelector('.o_view_controller .o_content, .modal .o_form_view')) {
-                        console.log('test successful');
-                        return;
-                    }
-                    await new Promise((resolve) => setTimeout(resolve, 100));
-                }
-                console.error('the view did not open');
-            })();
-        """
         for url in (
             "/odoo/action-credit_collection_insurance.action_insurance_coverage_report?view_type=pivot",
             "/odoo/action-credit_collection_insurance.action_insurance_coverage_report?view_type=graph",
@@ -73,4 +78,4 @@ class TestCoverageButtons(HttpCase):
             "/odoo/credit.insurance.policy/%s" % policy.id,
             "/odoo/res.partner/%s" % customer.id,
         ):
-            self.browser_js(url, wait, login="admin", timeout=60)
+            self.browser_js(url, VIEW_OPENED, login="admin", timeout=60)

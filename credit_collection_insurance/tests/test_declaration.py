@@ -5,6 +5,7 @@ from psycopg2 import IntegrityError
 from odoo import Command
 from odoo.tests import tagged
 from odoo.tools import mute_logger
+from odoo.tools.misc import format_date
 
 from .common import InsuranceCommon
 
@@ -117,3 +118,82 @@ class TestOverdueDeclaration(InsuranceCommon):
         self.assertEqual(declaration.line_ids.move_id, invoice)
         self.assertFalse(declaration.run_id)
         self.assertTrue(self.env["credit.insurance.coverage.report"].search([("partner_id", "=", self.customer.id)]))
+
+
+@tagged("post_install", "-at_install")
+class TestDeclarationDeadlineAlerts(InsuranceCommon):
+    """The owner of a declaration is alerted when it is proposed and on its deadline, once each; a late
+    one shows as late in the list a collector opens."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.collector = cls._collection_user("collector_declarations")
+        cls.customer.with_company(cls.company).collection_user_id = cls.collector
+        cls.alert_type = cls.env.ref("credit_collection.mail_activity_type_collection_alert")
+
+    def _alerts(self, declaration):
+        return self.env["mail.activity"].search([
+            ("res_model", "=", declaration._name), ("res_id", "=", declaration.id),
+            ("activity_type_id", "=", self.alert_type.id)], order="date_deadline, id")
+
+    def _daily_alerts(self, date):
+        self.env["credit.collection.alert"]._send_alerts(self.company, date)
+
+    def test_alerted_when_proposed_and_on_the_deadline(self):
+        self._decision(10000.0)
+        due = self.today - timedelta(days=70)
+        self._invoice(3000.0, due)
+        deadline = due + timedelta(days=60)
+        self._run(due + timedelta(days=45))  # proposed 15 days before the deadline
+        declaration = self.env["credit.insurance.declaration"].search([("partner_id", "=", self.customer.id)])
+        alert = self._alerts(declaration)
+        self.assertEqual(len(alert), 1)
+        self.assertEqual((alert.user_id, alert.date_deadline), (self.collector, due + timedelta(days=45)))
+        self.assertIn("Declare to the insurer by", alert.summary)
+        self.assertIn(format_date(self.env, deadline), alert.summary)
+        # The daily alerts do not repeat it; on the deadline, the owner is alerted again.
+        self._daily_alerts(deadline - timedelta(days=1))
+        self.assertEqual(self._alerts(declaration), alert)
+        self._daily_alerts(deadline)
+        alerts = self._alerts(declaration)
+        self.assertEqual(len(alerts), 2)
+        self.assertEqual((alerts[1].date_deadline, alerts[1].user_id), (deadline, self.collector))
+        self.assertIn("Declaration deadline", alerts[1].summary)
+        self._daily_alerts(deadline + timedelta(days=10))
+        self.assertEqual(len(self._alerts(declaration)), 2)
+        # Past the deadline (today is due + 70): late, and found so by the collector.
+        self.assertTrue(declaration.is_late)
+        Declaration = self.env["credit.insurance.declaration"].with_user(self.collector)
+        self.assertIn(declaration, Declaration.search([("is_late", "=", True)]))
+        self.assertNotIn(declaration, Declaration.search([("is_late", "=", False)]))
+        # Declared: the alerts are done.
+        declaration.with_user(self.collector).action_declare()
+        self.assertFalse(self._alerts(declaration))
+        self.assertFalse(declaration.is_late)
+
+    def test_proposed_after_its_deadline_alerts_at_once(self):
+        """The case of the demo: declarations proposed seven weeks after their deadline."""
+        self._decision(10000.0)
+        due = self.today - timedelta(days=110)
+        self._invoice(3000.0, due)
+        self._run(self.today)
+        declaration = self.env["credit.insurance.declaration"].search([("partner_id", "=", self.customer.id)])
+        alert = self._alerts(declaration)
+        self.assertEqual(len(alert), 1)
+        self.assertEqual(alert.date_deadline, due + timedelta(days=60))
+        self.assertEqual(alert.state, "overdue")
+        self.assertIn("Declaration deadline", alert.summary)
+        # The default list (To declare) of the collector and of the manager shows it first, flagged late.
+        manager = self._collection_user("manager_declarations", "credit_collection.group_collection_manager")
+        for user in (self.collector, manager):
+            action = self.env["ir.actions.act_window"].with_user(user)._for_xml_id(
+                "credit_collection_insurance.action_insurance_declarations")
+            self.assertIn("search_default_to_declare", action["context"])
+            rows = self.env["credit.insurance.declaration"].with_user(user).web_search_read(
+                [("state", "=", "draft")], {"name": {}, "is_late": {}, "deadline": {}})["records"]
+            self.assertEqual(rows[0]["id"], declaration.id)
+            self.assertTrue(rows[0]["is_late"])
+        # The manager declares it: the owner's alert is done.
+        declaration.with_user(manager).action_declare()
+        self.assertFalse(self._alerts(declaration))

@@ -46,7 +46,7 @@ class CreditInsuranceImport(models.TransientModel):
     file = fields.Binary(required=True, attachment=False)
     filename = fields.Char()
     state = fields.Selection([("upload", "Upload"), ("preview", "Preview"), ("done", "Done")], default="upload")
-    delimiter = fields.Selection([("auto", "Detect"), (";", ";"), (",", ","), ("\t", "Tab")], default="auto",
+    delimiter = fields.Selection([("auto", "Detect"), (";", ";"), (",", ","), ("tab", "Tab")], default="auto",
                                  help="CSV files only.")
     partner_key = fields.Selection(
         [("company_registry", "Company ID (SIREN/SIRET)"), ("vat", "Tax ID"), ("ref", "Internal reference"),
@@ -125,7 +125,8 @@ class CreditInsuranceImport(models.TransientModel):
                 break
             except UnicodeDecodeError:
                 continue
-        delimiter = self.delimiter
+        # "tab": a tab in a selection value would make an xmlid that translation files cannot name.
+        delimiter = "\t" if self.delimiter == "tab" else self.delimiter
         if delimiter == "auto":
             first = text.splitlines()[0] if text.splitlines() else ""
             delimiter = max((";", ",", "\t"), key=first.count)

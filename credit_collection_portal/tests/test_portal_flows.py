@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from odoo.tests import tagged
 
-from .common import PortalCommon
+from .common import PortalCommon, PortalFrenchCommon
 
 
 @tagged("post_install", "-at_install")
@@ -41,34 +41,32 @@ class TestPortalFlows(PortalCommon):
         action = self.env["credit.collection.action"].search([("partner_id", "=", self.customer.id)], limit=1)
         self.assertTrue(action, "the run planned no reminder for customer A")
         url = action._portal_url()
-        self.assertTrue(url.startswith("/my/balance?pid=%s&token=" % self.customer.id), url)
+        self.assertTrue(url.startswith("/my/balance/access#"), url)
         mail_body = self.env.ref("credit_collection.mail_template_reminder_courteous")._render_field(
             "body_html", action.ids)[action.id]
-        self.assertIn(url.replace("&", "&amp;"), mail_body)
-        self.authenticate(None, None)
-        page = self.url_open(url)
+        self.assertIn(url, mail_body)
+        self._visitor()
+        page = self._open_link(url.split("#", 1)[1])
         self.assertEqual(page.status_code, 200)
+        self.assertTrue(page.url.endswith("/my/balance"), page.url)
         self.assertIn(self.inv_old.name, page.text)
         self.assertNotIn(self.inv_b.name, page.text)
+        self.assertIn("o_balance_link_notice", page.text)
 
     def test_payment_from_the_reminder_link_without_login(self):
-        self.authenticate(None, None)
-        token = self.customer._collection_portal_token()
-        response = self.url_open("/my/balance?pid=%s&token=%s" % (self.customer.id, token))
-        self.assertIn('name="token" value="%s"' % token, response.text)
-        response = self._post("/my/balance/pay", [
-            ("pid", str(self.customer.id)), ("token", token), ("invoice_ids", str(self.inv_late.id))])
-        self.assertEqual(response.status_code, 200, response.text[:300])
-        form = {key: re.search(r'data-%s="([^"]*)"' % key, response.text).group(1)
-                for key in ("access-token", "transaction-route", "amount")}
+        self._visitor()
+        self._open_link(self._token(self.customer))
+        response, form = self._pay_page(self.inv_late)
         result = self._transaction(form)
         self.assertNotIn("error", result, result)
         self.env.invalidate_all()
         tx = self.env["payment.transaction"].sudo().search([("reference", "=", result["result"]["reference"])])
         self.assertEqual((tx.partner_id, tx.invoice_ids, tx.amount), (self.customer, self.inv_late, 500.0))
-        self.assertIn("pid=%s" % self.customer.id, tx.landing_route)
-        # without the token, the same form is sent to the login page
-        response = self._post("/my/balance/pay", [("invoice_ids", str(self.inv_late.id))])
+        self.assertEqual(tx.landing_route, "/my/balance?done=paid")
+        # without the link, the same form is sent to the login page
+        self._visitor()
+        response = self._post("/my/balance/pay", [("invoice_ids", str(self.inv_late.id))],
+                              csrf_url="/my/balance/access")
         self.assertIn(response.status_code, (302, 303))
         self.assertIn("/web/login", response.headers["Location"])
 
@@ -98,45 +96,6 @@ class TestPortalFlows(PortalCommon):
         self.assertEqual(self.inv_late.payment_state, "partial")
         # the invoice paid in full leaves dunning at once; the one still partly due keeps its reminders
         self.assertFalse(self._pending_reminders(self.inv_old))
-
-    def test_tour_pay_dispute_promise(self):
-        self._run(self.today)
-        self.assertTrue(self._pending_reminders(self.inv_old))
-        self.assertTrue(self._pending_reminders(self.inv_late))
-        self.start_tour("/my/balance", "credit_collection_portal_pay", login=self.user_a.login)
-        self.env.invalidate_all()
-        tx = self.env["payment.transaction"].sudo().search([("invoice_ids", "in", self.inv_old.ids)])
-        self.assertEqual(len(tx), 1)
-        self.assertEqual(tx.invoice_ids, self.inv_old | self.inv_late)
-        self.assertEqual(tx.state, "done")
-        self.assertEqual(tx.amount, 1500.0)
-        for invoice in self.inv_old | self.inv_late:
-            self.assertEqual(invoice.amount_residual, 0.0)
-            self.assertIn(invoice.payment_state, ("paid", "in_payment"))
-            self.assertFalse(self._pending_reminders(invoice), "reminders of %s not stopped" % invoice.name)
-        self.assertEqual(self.inv_next.amount_residual, 300.0)
-        self.start_tour("/my/balance", "credit_collection_portal_requests", login=self.user_a.login)
-        self.env.invalidate_all()
-        dispute = self.env["credit.collection.dispute"].search([("partner_id", "=", self.customer.id)])
-        self.assertEqual(len(dispute), 1)
-        self.assertEqual(dispute.source, "portal")
-        self.assertEqual(dispute.reason, "quality")
-        self.assertEqual(dispute.move_ids, self.inv_next)
-        self.assertEqual(dispute.state, "open")
-        self.assertIn("arrived broken", dispute.description)
-        promise = self.env["credit.collection.promise"].search([("partner_id", "=", self.customer.id)])
-        self.assertEqual(len(promise), 1)
-        self.assertEqual(promise.amount, 100.0)
-        self.assertEqual(promise.promise_date, self.today + timedelta(days=10))
-        self.assertEqual(promise.move_ids, self.inv_next)
-        case = dispute.case_id
-        self.assertEqual(case.partner_id, self.customer)
-        self.assertEqual(promise.case_id, case)
-        bodies = " ".join(case.message_ids.mapped("body"))
-        self.assertIn("Two of the five parts arrived broken.", bodies)
-        self.assertIn("Paid with our next customer receipts.", bodies)
-        authors = case.message_ids.filtered(lambda message: "arrived broken" in message.body).author_id
-        self.assertEqual(authors, self.user_a.partner_id)
 
     def test_payment_plan_request(self):
         self._login(self.user_a)
@@ -184,3 +143,67 @@ class TestPortalFlows(PortalCommon):
         self.assertIn("FR7630004000031234567890143", response.text.replace(" ", ""))
         self.assertIn(self.inv_old.payment_reference or self.inv_old.name, response.text)
         self.assertNotIn("o_payment_form", response.text)
+
+
+@tagged("post_install", "-at_install")
+class TestPortalFrench(PortalFrenchCommon):
+    """A French customer reads its portal in French, in the words a customer knows."""
+
+    def test_balance_shows_customer_words_not_level_names(self):
+        self._send_reminder(self.inv_old, self.level_formal)
+        self._send_reminder(self.inv_late, self.level_1)
+        escalation = self._send_reminder(self.inv_next, self.level_escalation)
+        # a reminder planned but not sent is not something the customer received
+        planned = self._send_reminder(self.inv_late, self.level_2)
+        planned.state = "to_review"
+        self.level_formal.name = "MED dure - niveau interne"
+        self._login(self.user_fr)
+        page = self.url_open("/my/balance")
+        self.assertEqual(page.status_code, 200)
+        rows = {ref: re.search(r'data-ref="%s".*?</div>\s*</div>' % ref, page.text, re.S).group(0)
+                for ref in ("CCP-OLD", "CCP-LATE", "CCP-NEXT")}
+        self.assertIn("Mise en demeure", rows["CCP-OLD"])
+        self.assertIn("Relance", rows["CCP-LATE"])
+        self.assertNotIn("Deuxième relance", rows["CCP-LATE"])
+        self.assertIn("Suivi par notre service recouvrement", rows["CCP-NEXT"])
+        for internal in ("MED dure", "Escalation", "Formal notice", "Reminder 1", "Reminder 2",
+                         escalation.level_id.name, "to_review", "Sent"):
+            self.assertNotIn(internal, page.text)
+        self.assertIn("Mon solde", page.text)
+        self.assertIn("Factures à payer", page.text)
+
+    def test_reminder_link_opens_in_the_customers_language(self):
+        """An English browser opening the link of a French reminder reads the portal in French."""
+        self._visitor()
+        english = {"Accept-Language": "en-US,en;q=0.9"}
+        page = self._open_link(self._token(self.customer), headers=english)
+        self.assertEqual(page.status_code, 200)
+        self.assertNotIn("/en/", page.url)
+        self.assertIn("Mon solde", page.text)
+        self.assertEqual(self.opener.cookies.get("frontend_lang"), "fr_FR")
+        # an expired link says so in the customer's language too
+        self._visitor()
+        page = self._open_link(self._token(self.customer, days_ago=91), headers=english)
+        self.assertEqual(page.status_code, 410)
+        self.assertIn("Ce lien a expiré", page.text)
+        # a customer writing in English gets English, whatever the site's default
+        self._visitor()
+        page = self._open_link(self._token(self.customer_b), headers={"Accept-Language": "fr-FR"})
+        self.assertIn("/en/my/balance", page.url)
+        self.assertIn("My balance", page.text)
+
+    def test_login_uses_the_users_language_not_an_old_cookie(self):
+        self._visitor()
+        # a page seen before in an English browser left its language in a cookie
+        self.url_open("/my/balance/access", headers={"Accept-Language": "en-US"})
+        self.assertEqual(self.opener.cookies.get("frontend_lang"), "en_US")
+        login = self.url_open("/web/login")
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', login.text).group(1)
+        page = self.url_open("/web/login", data={
+            "login": self.user_fr.login, "password": self.user_fr.login, "csrf_token": csrf})
+        self.assertNotIn("/en/", page.url)
+        self.assertIn("/my", page.url)
+        page = self.url_open("/my/balance")
+        self.assertNotIn("/en/", page.url)
+        self.assertIn("Mon solde", page.text)
+        self.assertNotIn("My balance", page.text)

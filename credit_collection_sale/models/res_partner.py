@@ -1,8 +1,19 @@
-from odoo import api, models
+from odoo import api, fields, models
+
+# Sales people read the customer's risk summary (SPEC §10); the rest stays the collectors' data.
+RISK_READERS = "credit_collection.group_collection_user,sales_team.group_sale_salesman"
 
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
+
+    # Odoo's credit limit is the accountants'; sales people read it here and write it nowhere.
+    collection_credit_limit = fields.Float(related="credit_limit", string="Credit limit", groups=RISK_READERS)
+    collection_exposure = fields.Monetary(groups=RISK_READERS)
+    collection_overdue_amount = fields.Monetary(groups=RISK_READERS)
+    collection_risk_grade = fields.Selection(groups=RISK_READERS)
+    collection_late_probability = fields.Float(groups=RISK_READERS)
+    collection_avg_days_late = fields.Float(groups=RISK_READERS)
 
     @api.model
     def _collection_uninvoiced(self, company, partners):

@@ -1,29 +1,42 @@
 from odoo import api, fields, models
 
+from odoo.addons.credit_collection.tools.field_access import check_domain_field_access
+
+from .res_partner import RISK_READERS
+
 
 class SaleOrder(models.Model):
     _inherit = "sale.order"
 
+    # The customer's risk, read-only for sales people (computed with the collection add-on's rights);
+    # the customer on the portal reads its orders, never these.
     collection_credit_warning = fields.Text(
-        "Credit limit exceeded", compute="_compute_collection_credit",
+        "Credit limit exceeded", compute="_compute_collection_credit", groups=RISK_READERS,
         help="The customer's or its credit group's limit this order would exceed once confirmed.")
-    collection_credit_blocked = fields.Boolean(compute="_compute_collection_credit")
-    # The customer's risk, read-only for sales people (computed with the collection add-on's rights).
-    collection_partner_id = fields.Many2one(related="partner_id.commercial_partner_id", string="Customer risk")
-    # A related field takes the groups of its target (accounting only) and 19.0 checks them on every
-    # read: sales people see the limit on their orders, read-only.
-    collection_credit_limit = fields.Float(related="partner_id.commercial_partner_id.credit_limit",
-                                           string="Credit limit", groups="sales_team.group_sale_salesman")
+    collection_credit_blocked = fields.Boolean(compute="_compute_collection_credit", groups=RISK_READERS)
+    collection_partner_id = fields.Many2one(
+        related="partner_id.commercial_partner_id", string="Customer risk", groups=RISK_READERS)
+    collection_credit_limit = fields.Float(
+        related="partner_id.commercial_partner_id.credit_limit", string="Credit limit", groups=RISK_READERS)
     collection_exposure = fields.Monetary(related="partner_id.commercial_partner_id.collection_exposure",
-                                          string="Exposure", currency_field="collection_company_currency_id")
+                                          string="Exposure", currency_field="collection_company_currency_id",
+                                          groups=RISK_READERS)
     collection_overdue_amount = fields.Monetary(
         related="partner_id.commercial_partner_id.collection_overdue_amount", string="Overdue",
-        currency_field="collection_company_currency_id")
+        currency_field="collection_company_currency_id", groups=RISK_READERS)
     collection_risk_grade = fields.Selection(related="partner_id.commercial_partner_id.collection_risk_grade",
-                                             string="Risk grade")
+                                             string="Risk grade", groups=RISK_READERS)
     collection_late_probability = fields.Float(
-        related="partner_id.commercial_partner_id.collection_late_probability", string="Late payment probability")
-    collection_company_currency_id = fields.Many2one(related="company_id.currency_id", string="Company currency")
+        related="partner_id.commercial_partner_id.collection_late_probability", string="Late payment probability",
+        groups=RISK_READERS)
+    collection_company_currency_id = fields.Many2one(
+        related="company_id.currency_id", string="Company currency", groups=RISK_READERS)
+
+    @api.model
+    def _search(self, domain, offset=0, limit=None, order=None, *, active_test=True, bypass_access=False):
+        check_domain_field_access(self, domain, bypass_access)
+        return super()._search(domain, offset=offset, limit=limit, order=order,
+                               active_test=active_test, bypass_access=bypass_access)
 
     def _collection_credit_amounts(self):
         """{commercial partner: amount in company currency} the orders add to the exposure."""
@@ -59,4 +72,5 @@ class SaleOrder(models.Model):
 
     def action_confirm_credit_override(self):
         """Confirms although the credit limit is exceeded; for Collection Managers, logged."""
+        self.env["res.partner"]._collection_check_override_right()
         return self.with_context(collection_credit_override=True).action_confirm()

@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from odoo.addons.credit_collection.tests.common import CollectionCommon
 
@@ -130,6 +130,42 @@ class TestSaleCredit(CollectionCommon):
         order.get_views([(False, "form")])
         partner.get_views([(False, "form")])
         partner.read(["collection_risk_grade", "collection_exposure", "collection_late_probability", "credit_limit"])
+
+    def test_salesman_reads_the_risk_and_writes_no_control(self):
+        """SPEC §10, issue 14 finding 5: a salesman who edits contacts reads the customer's risk and
+        nothing internal beyond, and writes no collection control."""
+        salesman = new_test_user(self.env, "contacts_salesman",
+                                 groups="sales_team.group_sale_salesman,base.group_partner_manager",
+                                 company_id=self.company.id, company_ids=[self.company.id])
+        self._invoice(250.0, self.today - timedelta(days=20))
+        self.customer.write({"collection_blocked": True, "collection_block_reason": "Lawyer involved"})
+        partner = self.customer.with_user(salesman).with_company(self.company)
+        arch = partner.get_views([(False, "form")])["views"]["form"]["arch"]
+        for name in ("collection_credit_limit", "collection_exposure", "collection_overdue_amount",
+                     "collection_risk_grade"):
+            self.assertIn('name="%s"' % name, arch)
+        for name in ("collection_blocked", "collection_block_reason", "collection_policy_id", "collection_user_id",
+                     "collection_segment_rule_id", "insurance_status"):
+            self.assertNotIn('name="%s"' % name, arch)
+        with Form(partner) as form:  # the customer form still opens and saves for the salesman
+            form.phone = "+33 4 72 00 00 00"
+        values = partner.read(["collection_credit_limit", "collection_exposure", "collection_overdue_amount",
+                               "collection_risk_grade", "collection_late_probability"])[0]
+        self.assertAlmostEqual(values["collection_credit_limit"], 1000.0)
+        self.assertAlmostEqual(values["collection_exposure"], 250.0)
+        with self.assertRaises(AccessError):
+            partner.read(["collection_block_reason"])
+        for values in ({"collection_blocked": False}, {"collection_block_reason": False},
+                       {"collection_policy_id": False}, {"collection_user_id": salesman.id},
+                       {"collection_escalated": True}, {"collection_proposed_limit": 999999.0},
+                       {"collection_solvency_monitored": True}, {"collection_third_party_role": "agency"},
+                       {"credit_limit": 999999.0}):
+            with self.assertRaises(AccessError, msg=str(values)):
+                partner.write(values)
+        self.assertTrue(self.customer.collection_blocked)
+        with self.assertRaises(AccessError):
+            self.env["res.partner"].with_user(salesman).create(
+                {"name": "New customer", "collection_blocked": True})
 
     def test_partial_invoice_is_not_counted_twice_at_posting(self):
         self.company.collection_credit_limit_mode = "block"

@@ -144,11 +144,11 @@ def _insert_partners(cr, company, count):
         WITH new AS (SELECT nextval('res_partner_id_seq') AS id, g FROM generate_series(1, %(n)s) g)
         INSERT INTO res_partner (
             id, name, complete_name, commercial_partner_id, commercial_company_name, ref, company_id,
-            type, active, is_company, partner_share, customer_rank, supplier_rank, lang, email,
+            type, active, is_company, collection_customer_type, partner_share, customer_rank, supplier_rank, lang, email,
             email_normalized, invoice_warn, color, message_bounce, create_uid, write_uid, create_date, write_date)
         SELECT id, 'Bench customer ' || lpad(g::text, 6, '0'), 'Bench customer ' || lpad(g::text, 6, '0'),
                id, 'Bench customer ' || lpad(g::text, 6, '0'), %(ref)s || lpad(g::text, 6, '0'), %(company)s,
-               'contact', TRUE, TRUE, TRUE, 1, 0, 'en_US', 'ap' || g || '@bench.example',
+               'contact', TRUE, TRUE, 'professional', TRUE, 1, 0, 'en_US', 'ap' || g || '@bench.example',
                'ap' || g || '@bench.example', 'no-message', 0, 0, 1, 1, now() at time zone 'UTC',
                now() at time zone 'UTC'
           FROM new

@@ -15,6 +15,7 @@ export class CollectionDashboard extends Component {
     setup() {
         this.orm = useService("orm");
         this.actionService = useService("action");
+        this.user = useService("user");
         this.trendCanvas = useRef("trend");
         this.agedCanvas = useRef("aged");
         this.charts = [];
@@ -30,6 +31,8 @@ export class CollectionDashboard extends Component {
 
     renderCharts() {
         const { trend, aged } = this.data;
+        // Axis figures in the user's language (12 345,6 in French), like the cards.
+        const locale = (this.user.lang || "en_US").replace("_", "-");
         if (this.trendCanvas.el && trend.labels.length) {
             this.charts.push(new Chart(this.trendCanvas.el, {
                 type: "line",
@@ -40,7 +43,7 @@ export class CollectionDashboard extends Component {
                         backgroundColor: COLORS[index], tension: 0.2,
                     })),
                 },
-                options: { maintainAspectRatio: false, animation: false },
+                options: { locale, maintainAspectRatio: false, animation: false },
             }));
         }
         if (this.agedCanvas.el) {
@@ -50,7 +53,9 @@ export class CollectionDashboard extends Component {
                     labels: aged.labels,
                     datasets: [{ data: aged.values, backgroundColor: ["#81B29A", "#F2CC8F", "#E07A5F", "#C44536", "#772E25"] }],
                 },
-                options: { maintainAspectRatio: false, animation: false, plugins: { legend: { display: false } } },
+                options: {
+                    locale, maintainAspectRatio: false, animation: false, plugins: { legend: { display: false } },
+                },
             }));
         }
     }

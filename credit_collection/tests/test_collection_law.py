@@ -1,0 +1,412 @@
+"""What French law requires of what is sent, on hand cases: consumers, formal notice, insolvency, limitation."""
+
+from datetime import timedelta
+
+from dateutil.relativedelta import relativedelta
+
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import new_test_user, tagged
+
+from .common import CollectionCommon
+
+
+def days(n):
+    return timedelta(days=n)
+
+
+class LawCommon(CollectionCommon):
+    """The test policy with a lawful formal notice and escalation, the shipped consumer policy, a collector."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.level_formal.write({"is_formal_notice": True, "notice_days": 8})
+        cls.level_escalation.write({"requires_formal_notice": True, "min_gap_days": 15})
+        shipped = cls.env.ref("credit_collection.policy_france_b2c").sudo()  # main company's
+        cls.consumer_policy = shipped.copy({"company_id": cls.company.id}).sudo(False)
+        cls.consumer_levels = {level.delay_days: level for level in cls.consumer_policy.level_ids}
+        # Sent without review in these tests: the collector's approval is not what they are about.
+        cls.consumer_policy.level_ids.write({"auto_send": True})
+        cls.company.collection_policy_consumer_id = cls.consumer_policy
+        cls.consumer = cls.env["res.partner"].create({
+            "name": "Camille Leroy", "email": "camille.leroy@example.com", "phone": "+33 6 12 34 56 78",
+            "lang": "en_US"})
+        cls.collector = new_test_user(
+            cls.env, "law_collector", groups="credit_collection.group_collection_user",
+            company_id=cls.company.id, company_ids=cls.company.ids)
+
+    def _run_and_send(self, date):
+        """The daily run at ``date``, as the scheduler runs it: planning, then sending what is queued."""
+        run = self.env["credit.collection.run"].create({"company_id": self.company.id, "date": date})
+        run.action_run()
+        self.env["credit.collection.run"]._cron_plan_runs()
+        self._deliver()
+        return run
+
+    def _letter_html(self, action):
+        report = self.env.ref("credit_collection.action_report_collection_letter")
+        return report._render_qweb_html(report.report_name, action.ids)[0].decode()
+
+
+@tagged("post_install", "-at_install")
+class TestConsumerLaw(LawCommon):
+    def test_consumer_is_a_person_without_vat_nor_siren(self):
+        sole_trader = self.env["res.partner"].create({"name": "Paul Artisan", "company_registry": "732829320"})
+        company = self.env["res.partner"].create({"name": "Durand SARL", "is_company": True})
+        self.assertEqual(self.consumer.collection_customer_type, "consumer")
+        self.assertEqual(sole_trader.collection_customer_type, "professional")
+        self.assertEqual(company.collection_customer_type, "professional")
+        contact = self.env["res.partner"].create({"name": "Anne Durand", "parent_id": company.id})
+        self.assertFalse(contact._collection_is_consumer(), "a company's contact is not a consumer")
+        self.assertEqual(contact.collection_customer_type, "professional", "shown as its company's type")
+        address = self.env["res.partner"].create(
+            {"name": "Camille Leroy (livraison)", "parent_id": self.consumer.id, "type": "delivery"})
+        self.assertEqual(address.collection_customer_type, "consumer")
+        self.consumer.collection_customer_type = "professional"
+        self.assertFalse(self.consumer._collection_is_consumer(), "the type can be set by hand")
+
+    def test_consumer_gets_the_consumer_policy(self):
+        invoice = self._invoice(102.0, self.today - days(20), partner=self.consumer)
+        professional_invoice = self._invoice(102.0, self.today - days(20))
+        run = self._run(self.today)
+        self.assertEqual(self._actions(invoice).level_id.policy_id, self.consumer_policy)
+        self.assertEqual(self._actions(invoice).policy_id, self.consumer_policy, "stored on the action too")
+        self.assertEqual(self._actions(professional_invoice).level_id.policy_id, self.policy)
+        # A professional policy chosen for a consumer (by hand or by a segment) gives way to the consumer one.
+        self.consumer.with_company(self.company).collection_policy_id = self.policy
+        later = self._invoice(80.0, self.today - days(6), partner=self.consumer)
+        self._run(self.today)
+        self.assertEqual(self._actions(later).level_id.policy_id, self.consumer_policy)
+        self.assertTrue(run.action_ids)
+
+    def test_consumer_formal_notice_is_lawful(self):
+        """No EUR 40, no L441-10, consumer wording, interest from the notice at the legal rate."""
+        invoice = self._invoice(102.0, self.today - days(41), partner=self.consumer)
+        run = self._run_and_send(self.today)
+        notices = run.action_ids.filtered(lambda a: a.level_id.is_formal_notice)
+        self.assertEqual(sorted(notices.mapped("channel")), ["email", "letter"])
+        self.assertEqual(set(notices.mapped("state")), {"sent"})
+        for notice in notices:
+            self.assertEqual(notice.level_id, self.consumer_levels[30])
+            self.assertTrue(self.company.currency_id.is_zero(notice.fee_amount), "no recovery indemnity")
+            self.assertTrue(self.company.currency_id.is_zero(notice.interest_amount),
+                            "the consumer's interest starts with the notice itself")
+            self.assertEqual(self.company.currency_id.compare_amounts(notice.amount_total, 102.0), 0)
+        email = notices.filtered(lambda a: a.channel == "email")
+        self.assertIn("article 1344 of the French Civil Code", email.body)
+        self.assertIn("article 1231-6", email.body)
+        self.assertNotIn("L441-10", email.body)
+        self.assertNotIn("40 €", email.body)
+        letter = self._letter_html(notices.filtered(lambda a: a.channel == "letter"))
+        self.assertIn("formal notice within the meaning of article 1344", letter)
+        self.assertIn("legal interest rate", letter)
+        self.assertIn("2.62", letter, "the legal rate the notice starts")
+        self.assertNotIn("L441-10", letter)
+        self.assertNotIn("at your expense", letter)
+        # 20 days after the notice (and past its deadline), the call: interest since the notice only.
+        escalation = self._run_and_send(self.today + days(20)).action_ids
+        self.assertEqual(escalation.level_id, self.consumer_levels[60])
+        self.assertEqual(escalation.line_ids.move_id, invoice)
+        expected = self.company.currency_id.round(102.0 * 2.62 / 100 * 20 / 365)
+        self.assertEqual(self.company.currency_id.compare_amounts(escalation.interest_amount, expected), 0)
+        self.assertTrue(self.company.currency_id.is_zero(escalation.fee_amount))
+
+    def test_consumer_formal_notice_in_french(self):
+        self.consumer.lang = "fr_FR"
+        self._invoice(102.0, self.today - days(41), partner=self.consumer)
+        notices = self._run_and_send(self.today).action_ids
+        email = notices.filtered(lambda a: a.channel == "email")
+        self.assertIn("article 1344 du Code civil", email.body)
+        self.assertIn("intérêt légal", email.body)
+        self.assertNotIn("L441-10", email.body)
+        letter = self._letter_html(notices.filtered(lambda a: a.channel == "letter"))
+        self.assertIn("article 1344 du Code civil", letter)
+        self.assertIn("article 1231-6 du Code civil", letter)
+        self.assertNotIn("L441-10", letter)
+
+    def test_consumer_without_consumer_policy_is_charged_nothing(self):
+        self.company.collection_policy_consumer_id = False
+        self._invoice(102.0, self.today - days(41), partner=self.consumer)
+        notices = self._run_and_send(self.today).action_ids.filtered(lambda a: a.level_id == self.level_formal)
+        self.assertEqual(notices.level_id.policy_id, self.policy, "the default policy, for want of a consumer one")
+        for notice in notices:
+            self.assertTrue(self.company.currency_id.is_zero(notice.fee_amount))
+            self.assertTrue(self.company.currency_id.is_zero(notice.interest_amount))
+        email = notices.filtered(lambda a: a.channel == "email")
+        self.assertIn("article 1344 of the French Civil Code", email.body)
+        self.assertNotIn("L441-10", email.body)
+
+    def test_consumer_policy_refuses_professional_charges(self):
+        level = self.consumer_levels[30]
+        with self.assertRaises(ValidationError):
+            level.recovery_fee = 40.0
+        with self.assertRaises(ValidationError):
+            level.interest_start = "due_date"
+        with self.assertRaises(ValidationError):
+            self.policy.customer_type = "consumer"  # its formal notice charges EUR 40 from the due date
+
+    def test_segmentation_keeps_consumers_on_consumer_policies(self):
+        strict = self.policy.copy({"name": "Strict"})
+        rule = self.env["credit.collection.segment.rule"].create({
+            "name": "Everybody", "policy_id": strict.id, "company_id": self.company.id})
+        self._invoice(300.0, self.today - days(10))
+        self._invoice(300.0, self.today - days(10), partner=self.consumer)
+        self.env["credit.collection.segment.rule"]._apply_company(self.company, self.today)
+        self.assertEqual(self.customer.with_company(self.company).collection_segment_rule_id, rule)
+        self.assertFalse(self.consumer.with_company(self.company).collection_segment_rule_id)
+
+
+@tagged("post_install", "-at_install")
+class TestProfessionalFormalNotice(LawCommon):
+    def test_b2b_formal_notice_l441_10_and_fee_once_per_invoice(self):
+        invoice = self._invoice(102.0, self.today - days(41))
+        self.level_formal.auto_send = True
+        notices = self._run_and_send(self.today).action_ids
+        self.assertEqual(notices.level_id, self.level_formal)
+        currency = self.company.currency_id
+        interest = currency.round(102.0 * 12.0 / 100 * 41 / 365)
+        for notice in notices:
+            self.assertEqual(currency.compare_amounts(notice.fee_amount, 40.0), 0, "EUR 40 per invoice")
+            self.assertEqual(currency.compare_amounts(notice.interest_amount, interest), 0, "from the due date")
+            self.assertEqual(currency.compare_amounts(notice.amount_total, 102.0 + 40.0 + interest), 0)
+        email = notices.filtered(lambda a: a.channel == "email")
+        self.assertIn("article L441-10 of the French Commercial Code", email.body)
+        self.assertIn("40 €", email.body)
+        self.assertIn("within 8 days", email.body)
+        letter = self._letter_html(notices.filtered(lambda a: a.channel == "letter"))
+        self.assertIn("L441-10", letter)
+        self.assertIn("within 8 days of receipt", letter)
+        # A later level with a fee does not charge the invoice again.
+        self.level_escalation.write({"recovery_fee": 40.0, "channel_email": True, "channel_phone": False,
+                                     "email_template_id": self.level_formal.email_template_id.id})
+        escalation = self._run_and_send(self.today + days(50)).action_ids
+        self.assertEqual(escalation.level_id, self.level_escalation)
+        self.assertEqual(escalation.line_ids.move_id, invoice)
+        self.assertTrue(currency.is_zero(escalation.fee_amount), "EUR 40 once per invoice")
+
+
+@tagged("post_install", "-at_install")
+class TestLevelTiming(LawCommon):
+    def test_minimum_gap_before_escalation(self):
+        self.level_formal.auto_send = True
+        invoice = self._invoice(1000.0, self.today - days(80))
+        notice = self._run_and_send(self.today).action_ids
+        self.assertEqual(notice.level_id, self.level_formal)
+        for offset in (0, 1, 10, 14):  # days late 80 to 94: the escalation's delay (90) passes at +10
+            self.assertFalse(self._run_and_send(self.today + days(offset)).action_ids,
+                             "no escalation %s days after the formal notice" % offset)
+        escalation = self._run_and_send(self.today + days(15)).action_ids
+        self.assertEqual(escalation.level_id, self.level_escalation)
+        self.assertEqual(escalation.line_ids.move_id, invoice)
+
+    def test_old_invoice_gets_a_formal_notice_before_escalation(self):
+        self.level_formal.auto_send = False
+        invoice = self._invoice(1000.0, self.today - days(200))
+        run = self._run_and_send(self.today)
+        self.assertEqual(run.action_ids.level_id, self.level_formal, "not straight to escalation")
+        self.assertEqual(set(run.action_ids.mapped("state")), {"to_review"})
+        # While the notice waits for review, nothing more is planned on the invoice.
+        self.assertFalse(self._run_and_send(self.today + days(30)).action_ids)
+        run.action_ids.write({"state": "queued"})  # approved (the approval itself is the collector's flow)
+        self._send_now(run.action_ids)
+        self.assertEqual(set(run.action_ids.mapped("state")), {"sent"})
+        self.assertFalse(self._run_and_send(self.today + days(7)).action_ids, "the notice's deadline runs")
+        escalation = self._run_and_send(self.today + days(15)).action_ids
+        self.assertEqual(escalation.level_id, self.level_escalation)
+        self.assertEqual(escalation.line_ids.move_id, invoice)
+
+    def test_notice_deadline_longer_than_the_gap_is_honoured(self):
+        self.level_formal.write({"auto_send": True, "notice_days": 30})
+        self._invoice(1000.0, self.today - days(100))
+        self._run_and_send(self.today)
+        self.assertFalse(self._run_and_send(self.today + days(20)).action_ids, "30 days were given to pay")
+        self.assertEqual(self._run_and_send(self.today + days(30)).action_ids.level_id, self.level_escalation)
+
+    def test_gap_between_reminders(self):
+        self.level_2.min_gap_days = 7
+        invoice = self._invoice(500.0, self.today - days(12))
+        self.assertEqual(self._run_and_send(self.today).action_ids.level_id, self.level_1)
+        invoice.invalidate_recordset(["collection_level_id", "collection_last_date", "collection_next_date"])
+        self.assertEqual(invoice.collection_next_date, self.today + days(7), "announced after the gap")
+        self.assertFalse(self._run_and_send(self.today + days(3)).action_ids, "reminder 2 is due but 3 days after 1")
+        second = self._run_and_send(self.today + days(7)).action_ids
+        self.assertEqual(second.level_id, self.level_2)
+        self.assertEqual(second.line_ids.move_id, invoice)
+
+    def test_litigation_needs_a_formal_notice(self):
+        self._invoice(1000.0, self.today - days(60))
+        case = self.env["credit.collection.case"]._get_or_open(self.customer, self.company)
+        as_collector = case.with_user(self.collector)
+        with self.assertRaisesRegex(UserError, "formal notice"):
+            as_collector.write({"stage": "litigation", "procedure": "order_for_payment"})
+        self.env["credit.collection.case.document"].with_user(self.collector).create({
+            "case_id": case.id, "name": "Mise en demeure LRAR", "category": "formal_notice"})
+        as_collector.write({"stage": "litigation", "procedure": "order_for_payment"})
+        self.assertEqual(case.stage, "litigation")
+        report = self.env.ref("credit_collection.action_report_case_file")
+        summary = report.with_user(self.collector)._render_qweb_html(report.report_name, case.ids)[0].decode()
+        self.assertIn("Mise en demeure LRAR", summary, "the case file lists the formal notice archived")
+        self.assertNotIn("No formal notice was sent", summary)
+
+
+@tagged("post_install", "-at_install")
+class TestInsolvency(LawCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.opening = cls.today - days(30)
+        cls.mandatary = cls.env["res.partner"].create({
+            "name": "SELARL Mandataires Associés", "is_company": True, "lang": "fr_FR",
+            "street": "1 place Bellecour", "zip": "69002", "city": "Lyon"})
+        cls.customer.with_company(cls.company).collection_user_id = cls.collector
+
+    def _open(self, **values):
+        return self.env["credit.collection.insolvency"].with_user(self.collector).create(dict({
+            "partner_id": self.customer.id, "company_id": self.company.id, "procedure": "receivership",
+            "opening_date": self.opening, "publication_date": self.opening + days(10),
+            "court": "Tribunal de commerce de Lyon", "mandatary_id": self.mandatary.id}, **values))
+
+    def _invoice_dated(self, amount, invoice_date, due):
+        move = self.env["account.move"].create({
+            "move_type": "out_invoice", "partner_id": self.customer.id, "invoice_date": invoice_date,
+            "invoice_date_due": due,
+            "invoice_line_ids": [(0, 0, {"name": "Repair", "quantity": 1, "price_unit": amount, "tax_ids": []})]})
+        move.action_post()
+        return move
+
+    def _prior_and_later_invoices(self):
+        prior = self._invoice(3000.0, self.today - days(20))  # invoiced 50 days ago, before the opening
+        later = self._invoice_dated(700.0, self.today - days(25), self.today - days(10))
+        return prior, later
+
+    def _claim_tasks(self, proceeding):
+        return self.env["mail.activity"].search([
+            ("res_model", "=", proceeding._name), ("res_id", "=", proceeding.id),
+            ("activity_type_id", "=", self.env.ref("credit_collection.mail_activity_type_claim_declaration").id)])
+
+    def test_opening_stops_reminders_for_prior_debts_only(self):
+        prior, later = self._prior_and_later_invoices()
+        self.level_1.auto_send = False
+        self.level_2.auto_send = False
+        pending = self._run(self.today - days(5)).action_ids
+        self.assertEqual(pending.line_ids.move_id, prior | later)
+        self._open()
+        prior_lines = pending.line_ids.filtered(lambda line: line.move_id == prior)
+        self.assertEqual(set(prior_lines.mapped("state")), {"cancelled"})
+        self.assertIn("insolvency", prior_lines[0].cancel_reason)
+        self.assertEqual(pending.line_ids.filtered(lambda line: line.move_id == later).state, "planned",
+                         "a debt born after the opening is still reminded")
+        still_pending = pending.filtered(lambda action: action.state == "to_review")
+        self.assertEqual(still_pending.line_ids.move_id, later)
+        still_pending.write({"state": "queued"})
+        self._send_now(still_pending)
+        run = self._run(self.today + days(10))
+        self.assertNotIn(prior, run.action_ids.line_ids.move_id, "no reminder for a debt born before")
+        self.assertIn(later, run.action_ids.line_ids.move_id)
+        skipped = run.message_ids_report.filtered(lambda m: prior in m.move_ids)
+        self.assertIn("L622-21", skipped.reason)
+        (prior | later).invalidate_recordset(["collection_next_date"])
+        self.assertFalse(prior.collection_next_date, "no next reminder is announced for a suspended debt")
+        self.assertTrue(later.collection_next_date)
+
+    def test_opening_suspends_litigation_of_prior_debts(self):
+        prior = self._invoice(3000.0, self.today - days(60))
+        case = self.env["credit.collection.case"]._get_or_open(self.customer, self.company)
+        self.env["credit.collection.case.document"].create(
+            {"case_id": case.id, "name": "Mise en demeure", "category": "formal_notice"})
+        case.write({"stage": "litigation", "procedure": "order_for_payment"})
+        self._open()
+        self.assertEqual((case.stage, case.procedure), ("insolvency", False))
+        as_collector = case.with_user(self.collector)
+        with self.assertRaisesRegex(UserError, "L622-21"):
+            as_collector.write({"stage": "litigation"})
+        with self.assertRaisesRegex(UserError, "L622-21"):
+            as_collector.write({"procedure": "merits"})
+        bailiff = self.env["res.partner"].create(
+            {"name": "Maître Huissier", "is_company": True, "collection_third_party_role": "bailiff"})
+        transfer = self.env["credit.collection.case.transfer"].with_user(self.collector).create(
+            {"case_id": case.id, "third_party_id": bailiff.id})
+        with self.assertRaisesRegex(UserError, "L622-21"):
+            transfer.action_send()
+        self.assertEqual(case.move_ids, prior)
+        # A debt born after the opening may go to court.
+        self._invoice_dated(500.0, self.today - days(10), self.today - days(5))
+        as_collector.write({"stage": "litigation", "procedure": "order_for_payment"})
+        self.assertEqual(case.stage, "litigation")
+
+    def test_claim_declaration_task_deadline_and_record(self):
+        prior, later = self._prior_and_later_invoices()
+        proceeding = self._open(publication_date=False)
+        self.assertFalse(self._claim_tasks(proceeding), "no deadline before the publication")
+        publication = self.opening + days(12)
+        proceeding.with_user(self.collector).publication_date = publication
+        self.assertEqual(proceeding.claim_deadline, publication + relativedelta(months=2))
+        task = self._claim_tasks(proceeding)
+        self.assertEqual((task.date_deadline, task.user_id), (publication + relativedelta(months=2), self.collector))
+        proceeding.with_user(self.collector).publication_date = publication + days(3)
+        self.assertEqual(self._claim_tasks(proceeding), task, "one task, moved")
+        self.assertEqual(task.date_deadline, publication + days(3) + relativedelta(months=2))
+        self.assertEqual(proceeding.claim_line_ids.move_id, prior, "only what was born before the opening")
+        self.assertEqual(self.company.currency_id.compare_amounts(proceeding.claim_amount, 3000.0), 0)
+        self.assertEqual(self.company.currency_id.compare_amounts(proceeding.claim_amount_to_fall_due, 3000.0), 0,
+                         "due after the opening: to fall due")
+        self.assertTrue(self.company.currency_id.is_zero(proceeding.claim_amount_due))
+        report = self.env.ref("credit_collection.action_report_claim_declaration")
+        html = report.with_user(self.collector)._render_qweb_html(report.report_name, proceeding.ids)[0].decode()
+        self.assertIn(prior.name, html)
+        self.assertNotIn(later.name, html)
+        self.assertIn("Déclaration de créance", html, "in French for a French creditors' representative")
+        self.assertIn("L622-24", html)
+        self.assertIn("sincère et véritable", html)
+        proceeding.with_user(self.collector).action_record_declaration()
+        self.assertEqual(proceeding.declaration_state, "declared")
+        self.assertEqual(proceeding.declaration_date, self.today)
+        self.assertEqual(self.company.currency_id.compare_amounts(proceeding.declared_amount, 3000.0), 0)
+        self.assertFalse(self._claim_tasks(proceeding), "the task is done")
+        self.assertTrue(proceeding.declaration_attachment_id)
+
+    def test_claim_needs_the_creditors_representative(self):
+        proceeding = self._open(mandatary_id=False)
+        with self.assertRaisesRegex(UserError, "creditors' representative"):
+            proceeding.with_user(self.collector).action_record_declaration()
+
+    def test_closed_proceedings_no_longer_suspend(self):
+        prior = self._invoice(3000.0, self.today - days(6))
+        proceeding = self._open()
+        self.assertFalse(self._run(self.today).action_ids)
+        proceeding.with_user(self.collector).action_close()
+        self.assertEqual(self._run(self.today).action_ids.line_ids.move_id, prior)
+
+    def test_rights_on_insolvency_proceedings(self):
+        proceeding = self._open()
+        self.assertEqual(self.customer.with_user(self.collector).collection_insolvency_id, proceeding)
+        salesman = new_test_user(self.env, "law_salesman", groups="base.group_user",
+                                 company_id=self.company.id, company_ids=self.company.ids)
+        with self.assertRaises(AccessError):
+            proceeding.with_user(salesman).read(["name"])
+        with self.assertRaises(AccessError):
+            proceeding.with_user(self.collector).unlink()
+        other_company = self.company_data_2["company"]
+        foreign = self.env["credit.collection.insolvency"].create({
+            "partner_id": self.customer.id, "company_id": other_company.id, "procedure": "liquidation",
+            "opening_date": self.opening})
+        self.assertNotIn(foreign, self.env["credit.collection.insolvency"].with_user(self.collector).search([]))
+
+
+@tagged("post_install", "-at_install")
+class TestLimitationByCustomerType(LawCommon):
+    def test_two_years_for_consumers_five_between_merchants(self):
+        self.company.collection_limitation_warning_days = 90
+        sole_trader = self.env["res.partner"].create({"name": "Paul Artisan", "company_registry": "732829320"})
+        due = self.today - relativedelta(years=2) + days(30)
+        self._invoice(100.0, due, partner=self.consumer)
+        self._invoice(100.0, due, partner=sole_trader)
+        self.env["credit.collection.alert"]._send_alerts(self.company, self.today)
+        Case = self.env["credit.collection.case"]
+        alert_type = self.env.ref("credit_collection.mail_activity_type_collection_alert")
+        consumer_alerts = Case._get_or_open(self.consumer, self.company).activity_ids.filtered(
+            lambda a: a.activity_type_id == alert_type)
+        self.assertEqual(consumer_alerts.mapped("date_deadline"), [due + relativedelta(years=2)])
+        trader_alerts = Case._get_or_open(sole_trader, self.company).activity_ids.filtered(
+            lambda a: a.activity_type_id == alert_type)
+        self.assertFalse(trader_alerts, "a sole trader with a SIREN is a merchant: 5 years")
