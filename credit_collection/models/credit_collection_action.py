@@ -201,12 +201,12 @@ class CreditCollectionAction(models.Model):
 
     def _log_notes(self, notes, author=None):
         """Log notes (no notification) on records of any model, in one insert: ``_message_log`` for many."""
-        author_id, email_from = self._message_compute_author(author, None, raise_on_email=False)
+        author_id, email_from = self._message_compute_author(author, None)
         note = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note")
         self.env["mail.thread"].sudo()._message_create([{
             "author_id": author_id, "email_from": email_from, "model": record._name, "res_id": record.id,
             "body": body, "message_type": "notification", "is_internal": True, "subtype_id": note,
-            "email_add_signature": False, "record_name": False, "record_alias_domain_id": False,
+            "email_add_signature": False, "record_alias_domain_id": False,
             "record_company_id": False,
             "message_id": tools.generate_tracking_message_id("message-notify"),
             "reply_to": self.env["mail.thread"]._notify_get_reply_to(default=email_from)[False],

@@ -30,6 +30,10 @@ def squeeze(text):
 
 @tagged("post_install", "-at_install")
 class TestDocumentsPdf(LawCommon):
+    def setUp(self):
+        super().setUp()
+        self.enterContext(self.allow_pdf_render())  # wkhtmltopdf fetches the report assets from the server
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()

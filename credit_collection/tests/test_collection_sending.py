@@ -363,6 +363,7 @@ class TestRunInTheBackground(SendingCommon):
 class TestLettersOfTheDay(SendingCommon):
     def test_letters_approved_after_the_run_are_in_the_days_batch(self):
         self.env = self.env(context=dict(self.env.context, force_report_rendering=True))
+        self.enterContext(self.allow_pdf_render())  # wkhtmltopdf fetches the report assets from the server
         self.level_formal.write({"channel_email": False, "auto_send": False})
         self._invoice(1000.0, self.today - days(48))
         self._invoice(2000.0, self.today - days(48), partner=self.other)

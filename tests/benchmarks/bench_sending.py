@@ -86,20 +86,24 @@ class Gateway(BaseHTTPRequestHandler):
 
 # ---------------------------------------------------------------------------------------------- rpc
 class Rpc:
-    def __init__(self, url, db, login, password):
-        self.url, self.db, self.password = url, db, password
-        self.uid = self._call("common", "authenticate", db, login, password, {})
+    """The web client's JSON-RPC as a logged-in session (Odoo 19 deprecates /jsonrpc)."""
 
-    def _call(self, service, method, *args):
-        answer = requests.post(f"{self.url}/jsonrpc", json={
+    def __init__(self, url, db, login, password):
+        self.url, self.db = url, db
+        self.session = requests.Session()
+        answer = self.session.post(f"{url}/web/session/authenticate", json={
+            "jsonrpc": "2.0", "params": {"db": db, "login": login, "password": password}}, timeout=120).json()
+        self.uid = (answer.get("result") or {}).get("uid")
+        if not self.uid:
+            raise RuntimeError(f"login {login} refused: {answer.get('error')}")
+
+    def __call__(self, model, method, *args, **kwargs):
+        answer = self.session.post(f"{self.url}/web/dataset/call_kw/{model}/{method}", json={
             "jsonrpc": "2.0", "method": "call", "id": 1,
-            "params": {"service": service, "method": method, "args": list(args)}}, timeout=600).json()
+            "params": {"model": model, "method": method, "args": list(args), "kwargs": kwargs}}, timeout=600).json()
         if "error" in answer:
             raise RuntimeError(answer["error"]["data"].get("debug") or answer["error"])
         return answer["result"]
-
-    def __call__(self, model, method, *args, **kwargs):
-        return self._call("object", "execute_kw", self.db, self.uid, self.password, model, method, list(args), kwargs)
 
 
 # ---------------------------------------------------------------------------------------------- setup
@@ -125,7 +129,7 @@ def prepare_company(env, customers, invoices_per_customer, mail_port, sms_port):
     company = env["res.company"].browse(info["company_id"])
     cr = env.cr
     cr.execute("""UPDATE res_partner SET street = 'rue ' || id, zip = '69000', city = 'Lyon',
-                         mobile = '+33 6 ' || lpad((id %% 100000000)::text, 8, '0')
+                         phone = '+33 6 ' || lpad((id %% 100000000)::text, 8, '0')
                    WHERE company_id = %s AND ref LIKE %s""", [company.id, generate_ledger.PARTNER_REF_PREFIX + "%"])
     env["ir.mail_server"].search([]).unlink()
     env["ir.mail_server"].create({"name": "benchmark sink", "smtp_host": "127.0.0.1", "smtp_port": mail_port,

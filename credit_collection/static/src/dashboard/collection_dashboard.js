@@ -1,8 +1,7 @@
-/** @odoo-module **/
-
 import { Component, onMounted, onWillStart, onWillUnmount, useRef } from "@odoo/owl";
 import { loadBundle } from "@web/core/assets";
 import { registry } from "@web/core/registry";
+import { user } from "@web/core/user";
 import { useService } from "@web/core/utils/hooks";
 
 const COLORS = ["#714B67", "#017E84", "#E07A5F", "#3D405B", "#81B29A"];
@@ -15,7 +14,6 @@ export class CollectionDashboard extends Component {
     setup() {
         this.orm = useService("orm");
         this.actionService = useService("action");
-        this.user = useService("user");
         this.trendCanvas = useRef("trend");
         this.agedCanvas = useRef("aged");
         this.charts = [];
@@ -32,7 +30,7 @@ export class CollectionDashboard extends Component {
     renderCharts() {
         const { trend, aged } = this.data;
         // Axis figures in the user's language (12 345,6 in French), like the cards.
-        const locale = (this.user.lang || "en_US").replace("_", "-");
+        const locale = (user.lang || "en_US").replace("_", "-");
         if (this.trendCanvas.el && trend.labels.length) {
             this.charts.push(new Chart(this.trendCanvas.el, {
                 type: "line",
