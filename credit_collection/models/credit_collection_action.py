@@ -5,8 +5,9 @@ import psycopg2
 import pytz
 from markupsafe import Markup
 
-from odoo import _, api, fields, models, tools
+from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools.mail import generate_tracking_message_id
 from odoo.tools.misc import format_date, formatLang
 from odoo.tools.pdf import merge_pdf
 
@@ -208,7 +209,7 @@ class CreditCollectionAction(models.Model):
             "body": body, "message_type": "notification", "is_internal": True, "subtype_id": note,
             "email_add_signature": False, "record_alias_domain_id": False,
             "record_company_id": False,
-            "message_id": tools.generate_tracking_message_id("message-notify"),
+            "message_id": generate_tracking_message_id("message-notify"),
             "reply_to": self.env["mail.thread"]._notify_get_reply_to(default=email_from)[False],
         } for record, body in notes])
 

@@ -1,11 +1,33 @@
+import logging
+import socket
 from datetime import timedelta
+from unittest.mock import patch
 from urllib.parse import urlsplit
+
+from aiosmtpd.controller import Controller
 
 from odoo import Command, fields
 from odoo.tests import new_test_user
 from odoo.tests.common import _super_send
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+
+
+class SmtpInbox:
+    """A local SMTP server's mailbox: what the reminders' emails really delivered."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(envelope)
+        return "250 OK"
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 class CollectionCommon(AccountTestInvoicingCommon):
@@ -20,6 +42,22 @@ class CollectionCommon(AccountTestInvoicingCommon):
         return super()._request_handler(session, request, **kwargs)
 
     @classmethod
+    def _start_smtp_server(cls):
+        """A reminder is sent when the mail server accepts its email: a real SMTP server on this machine.
+        Odoo 19 sends no email at all while tests run (not even to a test server): sending is switched
+        back on for these tests, towards this server only (the only one configured, first in sequence)."""
+        logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every SMTP command
+        cls.smtp_inbox = SmtpInbox()
+        controller = Controller(cls.smtp_inbox, hostname="127.0.0.1", port=free_port())
+        controller.start()
+        cls.addClassCleanup(controller.stop)
+        cls.env["ir.mail_server"].search([]).active = False
+        cls.env["ir.mail_server"].create({
+            "name": "Collection tests SMTP", "smtp_host": "127.0.0.1", "smtp_port": controller.port,
+            "smtp_encryption": "none", "sequence": 0})
+        cls.startClassPatcher(patch.object(type(cls.env["ir.mail_server"]), "_disable_send", lambda _: False))
+
+    @classmethod
     def get_default_groups(cls):
         # The test user sets the product up as a finance manager does (policies, accounts, runs);
         # the flows of the other roles are tested with users of their own.
@@ -29,6 +67,7 @@ class CollectionCommon(AccountTestInvoicingCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True, lang="en_US"))
+        cls._start_smtp_server()
         cls.company = cls.company_data["company"]
         cls.company_data_2 = cls.setup_other_company()
         # 3 units for 1 of the company currency in 2016, 2 for 1 since 2017.

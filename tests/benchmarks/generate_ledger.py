@@ -267,7 +267,7 @@ def _insert_payments(cr, company, today, share_mod=3):
         INSERT INTO account_move_line (
             id, move_id, move_name, journal_id, company_id, company_currency_id, currency_id, account_id,
             partner_id, display_type, sequence, name, date, date_maturity, parent_state, debit, credit, balance,
-            amount_currency, amount_residual, amount_residual_currency, reconciled, blocked, quantity,
+            amount_currency, amount_residual, amount_residual_currency, reconciled, no_followup, quantity,
             tax_tag_invert, create_uid, write_uid, create_date, write_date)
         SELECT p.line_id, p.id, p.name, %(journal)s, %(company)s, %(currency)s, %(currency)s, p.account_id,
                p.partner_id, 'product', 10, 'Payment', p.date, p.date, 'posted', 0, p.amount, -p.amount,
