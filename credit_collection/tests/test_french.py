@@ -44,7 +44,7 @@ def _plain(text):
 def _needs_french(text):
     """Text a French reader would need translated: it has words, is no URL, not a bilingual label
     ("Invoice / Facture") and not one of the words written the same in both languages."""
-    plain = _plain(text).strip(" -–—(),:;.")  # "- SIREN" between two fields of a letterhead
+    plain = re.sub(r"^[\s\-–—(]+|[\s,:;]+$", "", _plain(text))  # "- SIREN" between two fields of a letterhead
     if not re.search(r"[A-Za-z]{2}", plain) or plain.startswith(("http://", "https://")):
         return False
     return " / " not in plain and plain not in SAME_IN_FRENCH
