@@ -35,7 +35,8 @@ def test_customer_from_first_reminder_to_litigation_and_case_file(odoo_server, a
     stamp = int(time.time())
     address = f"case-{stamp}@example.com"
     customer = rpc("res.partner", "create", {
-        "name": f"Client Contentieux {stamp}", "email": address, "lang": "fr_FR", "is_company": True})
+        "name": f"Client Contentieux {stamp}", "email": address, "lang": "fr_FR", "is_company": True,
+        "street": "3 quai Saint-Vincent", "zip": "69001", "city": "Lyon"})
     today = date.today()
     due = today - timedelta(days=41)
     invoice = rpc("account.move", "create", {

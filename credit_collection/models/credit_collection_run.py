@@ -135,6 +135,7 @@ class CreditCollectionRun(models.Model):
 
     def action_run(self):
         """Run now: planning and sending go to the background; the run shows their progress."""
+        self.check_access("write")  # a manager's act: checked before saying whether it can be done
         started = self.filtered(lambda run: run.state != "draft")
         if started:
             raise UserError(_("%s has already been started: create a new run to plan again.",

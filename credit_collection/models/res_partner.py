@@ -186,6 +186,7 @@ class ResPartner(models.Model):
         return action
 
     def action_open_collection_insolvency(self):
+        self.env["credit.collection.insolvency"].check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id("credit_collection.action_collection_insolvencies")
         action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
         action["context"] = {"default_partner_id": self.commercial_partner_id.id}

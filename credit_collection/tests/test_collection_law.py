@@ -30,7 +30,7 @@ class LawCommon(CollectionCommon):
         cls.company.collection_policy_consumer_id = cls.consumer_policy
         cls.consumer = cls.env["res.partner"].create({
             "name": "Camille Leroy", "email": "camille.leroy@example.com", "phone": "+33 6 12 34 56 78",
-            "lang": "en_US"})
+            "street": "8 rue Victor Hugo", "zip": "69002", "city": "Lyon", "lang": "en_US"})
         cls.collector = new_test_user(
             cls.env, "law_collector", groups="credit_collection.group_collection_user",
             company_id=cls.company.id, company_ids=cls.company.ids)

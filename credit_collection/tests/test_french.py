@@ -23,8 +23,9 @@ MODEL_PREFIXES = ("credit.collection.", "credit.insurance.")
 # Words and names written the same in French and in English (compared without HTML tags).
 SAME_IN_FRENCH = {
     "A - excellent", "Action", "Actions", "AUC (validation)", "BIC", "Coefficients", "Configuration", "Contact",
-    "Date", "Description", "Document", "Documents", "DSO", "France B2B", "France B2C", "ID", "Journal", "Message",
-    "Messages", "Note", "Note...", "Notes", "Score", "Segment", "SIREN", "SIRET", "SMS", "Total", "Type",
+    "Date", "Description", "Document", "Documents", "DSO", "France B2B", "France B2C", "ID", "Journal", "Logo",
+    "Message", "Messages", "Note", "Note...", "Notes", "Publication (BODACC)", "Score", "Segment", "SIREN", "SIRET",
+    "SMS", "Total", "Type",
 }
 # What reaches the user from Python: exceptions raised with a message, and these keyword arguments.
 USER_ERRORS = {"UserError", "ValidationError", "AccessError", "AccessDenied", "RedirectWarning", "MissingError",
@@ -43,7 +44,7 @@ def _plain(text):
 def _needs_french(text):
     """Text a French reader would need translated: it has words, is no URL, not a bilingual label
     ("Invoice / Facture") and not one of the words written the same in both languages."""
-    plain = _plain(text)
+    plain = re.sub(r"^[\s\-–—(]+|[\s,:;]+$", "", _plain(text))  # "- SIREN" between two fields of a letterhead
     if not re.search(r"[A-Za-z]{2}", plain) or plain.startswith(("http://", "https://")):
         return False
     return " / " not in plain and plain not in SAME_IN_FRENCH
