@@ -166,7 +166,6 @@ class ResPartner(models.Model):
         """
         self._collection_check_collector()
         self.check_access("read")
-        self.check_access_rule("read")
         self.commercial_partner_id.sudo().write(
             {"collection_blocked": bool(reason), "collection_block_reason": reason or False})
 
