@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
+from odoo.fields import Domain
 
 from ..tools.field_access import check_domain_field_access, check_fields_access
 from .res_partner import COLLECTION_USER
@@ -94,9 +95,16 @@ class AccountMove(models.Model):
             move.collection_last_date = last.get(move.id, False)
 
     def _search_collection_level(self, operator, value):
-        if operator in ("=", "!=") and not value:
-            return [("collection_action_line_ids", "=" if operator == "=" else "!=", False)]
-        return [("collection_action_line_ids.level_id", operator, value)]
+        # Odoo 19 hands over "=" as "in" and negates "in" itself for "not in".
+        if operator == "not in":
+            return NotImplemented
+        if operator != "in":
+            return Domain("collection_action_line_ids.level_id", operator, value)
+        levels = [level for level in value if level]
+        domain = Domain("collection_action_line_ids.level_id", "in", levels) if levels else Domain.FALSE
+        if False in value:
+            domain |= Domain("collection_action_line_ids", "=", False)
+        return domain
 
     @api.depends("invoice_date_due", "collection_level_id", "payment_state", "collection_hold")
     def _compute_collection_next_date(self):

@@ -1,4 +1,5 @@
 from odoo import _, api, fields, models
+from odoo.tools.misc import format_date
 
 from ..tools.xlsx import workbook_bytes
 

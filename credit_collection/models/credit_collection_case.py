@@ -105,7 +105,7 @@ class CreditCollectionCase(models.Model):
                 activity = case.activity_ids.sorted("date_deadline")[0]
                 options.append((activity.date_deadline, activity.summary or activity.activity_type_id.name))
             if case.stage != "closed":
-                next_dates = [(move.collection_next_date, _("Next reminder on %s", move.name))
+                next_dates = [(move.collection_next_date, self.env._("Next reminder on %s", move.name))
                               for move in case.move_ids if move.collection_next_date]
                 options.extend(next_dates)
             first = min(options, key=lambda option: option[0]) if options else (False, False)

@@ -251,8 +251,9 @@ class CreditCollectionKpiSnapshot(models.Model):
 
     def action_export_xlsx(self):
         snapshots = self or self.search([("company_id", "in", self.env.companies.ids)])
-        columns = [(_("Company"), "text", 22, False)] + [
-            (self.env._(label), kind, 14 if kind != "date" else 12, False) for _name, label, kind in KPI_COLUMNS]
+        columns = [(_("Company"), "text", 22, False)]
+        for _name, label, kind in KPI_COLUMNS:  # a loop: str() of a lazy term finds the language in this frame
+            columns.append((str(label), kind, 14 if kind != "date" else 12, False))
         reasons = dict(self.env["credit.collection.dispute"]._fields["reason"]._description_selection(self.env))
         dispute_rows = []
         for snapshot in snapshots:

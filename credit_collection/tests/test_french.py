@@ -206,7 +206,7 @@ fine = _("Run of %(date)s", date=format_date(env, run.date))
         problems = []
         for addon in self.addons:
             buffer = io.BytesIO()
-            trans_export(None, [addon], buffer, "po", self.env.cr)
+            trans_export(None, [addon], buffer, "po", self.env)
             exported = polib.pofile(buffer.getvalue().decode())
             i18n = Path(get_module_path(addon)) / "i18n"
             pot = {entry.msgid for entry in polib.pofile(str(i18n / ("%s.pot" % addon)))}

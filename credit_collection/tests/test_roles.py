@@ -77,7 +77,7 @@ class TestCollectorDay(RolesCommon):
         self.assertEqual(len(call), 1)
         self.assertEqual(call.user_id, self.collector, "the call goes to the customer's collector")
         call.with_user(self.collector).action_feedback(feedback="Accounting pays on Friday")
-        self.assertFalse(call.exists())
+        self.assertFalse(call.active, "done: kept archived, out of the collector's activities")
         self.assertTrue((self.customer.message_ids | case.message_ids).filtered(
             lambda message: "Accounting pays on Friday" in (message.body or "")))
         # A call the collector logs by herself on the case, done at once.

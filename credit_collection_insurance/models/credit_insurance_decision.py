@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.fields import Domain
 from odoo.tools.misc import format_date
 
 from odoo.addons.credit_collection.tools.i18n import selection_label
@@ -115,8 +116,13 @@ class CreditInsuranceDecision(models.Model):
         ids = []
         for company in self.env.companies:
             ids += list(self._effective(None, company, today).values())
-        positive = (operator == "=") == bool(value)
-        return [("id", "in" if positive else "not in", ids)]
+        # Odoo 19 hands over "=" as "in" and negates "in" itself for "not in".
+        if operator != "in":
+            return NotImplemented
+        wanted = {bool(item) for item in value}
+        if wanted == {True, False}:
+            return Domain.TRUE
+        return Domain("id", "in" if wanted == {True} else "not in", ids) if wanted else Domain.FALSE
 
     @api.model
     def _effective(self, partners, company, date):

@@ -3,6 +3,7 @@ from datetime import timedelta
 
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.fields import Domain
 from odoo.tools.misc import format_date
 
 from .credit_insurance_decision import COVERING_STATES, DECIDED_STATES
@@ -67,6 +68,7 @@ class CreditInsuranceDeclaration(models.Model):
         for declaration in self:
             declaration.deadline = min(declaration.line_ids.mapped("deadline"), default=False)
 
+    @api.depends("state", "deadline")
     def _compute_is_late(self):
         today = fields.Date.context_today(self)
         for declaration in self:
@@ -74,10 +76,14 @@ class CreditInsuranceDeclaration(models.Model):
                 declaration.state == "draft" and declaration.deadline and declaration.deadline < today)
 
     def _search_is_late(self, operator, value):
-        if operator not in ("=", "!=") or not isinstance(value, bool):
-            raise UserError(_("Unsupported search on the deadline passed: %s %s", operator, value))
-        late = ["&", ("state", "=", "draft"), ("deadline", "<", fields.Date.context_today(self))]
-        return late if (operator == "=") == value else ["!"] + late
+        # Odoo 19 hands over "=" as "in" and negates "in" itself for "not in".
+        if operator != "in" or not all(isinstance(item, bool) for item in value):
+            return NotImplemented
+        late = Domain("state", "=", "draft") & Domain("deadline", "<", fields.Date.context_today(self))
+        wanted = set(value)
+        if wanted == {True, False}:
+            return Domain.TRUE
+        return late if wanted == {True} else ~late if wanted == {False} else Domain.FALSE
 
     @api.depends("line_ids.move_id")
     def _compute_move_ids(self):

@@ -96,7 +96,7 @@ class PortalCommon(CollectionCommon, HttpCase):
     def _visitor(self):
         """A browser that nobody logged in: no cookie at all, as when a reminder's link is clicked."""
         self.authenticate(None, None)
-        self.opener = Opener(self.cr)
+        self.opener = Opener(self)
 
     def _token(self, partner, days_ago=0):
         return partner._collection_portal_token(issued=time.time() - days_ago * DAY)

@@ -62,7 +62,7 @@ class TestPortalRoutesUnderAttack(PortalAttackCommon):
 
     # ------------------------------------------------------------------ requests
     def _methods(self, routing):
-        if routing["type"] == "json":
+        if routing["type"] in ("json", "jsonrpc"):
             return ["JSON"]
         return [method for method in ("GET", "POST") if not routing.get("methods") or method in routing["methods"]]
 

@@ -29,7 +29,11 @@ function fail(message) {
 function checkNothingCut() {
     const width = document.documentElement.clientWidth;
     if (document.documentElement.scrollWidth > width + 1) {
-        fail(`the page scrolls sideways: ${document.documentElement.scrollWidth}px for ${width}px`);
+        const over = [...document.body.querySelectorAll("*")].filter(
+            (el) => el.getBoundingClientRect().right > width + 1 && !el.querySelector("*:not(:empty)")
+        );
+        const names = over.slice(0, 3).map((el) => `${el.tagName.toLowerCase()}.${[...el.classList].join(".")}`);
+        fail(`the page scrolls sideways: ${document.documentElement.scrollWidth}px for ${width}px (${names.join(", ")})`);
     }
     const inside = (el) => {
         const box = el.getBoundingClientRect();
