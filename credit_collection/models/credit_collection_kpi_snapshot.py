@@ -1,4 +1,5 @@
 import json
+from collections import namedtuple
 
 from dateutil.relativedelta import relativedelta
 
@@ -9,25 +10,27 @@ from odoo.tools.misc import format_date, formatLang
 from ..tools.xlsx import workbook_bytes
 from .credit_collection_level import CHANNELS
 
-# (field, label, xlsx kind) of the KPI table, in the order a finance manager reads it.
+# (field, label, xlsx kind) of the KPI table, in the order a finance manager reads it. Each entry is a named
+# call: Odoo's term extractor takes a bare tuple right after a lazy term for another term.
+KpiColumn = namedtuple("KpiColumn", "name label kind")
 KPI_COLUMNS = [
-    ("date_to", _lt("Period end"), "date"),
-    ("sales", _lt("Credit sales"), "money"),
-    ("receivables", _lt("Receivables"), "money"),
-    ("receivables_overdue", _lt("Overdue"), "money"),
-    ("dso", _lt("DSO (days)"), "number"),
-    ("terms", _lt("Contractual terms (days)"), "number"),
-    ("average_lateness", _lt("Average lateness (days)"), "number"),
-    ("best_dso", _lt("Best possible DSO (days)"), "number"),
-    ("cei", _lt("Collection effectiveness (%)"), "number"),
-    ("days_to_pay", _lt("Average days to pay"), "number"),
-    ("recovery_rate", _lt("Recovery rate (%)"), "number"),
-    ("litigation_rate", _lt("Litigation rate (%)"), "number"),
-    ("reminders_sent", _lt("Reminders sent"), "integer"),
-    ("collection_cost", _lt("Cost of collection"), "money"),
-    ("promises_kept_rate", _lt("Promises kept (%)"), "number"),
-    ("disputes_opened", _lt("Disputes opened"), "integer"),
-    ("provisioned", _lt("Provisioned"), "money"),
+    KpiColumn("date_to", _lt("Period end"), "date"),
+    KpiColumn("sales", _lt("Credit sales"), "money"),
+    KpiColumn("receivables", _lt("Receivables"), "money"),
+    KpiColumn("receivables_overdue", _lt("Overdue"), "money"),
+    KpiColumn("dso", _lt("DSO (days)"), "number"),
+    KpiColumn("terms", _lt("Contractual terms (days)"), "number"),
+    KpiColumn("average_lateness", _lt("Average lateness (days)"), "number"),
+    KpiColumn("best_dso", _lt("Best possible DSO (days)"), "number"),
+    KpiColumn("cei", _lt("Collection effectiveness (%)"), "number"),
+    KpiColumn("days_to_pay", _lt("Average days to pay"), "number"),
+    KpiColumn("recovery_rate", _lt("Recovery rate (%)"), "number"),
+    KpiColumn("litigation_rate", _lt("Litigation rate (%)"), "number"),
+    KpiColumn("reminders_sent", _lt("Reminders sent"), "integer"),
+    KpiColumn("collection_cost", _lt("Cost of collection"), "money"),
+    KpiColumn("promises_kept_rate", _lt("Promises kept (%)"), "number"),
+    KpiColumn("disputes_opened", _lt("Disputes opened"), "integer"),
+    KpiColumn("provisioned", _lt("Provisioned"), "money"),
 ]
 # The ratios that may be "not available" (credit.collection.kpi._compute gives None): stored as NULL, so
 # that averages over several periods skip them, and listed in unavailable_kpis for the views.
@@ -223,8 +226,8 @@ class CreditCollectionKpiSnapshot(models.Model):
                               limit=12).sorted("date_to")
         history_values = [snapshot._kpi_values() for snapshot in history]
         aged = Kpi._aged_rows(today, company)
-        buckets = [("not_due", _("Not due")), ("days_1_30", _("1-30")), ("days_31_60", _("31-60")),
-                   ("days_61_90", _("61-90")), ("days_over_90", _("Over 90"))]
+        buckets = {"not_due": _("Not due"), "days_1_30": _("1-30"), "days_31_60": _("31-60"),
+                   "days_61_90": _("61-90"), "days_over_90": _("Over 90")}.items()
         return {
             "company": company.name,
             "period": "%s – %s" % (format_date(self.env, month_start), format_date(self.env, today)),
@@ -233,8 +236,8 @@ class CreditCollectionKpiSnapshot(models.Model):
                 "labels": [format_date(self.env, snapshot.date_to, date_format="MMM y") for snapshot in history],
                 "series": [
                     {"label": label, "values": [values[key] for values in history_values]}
-                    for key, label in (("dso", _("DSO")), ("best_dso", _("Best possible DSO")),
-                                       ("average_lateness", _("Average lateness")))
+                    for key, label in {"dso": _("DSO"), "best_dso": _("Best possible DSO"),
+                                       "average_lateness": _("Average lateness")}.items()
                 ],
             },
             "aged": {"labels": [label for _key, label in buckets],

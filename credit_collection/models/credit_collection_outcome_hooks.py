@@ -76,8 +76,9 @@ class CreditCollectionCase(models.Model):
     def action_open_outcomes(self):
         self.ensure_one()
         self.check_access("read")
+        name = _("Write-offs and provisions")  # apart: Odoo's term extractor reads the domain's tuple as a term
         return {"type": "ir.actions.act_window", "res_model": "credit.collection.outcome", "view_mode": "list,form",
-                "name": _("Write-offs and provisions"),
+                "name": name,
                 "domain": [("case_id", "=", self.id)]}
 
 

@@ -313,7 +313,8 @@ class CollectionPortal(PortalAccount):
         )._render_qweb_pdf(report.report_name, partner.ids)
         if kind != "pdf":  # Odoo renders HTML under the test server: wkhtmltopdf would call back into it
             return request.make_response(content, [("Content-Type", "text/html; charset=utf-8")])
-        filename = "%s - %s.pdf" % (_("Statement"), (partner.name or "").replace("/", "-"))
+        title = _("Statement")  # apart: Odoo's term extractor reads the next tuple as a term
+        filename = "%s - %s.pdf" % (title, (partner.name or "").replace("/", "-"))
         return request.make_response(content, [
             ("Content-Type", "application/pdf"), ("Content-Length", len(content)),
             ("Content-Disposition", http.content_disposition(filename)),

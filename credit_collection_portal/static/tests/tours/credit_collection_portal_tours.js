@@ -29,10 +29,13 @@ function fail(message) {
 function checkNothingCut() {
     const width = document.documentElement.clientWidth;
     if (document.documentElement.scrollWidth > width + 1) {
+        const overflows = (el) => el.getBoundingClientRect().right > width + 1;
         const over = [...document.body.querySelectorAll("*")].filter(
-            (el) => el.getBoundingClientRect().right > width + 1 && !el.querySelector("*:not(:empty)")
+            (el) => overflows(el) && ![...el.children].some(overflows)
         );
-        const names = over.slice(0, 3).map((el) => `${el.tagName.toLowerCase()}.${[...el.classList].join(".")}`);
+        const names = over.slice(0, 3).map(
+            (el) => `${el.tagName.toLowerCase()}.${[...el.classList].join(".")} ${el.parentElement.className}`
+        );
         fail(`the page scrolls sideways: ${document.documentElement.scrollWidth}px for ${width}px (${names.join(", ")})`);
     }
     const inside = (el) => {
