@@ -275,7 +275,7 @@ class TestRoleBoundaries(CollectionCommon, HttpCase):
                 signature = list(inspect.signature(function).parameters.values())[1:]
                 extra = [None for parameter in signature if parameter.default is inspect.Parameter.empty
                          and parameter.kind in (parameter.POSITIONAL_ONLY, parameter.POSITIONAL_OR_KEYWORD)]
-                if getattr(function, "_api", None) in ("model", "model_create"):
+                if getattr(function, "_api_model", False):  # @api.model, @api.model_create_multi
                     args = extra
                 else:
                     records = fixtures.get(model_name)
