@@ -283,6 +283,9 @@ class CreditCollectionDemo(models.AbstractModel):
         })
         admin = self.env.ref("base.user_admin")
         admin.write({"company_ids": [(4, company.id)], "company_id": company.id})
+        # Trusted by the administrator, as account requires before invoices show it (the superuser outside an
+        # install may not trust an account).
+        company.partner_id.bank_ids.with_user(admin).with_company(company).write({"allow_out_payment": True})
         self._demo_users(company)
         return company
 
