@@ -229,6 +229,8 @@ class CreditCollectionAction(models.Model):
         except UserError:
             raise
         except Exception as error:
+            if is_transient(error):
+                raise  # the database's "try again": the batch goes back to the queue
             raise UserError(_("%(document)s could not be rendered: %(cause)s",
                               document=what, cause=self._root_cause(error))) from error
 
@@ -312,6 +314,8 @@ class CreditCollectionAction(models.Model):
         try:
             text = template._render_field("body", self.ids, compute_lang=True)[self.id]
         except Exception as error:
+            if is_transient(error):
+                raise  # the database's "try again": the batch goes back to the queue
             raise UserError(_("The SMS template «%(template)s» could not be rendered: %(cause)s",
                               template=template.name, cause=self._root_cause(error))) from error
         number = self.partner_id.phone

@@ -144,7 +144,11 @@ class TestPortalLinkInBrowser(PortalCommon):
         url = action._portal_url()
         token = url.split("#", 1)[1]
         with self.assertLogs("werkzeug", level=logging.INFO) as logs:
-            self.start_tour(url, "credit_collection_portal_link", login=None, timeout=180)
+            # Ready once the page the link leads to is there: the access page submits itself and the tour
+            # would otherwise start on the page being left.
+            ready = ("window.location.pathname.endsWith('/my/balance') && !!window.odoo && "
+                     "odoo.isTourReady('credit_collection_portal_link')")
+            self.start_tour(url, "credit_collection_portal_link", login=None, timeout=180, ready=ready)
         requests = "\n".join(logs.output)
         self.assertIn("/my/balance/access", requests)
         self.assertIn("POST /my/balance/access", requests)
