@@ -101,7 +101,7 @@ class TestConsumerLaw(LawCommon):
         self.assertIn("formal notice within the meaning of article 1344", letter)
         self.assertIn("legal interest rate", letter)
         # The legal rate (other cases: the creditor is a company) of today's half-year, set in CollectionCommon.
-        self.assertIn("(2.62 % a year for the current half-year)", letter, "the legal rate the notice starts")
+        self.assertIn(">2.62</span> % a year for the current half-year)", letter, "the legal rate the notice starts")
         self.assertNotIn("L441-10", letter)
         self.assertNotIn("at your expense", letter)
         # 20 days after the notice (and past its deadline), the call: interest since the notice only.
