@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 import requests
 
-from odoo import _, api, fields, models
+from odoo import _, api, fields, models, tools
 from odoo.exceptions import UserError
 
 _logger = logging.getLogger(__name__)
@@ -67,12 +67,30 @@ class CreditCollectionLegalRate(models.Model):
         for record in self:
             record.display_name = "%s %s S%s" % (kinds.get(record.kind, ""), record.year or "", record.half or "")
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env.registry.clear_cache()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self.env.registry.clear_cache()
+        return super().write(vals)
+
+    def unlink(self):
+        self.env.registry.clear_cache()
+        return super().unlink()
+
+    @api.model
+    @tools.ormcache("kind")
+    def _rate_table(self, kind):
+        """Every half-year's rate of ``kind``, read once per worker: a run reads it for each item."""
+        return tuple((record.date_start, record.rate) for record in self.sudo().search([("kind", "=", kind)]))
+
     @api.model
     def _rates_by_half_year(self, kind, date_from, date_to):
         """{half-year start: rate} of ``kind`` for the half-years from ``date_from`` to ``date_to``."""
-        records = self.sudo().search([("kind", "=", kind), ("date_end", ">=", date_from),
-                                      ("date_start", "<=", date_to)])
-        return {record.date_start: record.rate for record in records}
+        first = half_year_start(date_from)
+        return {start: rate for start, rate in self._rate_table(kind) if first <= start <= date_to}
 
     @api.model
     def _half_year_label(self, kind, start):
