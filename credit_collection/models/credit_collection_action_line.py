@@ -1,6 +1,5 @@
 from odoo import _, fields, models
-from odoo.tools import float_repr
-from odoo.tools.misc import format_date
+from odoo.tools.misc import format_date, formatLang
 
 
 class CreditCollectionActionLine(models.Model):
@@ -43,5 +42,8 @@ class CreditCollectionActionLine(models.Model):
         periods = "; ".join(_(
             "%(date_from)s to %(date_to)s, %(days)s days at %(rate)s %%",
             date_from=format_date(self.env, period["date_from"]), date_to=format_date(self.env, period["date_to"]),
-            days=period["days"], rate=float_repr(period["rate"], 2)) for period in self.interest_periods or [])
-        return "%s - %s%s" % (ground, self.move_id.name, ": %s" % periods if periods else "")
+            days=period["days"], rate=formatLang(self.env, period["rate"], digits=2))
+            for period in self.interest_periods or [])
+        if not periods:
+            return "%s - %s" % (ground, self.move_id.name)
+        return _("%(ground)s - %(invoice)s: %(periods)s", ground=ground, invoice=self.move_id.name, periods=periods)

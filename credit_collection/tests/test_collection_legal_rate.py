@@ -180,12 +180,18 @@ class TestLegalRateInterest(CollectionCommon):
         self.assertIn("plus 10 points (article L441-10", html)
         for shown in ("05/16/2023", "06/30/2023", "12.50", "14.00", "14.50", "157.53", "705.75", "162.88"):
             self.assertIn(shown, html)
+        self.customer.lang = "fr_FR"
+        html = report._render_qweb_html(report.report_name, letter_action.ids)[0].decode()
+        self.assertIn("majoré de 10 points (article L441-10 du Code de commerce)", html)
+        for shown in ("16/05/2023", "12,50", "157,53"):
+            self.assertIn(shown, html)
+        self.customer.lang = "en_US"
         letter_action.line_ids.state = "done"
         letter_action._invoice_fees()
         interest_line = letter_action.fee_invoice_id.invoice_line_ids.filtered(lambda l: "interest" in l.name)
         self.assertIn("(art. L441-10 C. com.)", interest_line.name)
         self.assertIn(invoice.name, interest_line.name)
-        self.assertIn("184 days at 14.00 %", interest_line.name)
+        self.assertIn("07/01/2023 to 12/31/2023, 184 days at 14.00 %", interest_line.name)
         self._assert_amount(interest_line.price_unit, 1026.16)
 
 
