@@ -241,8 +241,7 @@ class CreditCollectionAction(models.Model):
             if line.interest_amount:
                 lines.append((0, 0, {
                     "product_id": product.id, "quantity": 1, "price_unit": line.interest_amount, "tax_ids": [(5, 0, 0)],
-                    "name": _("Late-payment interest, %(days)s days - %(invoice)s",
-                              days=line.days_late, invoice=line.move_id.name),
+                    "name": line._interest_label(),
                 }))
         if not lines:
             return

@@ -1,5 +1,9 @@
+from datetime import timedelta
+
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
+
+from .credit_collection_legal_rate import MissingLegalRate, half_year_end, half_year_start
 
 CASE_STAGES = [
     ("pre_reminder", "Pre-reminder"),
@@ -43,10 +47,21 @@ class CreditCollectionLevel(models.Model):
         "Recovery fee per invoice", currency_field="currency_id",
         help="Fixed compensation for recovery costs, charged once per invoice "
              "(France: EUR 40, article L441-10 of the Code de commerce).")
+    interest_mode = fields.Selection(
+        [("none", "No late interest"),
+         ("legal_b2b", "Legal rate (B2B: ECB + 10 points)"),
+         ("legal_consumer", "Legal rate (consumer)"),
+         ("contract", "Contract rate")],
+        "Late interest", default="none", required=True,
+        help="Legal rate (B2B): the ECB main refinancing rate in force on 1 January or 1 July plus 10 points "
+             "(article L441-10 of the Code de commerce). Legal rate (consumer): the legal interest rate of the "
+             "half-year, for a creditor that is a company the rate of the other cases (article 1231-6 of the "
+             "Code civil). Contract rate: the rate agreed, never below three times the legal interest rate. "
+             "A delay over several half-years is computed half-year by half-year.")
     interest_rate = fields.Float(
-        "Late interest (% a year)", digits=(16, 4),
-        help="France, between professionals: the contract's rate, by default the ECB rate + 10 points "
-             "(article L441-10 of the Code de commerce). Consumers: the legal interest rate of the half-year.")
+        "Contract rate (% a year)", digits=(16, 4),
+        help="The late-payment rate of the contract (general terms of sale); never below three times the "
+             "legal interest rate (article L441-10 of the Code de commerce): below it, the floor applies.")
     interest_day_count = fields.Selection(
         [("365", "Actual/365"), ("360", "Actual/360")], default="365", required=True)
     interest_start = fields.Selection(
@@ -99,14 +114,33 @@ class CreditCollectionLevel(models.Model):
         for level in self:
             level.is_formal_notice = level.case_stage == "formal_notice"
 
-    @api.constrains("recovery_fee", "interest_start", "policy_id")
+    @api.constrains("interest_mode", "interest_rate")
+    def _check_contract_rate_floor(self):
+        """A contract rate is checked against the floor of the half-year it is set in, when known; the
+        computation applies the floor of each later half-year (a rate lawful today may fall below it)."""
+        today = fields.Date.context_today(self)
+        for level in self.filtered(lambda level: level.interest_mode == "contract"):
+            kind = level._legal_rate_kind()
+            legal = self.env["credit.collection.legal.rate"]._rates_by_half_year(kind, today, today)
+            floor = 3 * legal.get(half_year_start(today), 0.0)
+            if level.interest_rate <= 0 or level.interest_rate < floor:
+                raise ValidationError(_(
+                    "Level %(level)s: the contract rate (%(rate).2f %%) cannot be below three times the legal "
+                    "interest rate of the half-year, %(floor).2f %% (article L441-10 of the Code de commerce).",
+                    level=level.name, rate=level.interest_rate, floor=floor))
+
+    @api.constrains("recovery_fee", "interest_start", "interest_mode", "policy_id")
     def _check_consumer_charges(self):
         for level in self.filtered(lambda level: level.policy_id.customer_type == "consumer"):
             if level.recovery_fee:
                 raise ValidationError(_(
                     "Level %s: the fixed recovery indemnity (article L441-10 of the Code de commerce) applies "
                     "between professionals only, not to consumers.", level.name))
-            if level.interest_rate and level.interest_start != "formal_notice":
+            if level.interest_mode == "legal_b2b":
+                raise ValidationError(_(
+                    "Level %s: the rate of article L441-10 of the Code de commerce (ECB + 10 points) applies "
+                    "between professionals only; a consumer owes the legal interest rate.", level.name))
+            if level.interest_mode != "none" and level.interest_start != "formal_notice":
                 raise ValidationError(_(
                     "Level %s: a consumer owes late interest only from the formal notice (article 1231-6 of "
                     "the Code civil).", level.name))
@@ -115,20 +149,69 @@ class CreditCollectionLevel(models.Model):
         self.ensure_one()
         return [code for code, _label in CHANNELS if self["channel_%s" % code]]
 
-    def _interest(self, amount, days_late):
-        """Simple late interest on ``amount`` for ``days_late`` days, in the company currency."""
+    def _legal_rate_kind(self):
+        """The legal interest rate of the creditor: a company is in the "other cases"; a person not acting
+        for its trade (a company's partner that is a consumer) has the individuals' rate."""
         self.ensure_one()
-        if not self.interest_rate or days_late <= 0:
-            return 0.0
-        return self.currency_id.round(amount * self.interest_rate / 100 * days_late / int(self.interest_day_count))
+        creditor = self.company_id.partner_id or self.env.company.partner_id
+        return "legal_individual" if creditor._collection_is_consumer() else "legal_other"
+
+    def _legal_rate_on(self, day):
+        """The level's annual rate for ``day`` (legal rates of its half-year), None when not in the table."""
+        self.ensure_one()
+        if self.interest_mode == "none" or not day:
+            return None
+        try:
+            periods = self._interest_periods(100.0, day - timedelta(days=1), day)
+        except MissingLegalRate:
+            return None
+        return periods[0]["rate"]
+
+    def _interest_periods(self, amount, start, end):
+        """Late interest on ``amount`` from ``start`` (excluded) to ``end``, half-year by half-year: a list
+        of {date_from, date_to, days, rate, amount}, each amount rounded in the company currency.
+        Raises MissingLegalRate when a half-year's rate is not in the table."""
+        self.ensure_one()
+        if self.interest_mode == "none" or not start or not end or end <= start:
+            return []
+        rates = self.env["credit.collection.legal.rate"]
+        first = start + timedelta(days=1)
+        kind = "ecb_mro" if self.interest_mode == "legal_b2b" else self._legal_rate_kind()
+        table = rates._rates_by_half_year(kind, first, end)
+        periods = []
+        period_start = first
+        while period_start <= end:
+            period_end = min(half_year_end(period_start), end)
+            half = half_year_start(period_start)
+            if half not in table:
+                raise MissingLegalRate(_(
+                    "no %(rate)s: enter it under Collection > Configuration > Legal rates",
+                    rate=rates._half_year_label(kind, half)))
+            if self.interest_mode == "legal_b2b":
+                rate = table[half] + 10
+            elif self.interest_mode == "contract":
+                rate = max(self.interest_rate, 3 * table[half])
+            else:
+                rate = table[half]
+            days = (period_end - period_start).days + 1
+            periods.append({
+                "date_from": fields.Date.to_string(period_start), "date_to": fields.Date.to_string(period_end),
+                "days": days, "rate": rate,
+                "amount": self.currency_id.round(amount * rate / 100 * days / int(self.interest_day_count)),
+            })
+            period_start = period_end + timedelta(days=1)
+        return periods
+
+    def _interest_total(self, amount, periods):
+        """The interest of ``periods`` on ``amount``, rounded once (the periods' rounded amounts, shown in the
+        letter, may differ from it by a cent)."""
+        self.ensure_one()
+        return self.currency_id.round(sum(
+            amount * period["rate"] / 100 * period["days"] / int(self.interest_day_count) for period in periods))
 
     def _interest_between(self, amount, start, end):
-        """Late interest on ``amount`` from ``start`` (excluded) to ``end``; the one place where a rate
-        that changes over time (half-yearly legal rates) can be applied period by period."""
-        self.ensure_one()
-        if not start or not end:
-            return 0.0
-        return self._interest(amount, (end - start).days)
+        """Late interest on ``amount`` from ``start`` (excluded) to ``end``, half-year by half-year."""
+        return self._interest_total(amount, self._interest_periods(amount, start, end))
 
     def _interest_start_date(self, due_date, notice_date):
         """When the interest of an item starts: its due date, or the date its formal notice was sent

@@ -3,12 +3,13 @@ import time
 from collections import defaultdict
 from datetime import timedelta
 
-from psycopg2.extras import execute_values
+from psycopg2.extras import Json, execute_values
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools.misc import format_date, formatLang
 
+from .credit_collection_legal_rate import MissingLegalRate
 from ..tools.transactions import in_test_mode, is_transient, shorten
 
 _logger = logging.getLogger(__name__)
@@ -372,6 +373,7 @@ class CreditCollectionRun(models.Model):
         holds = dict(self.env["account.move"]._fields["collection_hold"]._description_selection(self.env))
         groups = defaultdict(list)
         skipped = defaultdict(list)
+        held = defaultdict(list)
         for row in rows:
             if row["insolvency_date"]:
                 reason = _("insolvency proceedings opened on %s: individual actions suspended (L622-21 C. com.)",
@@ -390,19 +392,26 @@ class CreditCollectionRun(models.Model):
             if level.currency_id.compare_amounts(total, level.min_overdue_amount) < 0:
                 skipped[(partner_id, _("below the minimum of %s", level.name))].extend(items)
                 continue
-            charges = [(item, *self._item_charges(level, item, already_charged)) for item in items]
-            already_charged.update(item["move_id"] for item, fee, _interest in charges if fee)
-            fees = sum(fee for _item, fee, _interest in charges)
-            interests = sum(interest for _item, _fee, interest in charges)
+            try:
+                charges = [(item, *self._item_charges(level, item, already_charged)) for item in items]
+            except MissingLegalRate as error:
+                # Held until the rate is entered: never sent with a guessed rate.
+                held[(partner_id, _("%(level)s held: %(reason)s", level=level.name, reason=error.args[0]))
+                     ].extend(items)
+                continue
+            already_charged.update(item["move_id"] for item, fee, _interest, _periods in charges if fee)
+            fees = sum(fee for _item, fee, _interest, _periods in charges)
+            interests = sum(interest for _item, _fee, interest, _periods in charges)
             for channel in level._channels():
                 key = len(action_rows)
                 action_rows.append((partner_id, level_id, channel))
                 totals.append((total, fees, interests, max(item["days_late"] for item in items), len(items)))
-                item_rows.extend((key, item, fee, interest) for item, fee, interest in charges)
+                item_rows.extend((key, *charge) for charge in charges)
 
         action_ids = self._insert_actions(action_rows, levels, collectors, totals)
         inserted = self._insert_items(item_rows, action_ids, action_rows)
         self._insert_skipped(skipped)
+        self._insert_skipped(held, kind="error")
         # Items a concurrent run planned first were refused by the unique key: recount those actions.
         kept = defaultdict(int)
         for action_id in inserted:
@@ -413,7 +422,7 @@ class CreditCollectionRun(models.Model):
         return len(inserted)
 
     def _item_charges(self, level, item, already_charged):
-        """(recovery fee, late interest) of one item at ``level``.
+        """(recovery fee, late interest, its half-year periods) of one item at ``level``.
 
         The fixed recovery indemnity (L441-10 C. com.) is owed between professionals only, once per
         invoice. A consumer owes interest only from the formal notice (C. civ. 1231-6, 1344-1) and only
@@ -422,12 +431,13 @@ class CreditCollectionRun(models.Model):
         """
         if item["consumer"]:
             if level.policy_id.customer_type != "consumer":
-                return 0.0, 0.0
+                return 0.0, 0.0, []
             fee = 0.0
         else:
             fee = level.recovery_fee if level.recovery_fee and item["move_id"] not in already_charged else 0.0
         start = level._interest_start_date(item["date_maturity"], item["notice_date"])
-        return fee, level._interest_between(item["amount_residual"], start, self.date)
+        periods = level._interest_periods(item["amount_residual"], start, self.date)
+        return fee, level._interest_total(item["amount_residual"], periods), periods
 
     def _sum_action_amounts(self, action_ids):
         """Stores the actions' totals in one statement; drops the actions a concurrent run left empty."""
@@ -486,13 +496,14 @@ class CreditCollectionRun(models.Model):
         values = [
             (action_ids[key], item["line_id"], item["move_id"], item["level_id"], action_rows[key][2],
              action_rows[key][0], self.company_id.id, item["date_maturity"], item["days_late"],
-             item["amount_residual"], fee, interest, "planned", now, uid, now, uid)
-            for key, item, fee, interest in item_rows
+             item["amount_residual"], fee, interest, Json(periods) if periods else None,
+             "planned", now, uid, now, uid)
+            for key, item, fee, interest, periods in item_rows
         ]
         inserted = execute_values(self.env.cr._obj, """
             INSERT INTO credit_collection_action_line
                 (action_id, move_line_id, move_id, level_id, channel, partner_id, company_id, date_maturity,
-                 days_late, amount_residual, fee_amount, interest_amount, state,
+                 days_late, amount_residual, fee_amount, interest_amount, interest_periods, state,
                  create_date, create_uid, write_date, write_uid)
             VALUES %s
             ON CONFLICT (move_line_id, level_id, channel) DO NOTHING
@@ -500,9 +511,9 @@ class CreditCollectionRun(models.Model):
         """, values, page_size=5000, fetch=True)
         return [action_id for action_id, _line_id in inserted]
 
-    def _insert_skipped(self, skipped):
+    def _insert_skipped(self, skipped, kind="skipped"):
         self.env["credit.collection.run.message"].sudo().create([
-            {"run_id": self.id, "kind": "skipped", "reason": reason[:250], "partner_id": partner_id,
+            {"run_id": self.id, "kind": kind, "reason": reason[:250], "partner_id": partner_id,
              "move_ids": [(6, 0, list({item["move_id"] for item in items}))]}
             for (partner_id, reason), items in skipped.items()
         ])

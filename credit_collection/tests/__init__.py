@@ -16,3 +16,4 @@ from . import test_french
 from . import test_collection_law
 from . import test_collection_documents
 from . import test_collection_sending
+from . import test_collection_legal_rate

@@ -1,10 +1,11 @@
 import logging
 import socket
-from datetime import timedelta
+from datetime import date, timedelta
 from unittest.mock import patch
 from urllib.parse import urlsplit
 
 from aiosmtpd.controller import Controller
+from dateutil.relativedelta import relativedelta
 
 from odoo import Command, fields
 from odoo.tests import new_test_user
@@ -73,6 +74,7 @@ class CollectionCommon(AccountTestInvoicingCommon):
         # 3 units for 1 of the company currency in 2016, 2 for 1 since 2017.
         cls.currency_data = {"currency": cls.setup_other_currency("CHF")}
         cls.today = fields.Date.context_today(cls.env.user)
+        cls._set_rates_around(cls.today)
         cls.policy = cls._make_policy(cls.company)
         cls.company.collection_policy_id = cls.policy
         cls.company.collection_fee_product_id = cls.env.ref("credit_collection.product_collection_fee")
@@ -90,6 +92,29 @@ class CollectionCommon(AccountTestInvoicingCommon):
         company = company or cls.company
         return new_test_user(cls.env, login, groups="base.group_user,%s" % group, company_id=company.id,
                              company_ids=[Command.set(company.ids)])
+
+    @classmethod
+    def _set_legal_rate(cls, kind, year, half, rate):
+        """The rate of a half-year as a manager enters it (the table is the law's, not the test's)."""
+        rates = cls.env["credit.collection.legal.rate"].sudo()
+        record = rates.search([("kind", "=", kind), ("year", "=", year), ("half", "=", str(half))])
+        if record:
+            record.rate = rate
+        else:
+            record = rates.create({"kind": kind, "year": year, "half": str(half), "rate": rate})
+        return record
+
+    @classmethod
+    def _set_rates_around(cls, day):
+        """Test rates (those of 2026 S1) for the half-year of ``day``, the two before and the next: the
+        tests dated from today do not depend on what is published for those half-years."""
+        start = date(day.year, 1 if day.month <= 6 else 7, 1)
+        for offset in (-12, -6, 0, 6):
+            half_start = start + relativedelta(months=offset)
+            half = 1 if half_start.month == 1 else 2
+            cls._set_legal_rate("ecb_mro", half_start.year, half, 2.15)
+            cls._set_legal_rate("legal_other", half_start.year, half, 2.62)
+            cls._set_legal_rate("legal_individual", half_start.year, half, 6.65)
 
     @classmethod
     def _make_policy(cls, company):
@@ -111,7 +136,8 @@ class CollectionCommon(AccountTestInvoicingCommon):
                                 "channel_phone": True, "case_stage": "reminder_2"}),
                 Command.create({"name": "Formal notice", "delay_days": 40, "tone": "formal", "channel_letter": True,
                                 "email_template_id": templates["formal"].id, "recovery_fee": 40.0,
-                                "interest_rate": 12.0, "interest_day_count": "365", "case_stage": "formal_notice"}),
+                                "interest_mode": "contract", "interest_rate": 12.0, "interest_day_count": "365",
+                                "case_stage": "formal_notice"}),
                 Command.create({"name": "Escalation", "delay_days": 90, "tone": "formal", "channel_email": False,
                                 "channel_phone": True, "escalate": True, "case_stage": "provision"}),
             ],

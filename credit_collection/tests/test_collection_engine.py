@@ -185,7 +185,7 @@ class TestSendingSafety(CollectionCommon):
         run = self.env["credit.collection.run"].create({"company_id": self.company.id, "date": self.today})
         duplicate = run._insert_items(
             [(0, {"line_id": action.line_ids.move_line_id.id, "move_id": invoice.id, "level_id": self.level_1.id,
-                  "date_maturity": self.today, "days_late": 6, "amount_residual": 1000.0}, 0.0, 0.0)],
+                  "date_maturity": self.today, "days_late": 6, "amount_residual": 1000.0}, 0.0, 0.0, [])],
             run._insert_actions([(self.customer.id, self.level_1.id, "email")], {self.level_1.id: self.level_1}, {}),
             [(self.customer.id, self.level_1.id, "email")])
         self.assertEqual(duplicate, [])

@@ -100,14 +100,16 @@ class TestConsumerLaw(LawCommon):
         letter = self._letter_html(notices.filtered(lambda a: a.channel == "letter"))
         self.assertIn("formal notice within the meaning of article 1344", letter)
         self.assertIn("legal interest rate", letter)
-        self.assertIn("2.62", letter, "the legal rate the notice starts")
+        # The legal rate (other cases: the creditor is a company) of today's half-year, set in CollectionCommon.
+        self.assertIn(">2.62</span> % a year for the current half-year)", letter, "the legal rate the notice starts")
         self.assertNotIn("L441-10", letter)
         self.assertNotIn("at your expense", letter)
         # 20 days after the notice (and past its deadline), the call: interest since the notice only.
         escalation = self._run_and_send(self.today + days(20)).action_ids
         self.assertEqual(escalation.level_id, self.consumer_levels[60])
         self.assertEqual(escalation.line_ids.move_id, invoice)
-        expected = self.company.currency_id.round(102.0 * 2.62 / 100 * 20 / 365)
+        # 102 x 2.62 % x 20 / 365 = 0.146 -> 0.15 (same rate in the next half-year: one rounding, any split)
+        expected = 0.15
         self.assertEqual(self.company.currency_id.compare_amounts(escalation.interest_amount, expected), 0)
         self.assertTrue(self.company.currency_id.is_zero(escalation.fee_amount))
 

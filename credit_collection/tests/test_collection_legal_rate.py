@@ -1,0 +1,297 @@
+"""Late interest as French law computes it: legal rates by half-year, computed half-year by half-year, the
+floor of a contract rate, the ECB fetch against a local server speaking the ECB API's SDMX-JSON."""
+
+import json
+import threading
+import time
+from datetime import date
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from odoo.exceptions import AccessError, ValidationError
+from odoo.tests import tagged
+
+from .common import CollectionCommon
+
+RATE_LOGGER = "odoo.addons.credit_collection.models.credit_collection_legal_rate"
+
+
+def sdmx_json(changes, prepared):
+    """An answer shaped as the ECB data API's SDMX-JSON for FM.D.U2.EUR.4F.KR.MRR_FR.LEV (dates of change)."""
+    return {
+        "header": {"id": "test", "test": False, "prepared": "%sT10:00:00.000+01:00" % prepared,
+                   "sender": {"id": "ECB.DISS"}},
+        "dataSets": [{"action": "Replace", "validFrom": "%sT10:00:00.000+01:00" % prepared, "series": {
+            "0:0:0:0:0:0:0": {"attributes": [0, None, 0], "observations": {
+                str(index): [rate, 0, 0, None, None] for index, (_day, rate) in enumerate(changes)}}}}],
+        "structure": {"name": "Financial market data", "dimensions": {
+            "series": [{"id": "FREQ", "name": "Frequency", "values": [{"id": "D", "name": "Daily"}]}],
+            "observation": [{"id": "TIME_PERIOD", "name": "Time period or range", "role": "time", "values": [
+                {"id": day, "name": day, "start": "%sT00:00:00.000+01:00" % day,
+                 "end": "%sT23:59:59.999+01:00" % day} for day, _rate in changes]}]}},
+    }
+
+
+class EcbHandler(BaseHTTPRequestHandler):
+    def do_GET(self):
+        self.server.requests.append(self.path)
+        if self.server.delay:
+            time.sleep(self.server.delay)
+        body = self.server.body.encode()
+        try:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the timeout case: the client gave up before the answer, as it should
+
+    def log_message(self, *args):
+        pass
+
+
+@tagged("post_install", "-at_install")
+class TestLegalRateInterest(CollectionCommon):
+    """Hand cases: 10,000 EUR due 2023-05-15, claimed 2024-02-10, Actual/365, published rates."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.level_formal.interest_mode = "legal_b2b"
+
+    def _periods(self, level, amount, start, end):
+        return [(p["date_from"], p["date_to"], p["days"], round(p["rate"], 4), p["amount"])
+                for p in level._interest_periods(amount, start, end)]
+
+    def _assert_amount(self, amount, expected):
+        self.assertEqual(self.company.currency_id.compare_amounts(amount, expected), 0, (amount, expected))
+
+    def test_shipped_rates_are_the_published_ones(self):
+        rates = self.env["credit.collection.legal.rate"]
+        self.assertEqual(rates._rates_by_half_year("ecb_mro", date(2023, 1, 1), date(2023, 12, 31)),
+                         {date(2023, 1, 1): 2.5, date(2023, 7, 1): 4.0})
+        self.assertEqual(rates._rates_by_half_year("legal_other", date(2024, 1, 1), date(2024, 12, 31)),
+                         {date(2024, 1, 1): 5.07, date(2024, 7, 1): 4.92})
+        self.assertEqual(rates._rates_by_half_year("legal_individual", date(2015, 1, 1), date(2015, 6, 30)),
+                         {date(2015, 1, 1): 4.06})
+        shipped = self.env.ref("credit_collection.level_france_b2b_formal_notice").sudo()  # main company's
+        self.assertEqual(shipped.interest_mode, "legal_b2b")
+        self.assertEqual(self.env.ref("credit_collection.level_france_b2c_formal_notice").sudo().interest_mode,
+                         "legal_consumer")
+
+    def test_b2b_half_year_by_half_year(self):
+        # 2023-05-16..06-30: 46 days at 2.50 + 10 = 12.50 %: 10000 x 12.50 % x 46/365 = 157.534 -> 157.53
+        # 2023-07-01..12-31: 184 days at 4.00 + 10 = 14.00 %: 10000 x 14.00 % x 184/365 = 705.753 -> 705.75
+        # 2024-01-01..02-10: 41 days at 4.50 + 10 = 14.50 %: 10000 x 14.50 % x 41/365 = 162.877 -> 162.88
+        # total 1026.164 -> 1026.16
+        level = self.level_formal
+        self.assertEqual(self._periods(level, 10000.0, date(2023, 5, 15), date(2024, 2, 10)), [
+            ("2023-05-16", "2023-06-30", 46, 12.5, 157.53),
+            ("2023-07-01", "2023-12-31", 184, 14.0, 705.75),
+            ("2024-01-01", "2024-02-10", 41, 14.5, 162.88),
+        ])
+        self._assert_amount(level._interest_between(10000.0, date(2023, 5, 15), date(2024, 2, 10)), 1026.16)
+
+    def test_b2b_2025_2026_and_actual_360(self):
+        # 5000 due 2025-11-20, claimed 2026-03-10: 2025 S2 (2.15 + 10) 41 days, 2026 S1 (2.15 + 10) 69 days:
+        # 5000 x 12.15 % x 110/365 = 183.082 -> 183.08 (periods 68.24 + 114.84)
+        level = self.level_formal
+        self._set_legal_rate("ecb_mro", 2026, 1, 2.15)  # as shipped
+        self.assertEqual(self._periods(level, 5000.0, date(2025, 11, 20), date(2026, 3, 10)), [
+            ("2025-11-21", "2025-12-31", 41, 12.15, 68.24), ("2026-01-01", "2026-03-10", 69, 12.15, 114.84)])
+        self._assert_amount(level._interest_between(5000.0, date(2025, 11, 20), date(2026, 3, 10)), 183.08)
+        # Actual/360: 5000 x 12.15 % x 110/360 = 185.625 -> 185.63 (half up)
+        level.interest_day_count = "360"
+        self._assert_amount(level._interest_between(5000.0, date(2025, 11, 20), date(2026, 3, 10)), 185.63)
+
+    def test_consumer_legal_rate_from_the_notice(self):
+        # Notice sent 2023-11-20, claimed 2024-02-10; the creditor is a company: "other cases".
+        # 2023-11-21..12-31: 41 days at 4.22 %: 10000 x 4.22 % x 41/365 = 47.403 -> 47.40
+        # 2024-01-01..02-10: 41 days at 5.07 %: 10000 x 5.07 % x 41/365 = 56.951 -> 56.95; total 104.353 -> 104.35
+        level = self.level_formal
+        level.interest_mode = "legal_consumer"
+        level.interest_start = "formal_notice"
+        self.assertIsNone(level._interest_start_date(date(2023, 5, 15), None), "no notice, no interest")
+        start = level._interest_start_date(date(2023, 5, 15), date(2023, 11, 20))
+        self.assertEqual(self._periods(level, 10000.0, start, date(2024, 2, 10)), [
+            ("2023-11-21", "2023-12-31", 41, 4.22, 47.40), ("2024-01-01", "2024-02-10", 41, 5.07, 56.95)])
+        self._assert_amount(level._interest_between(10000.0, start, date(2024, 2, 10)), 104.35)
+        # A creditor who is an individual (not for its trade): 6.82 % then 8.01 %:
+        # 10000 x 6.82 % x 41/365 = 76.608; 10000 x 8.01 % x 41/365 = 89.975; total 166.583 -> 166.58
+        self.company.partner_id.write({"is_company": False, "vat": False, "company_registry": False,
+                                       "collection_customer_type": "consumer"})
+        self.assertEqual(level._legal_rate_kind(), "legal_individual")
+        self._assert_amount(level._interest_between(10000.0, start, date(2024, 2, 10)), 166.58)
+
+    def test_contract_rate_floor(self):
+        # Contract 12 %: 2023 S1 floor 3 x 2.06 = 6.18 (12 applies), 2023 S2 floor 3 x 4.22 = 12.66,
+        # 2024 S1 floor 3 x 5.07 = 15.21:
+        # 10000 x (12 % x 46 + 12.66 % x 184 + 15.21 % x 41) / 365 = (55200 + 232944 + 62361) / 365
+        # = 350505 / 365 = 960.288 -> 960.29
+        level = self.level_formal
+        level.write({"interest_mode": "contract", "interest_rate": 12.0})
+        self.assertEqual([p[3] for p in self._periods(level, 10000.0, date(2023, 5, 15), date(2024, 2, 10))],
+                         [12.0, 12.66, 15.21])
+        self._assert_amount(level._interest_between(10000.0, date(2023, 5, 15), date(2024, 2, 10)), 960.29)
+        # Today's legal rate is 2.62 % (the test's): a contract rate below 7.86 % is refused.
+        with self.assertRaises(ValidationError):
+            level.interest_rate = 7.5
+        with self.assertRaises(ValidationError):
+            level.interest_rate = 0.0
+        level.interest_rate = 7.86
+        self.assertEqual(level.interest_rate, 7.86)
+
+    def test_consumer_policy_refuses_the_b2b_rate(self):
+        consumer_level = self.env.ref("credit_collection.level_france_b2c_formal_notice")
+        with self.assertRaises(ValidationError):
+            consumer_level.sudo().interest_mode = "legal_b2b"
+
+    def test_missing_half_year_holds_the_reminder(self):
+        """No rate for the half-year: the reminder is held with a clear error, then planned once entered."""
+        self.env["credit.collection.legal.rate"].sudo().search(
+            [("kind", "=", "ecb_mro"), ("year", "=", 2026), ("half", "=", "2")]).unlink()
+        invoice = self._invoice(1000.0, date(2026, 6, 1))
+        run = self._run(date(2026, 8, 10))
+        self.assertFalse(self._actions(invoice).filtered(lambda a: a.level_id == self.level_formal))
+        error = run.message_ids_report.filtered(lambda m: m.kind == "error" and invoice in m.move_ids)
+        self.assertEqual(len(error), 1)
+        self.assertIn("Formal notice held: no ECB main refinancing rate of 2026 S2", error.reason)
+        # A manager enters it: the next run plans the notice with it.
+        # 1000 x (2.15 + 10) % x 29 days (2026-06-02..06-30) / 365 = 9.653
+        #  + 1000 x (1.90 + 10) % x 41 days (2026-07-01..08-10) / 365 = 13.367; total 23.021 -> 23.02
+        manager = self._collection_user("rate_manager", "credit_collection.group_collection_manager")
+        self.env["credit.collection.legal.rate"].with_user(manager).create(
+            {"kind": "ecb_mro", "year": 2026, "half": "2", "rate": 1.90})
+        self._run(date(2026, 8, 10))
+        notice = self._actions(invoice).filtered(lambda a: a.level_id == self.level_formal)
+        self.assertTrue(notice)
+        for action in notice:
+            self._assert_amount(action.interest_amount, 23.02)
+        line = notice[:1].line_ids
+        self.assertEqual([(p["date_from"], p["rate"]) for p in line.interest_periods],
+                         [("2026-06-02", 12.15), ("2026-07-01", 11.9)])
+
+    def test_letter_and_invoice_show_rates_periods_and_law(self):
+        self.level_formal.write({"auto_send": True, "invoice_fees": True})
+        self.level_escalation.active = False  # 271 days late: the formal notice is the level reached
+        invoice = self._invoice(10000.0, date(2023, 5, 15))
+        run = self._run(date(2024, 2, 10))
+        letter_action = run.action_ids.filtered(lambda a: a.channel == "letter" and a.level_id == self.level_formal)
+        self._assert_amount(letter_action.interest_amount, 1026.16)
+        report = self.env.ref("credit_collection.action_report_collection_letter")
+        html = report._render_qweb_html(report.report_name, letter_action.ids)[0].decode()
+        self.assertIn("plus 10 points (article L441-10", html)
+        for shown in ("05/16/2023", "06/30/2023", "12.50", "14.00", "14.50", "157.53", "705.75", "162.88"):
+            self.assertIn(shown, html)
+        self.customer.lang = "fr_FR"
+        html = report._render_qweb_html(report.report_name, letter_action.ids)[0].decode()
+        self.assertIn("majoré de 10 points (article L441-10 du Code de commerce)", html)
+        for shown in ("16/05/2023", "12,50", "157,53"):
+            self.assertIn(shown, html)
+        self.customer.lang = "en_US"
+        letter_action.line_ids.state = "done"
+        letter_action._invoice_fees()
+        interest_line = letter_action.fee_invoice_id.invoice_line_ids.filtered(lambda l: "interest" in l.name)
+        self.assertIn("(art. L441-10 C. com.)", interest_line.name)
+        self.assertIn(invoice.name, interest_line.name)
+        self.assertIn("07/01/2023 to 12/31/2023, 184 days at 14.00 %", interest_line.name)
+        self._assert_amount(interest_line.price_unit, 1026.16)
+
+
+@tagged("post_install", "-at_install")
+class TestLegalRateRights(CollectionCommon):
+    def test_collector_reads_manager_edits(self):
+        collector = self._collection_user("rate_collector")
+        manager = self._collection_user("rate_manager", "credit_collection.group_collection_manager")
+        rates = self.env["credit.collection.legal.rate"]
+        rate = self.env.ref("credit_collection.legal_rate_legal_other_2024_1")
+        self.assertEqual(rate.with_user(collector).rate, 5.07)
+        self.assertTrue(rates.with_user(collector).search_count([("kind", "=", "ecb_mro")]))
+        with self.assertRaises(AccessError):
+            rate.with_user(collector).write({"rate": 6.0})
+        with self.assertRaises(AccessError):
+            rates.with_user(collector).create({"kind": "legal_other", "year": 2014, "half": "2", "rate": 0.04})
+        with self.assertRaises(AccessError):
+            rate.with_user(collector).unlink()
+        rate.with_user(manager).write({"rate": 5.08})
+        self.assertEqual(rate.rate, 5.08)
+        created = rates.with_user(manager).create({"kind": "legal_other", "year": 2014, "half": "2", "rate": 0.04})
+        self.assertEqual(created.date_start, date(2014, 7, 1))
+        self.assertEqual(created.date_end, date(2014, 12, 31))
+
+
+@tagged("post_install", "-at_install")
+class TestEcbRateFetch(CollectionCommon):
+    CHANGES = [("2024-12-18", 3.15), ("2025-02-05", 2.90), ("2025-03-12", 2.65), ("2025-04-23", 2.40),
+               ("2025-06-11", 2.15), ("2026-06-17", 1.90)]  # the last one is the test's, not the ECB's
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.server = ThreadingHTTPServer(("127.0.0.1", 0), EcbHandler)
+        cls.server.requests, cls.server.delay, cls.server.body = [], 0, "{}"
+        threading.Thread(target=cls.server.serve_forever, daemon=True).start()
+        cls.addClassCleanup(cls.server.shutdown)
+        params = cls.env["ir.config_parameter"].sudo()
+        params.set_param("credit_collection.ecb_mro_url", "http://127.0.0.1:%s/service/data/FM/"
+                         "D.U2.EUR.4F.KR.MRR_FR.LEV?format=jsondata" % cls.server.server_port)
+        params.set_param("credit_collection.ecb_timeout", "0.5")
+        cls.rates = cls.env["credit.collection.legal.rate"]
+
+    def setUp(self):
+        super().setUp()
+        # The table as shipped: ECB rates up to 2026 S1; every half-year begun since is to fetch.
+        self.rates.sudo().search([("kind", "=", "ecb_mro"), ("date_start", ">", "2026-01-01")]).unlink()
+        self.server.requests.clear()
+        self.server.delay = 0
+        self.expected_new = []
+        start = date(2026, 7, 1)
+        while start <= self.today:
+            self.expected_new.append(start)
+            start = date(start.year + (start.month == 7), 1 if start.month == 7 else 7, 1)
+
+    def _ecb_table(self):
+        return {(r.year, r.half): r.rate for r in self.rates.search([("kind", "=", "ecb_mro")])}
+
+    def test_success_adds_the_new_half_year(self):
+        self.server.body = json.dumps(sdmx_json(self.CHANGES, self.today))
+        created = self.rates._cron_fetch_ecb_rate()
+        self.assertEqual(len(self.server.requests), 1)
+        self.assertIn("D.U2.EUR.4F.KR.MRR_FR.LEV", self.server.requests[0])
+        self.assertEqual(created.mapped("date_start"), self.expected_new)
+        self.assertEqual(set(created.mapped("rate")), {1.90}, "the rate in force on 1 July 2026 (from 17 June)")
+        self.assertEqual(self._ecb_table()[(2026, "2")], 1.90)
+        self.assertEqual(self._ecb_table()[(2026, "1")], 2.15, "the known half-years are left as they are")
+        # Once the half-year is known, the next run asks nothing.
+        self.server.requests.clear()
+        self.assertFalse(self.rates._cron_fetch_ecb_rate())
+        self.assertFalse(self.server.requests)
+
+    def test_no_new_value_adds_nothing(self):
+        # An answer prepared before 1 July 2026 cannot tell the rate in force on that day.
+        before = self._ecb_table()
+        self.server.body = json.dumps(sdmx_json(self.CHANGES[:-1], "2026-06-20"))
+        with self.assertLogs(RATE_LOGGER, "WARNING") as logs:
+            self.assertFalse(self.rates._cron_fetch_ecb_rate())
+        self.assertIn("no new value for the half-year from 2026-07-01", "\n".join(logs.output))
+        self.assertEqual(self._ecb_table(), before)
+
+    def test_malformed_answer_leaves_the_table(self):
+        before = self._ecb_table()
+        for body in ("<html>maintenance</html>", json.dumps({"header": {"prepared": "2026-12-01"}, "dataSets": []}),
+                     json.dumps(sdmx_json([("2026-06-17", "n/a")], self.today))):
+            self.server.body = body
+            with self.assertLogs(RATE_LOGGER, "ERROR") as logs:
+                self.assertFalse(self.rates._cron_fetch_ecb_rate())
+            self.assertIn("malformed SDMX-JSON answer", "\n".join(logs.output))
+            self.assertEqual(self._ecb_table(), before)
+
+    def test_timeout_leaves_the_table(self):
+        before = self._ecb_table()
+        self.server.body = json.dumps(sdmx_json(self.CHANGES, self.today))
+        self.server.delay = 1.5
+        with self.assertLogs(RATE_LOGGER, "ERROR") as logs:
+            self.assertFalse(self.rates._cron_fetch_ecb_rate())
+        self.assertIn("ECB main refinancing rate not fetched", "\n".join(logs.output))
+        self.assertIn("timed out", "\n".join(logs.output).lower())
+        self.assertEqual(self._ecb_table(), before)
