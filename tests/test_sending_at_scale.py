@@ -5,6 +5,7 @@ Each test starts its own Odoo server(s) on the test database, in the prefork mod
 of its own, and counts what the customers receive.
 """
 
+import calendar
 import json
 import random
 import time
@@ -423,3 +424,30 @@ def stop_slow_job(rpc, cron):
             if time.time() > deadline:
                 raise
             time.sleep(1)
+
+
+def test_an_email_locked_by_another_transaction_is_retried_soon(odoo_server, admin_rpc, company, smtp_sink):
+    """The mail queue meets a reminder's email locked by another transaction (a payment cancelling it, another
+    sender): it skips it and asks for a run of the queue shortly, not at the scheduler's next hourly run."""
+    rpc = admin_rpc
+    policy = make_policy(rpc, company, "Verrou")
+    partners, _invoices = make_customers(rpc, company, "verrou", 1, policy)
+    run, _click, _answer = start_run(company)
+    for xmlid in ("credit_collection.ir_cron_plan_runs", "credit_collection.ir_cron_send_queued_actions"):
+        rpc("ir.cron", "method_direct_trigger", [rpc.ref(xmlid)])
+    action = rpc("credit.collection.action", "search_read", [("run_id", "=", run)], fields=["state", "mail_id"])
+    assert action and action[0]["state"] == "sending" and action[0]["mail_id"], action
+    mail_cron = rpc.ref("mail.ir_cron_mail_scheduler_action")
+    rpc("ir.cron.trigger", "unlink", rpc("ir.cron.trigger", "search", [("cron_id", "=", mail_cron)]))
+    with psycopg2.connect(dbname=odoo_server["db"]) as cnx, cnx.cursor() as cr:
+        cr.execute("SELECT id FROM mail_mail WHERE id = %s FOR UPDATE", [action[0]["mail_id"][0]])
+        asked = time.time()
+        rpc("ir.cron", "method_direct_trigger", [mail_cron])
+        cnx.rollback()
+    triggers = rpc("ir.cron.trigger", "search_read", [("cron_id", "=", mail_cron)], fields=["call_at"])
+    assert triggers, "the locked email would wait for the next hourly run of the mail queue"
+    soonest = min(calendar.timegm(time.strptime(row["call_at"], "%Y-%m-%d %H:%M:%S")) for row in triggers)
+    assert soonest < asked + 120, triggers
+    rpc("ir.cron", "method_direct_trigger", [mail_cron])
+    assert rpc("credit.collection.action", "read", [action[0]["id"]], fields=["state"])[0]["state"] == "sent"
+    assert smtp_sink.count(addresses(rpc, partners)[partners[0]]) == 1

@@ -13,6 +13,7 @@ Odoo's mail queue sends the reminders' emails. Around each one:
 
 import logging
 import time
+from datetime import timedelta
 
 import psycopg2
 
@@ -24,6 +25,8 @@ _logger = logging.getLogger(__name__)
 
 REMINDER_MODEL = "credit.collection.action"
 DATA_END = b"\r\n.\r\n"
+# Seconds before the mail queue tries again emails it could not move.
+RETRY_DELAY = 30
 
 
 class MailMail(models.Model):
@@ -144,8 +147,14 @@ class MailMail(models.Model):
         previous = None
         while time.monotonic() < deadline:
             batch = self.search(self._due_domain(), limit=50, order="id").ids
-            if not batch or batch == previous:
-                # Nothing left, or nothing moved (the errors are in the log): the next run tries again.
+            if not batch:
+                return True
+            if batch == previous:
+                # Nothing moved: emails locked by another transaction (a payment cancelling its reminder,
+                # another sender) or failing (the errors are in the log). Retried soon, not at the
+                # scheduler's next hourly run.
+                self.env.ref("mail.ir_cron_mail_scheduler_action")._trigger(
+                    fields.Datetime.now() + timedelta(seconds=RETRY_DELAY))
                 return True
             previous = batch
             super().process_email_queue(email_ids=batch)
