@@ -66,7 +66,7 @@ class CreditCollectionCase(models.Model):
     _one_open = models.UniqueIndex("(partner_id, company_id) WHERE stage != 'closed' AND active")
 
     @api.model
-    def _expand_stages(self, stages, domain, order):
+    def _expand_stages(self, stages, domain):
         return [stage for stage, _label in CASE_STAGE_SELECTION]
 
     @api.depends("partner_id", "company_id")

@@ -4,23 +4,7 @@ import xlrd
 
 from odoo.tests import HttpCase, tagged
 
-# Run in the web client once it is ready: succeeds when the action's view shows, fails on an error
-# dialog or after 30 s (a fixed delay is too short for the first page on a busy machine).
-VIEW_OPENED = """
-    const start = Date.now();
-    const check = () => {
-        if (document.querySelector('.o_error_dialog')) {
-            console.error('an error dialog opened');
-        } else if (document.querySelector('.o_view_controller .o_content, .modal .o_form_view')) {
-            console.log('test successful');
-        } else if (Date.now() - start > 30000) {
-            console.error('the view did not open');
-        } else {
-            setTimeout(check, 250);
-        }
-    };
-    check();
-"""
+from odoo.addons.credit_collection.tests.common import VIEW_OPENED
 
 
 @tagged("post_install", "-at_install")

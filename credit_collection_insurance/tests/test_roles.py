@@ -5,8 +5,9 @@ from datetime import timedelta
 from odoo.exceptions import AccessError
 from odoo.tests import Form, HttpCase, new_test_user, tagged
 
+from odoo.addons.credit_collection.tests.common import VIEW_OPENED
+
 from .common import InsuranceCommon
-from .test_coverage_ui import VIEW_OPENED
 
 
 @tagged("post_install", "-at_install")

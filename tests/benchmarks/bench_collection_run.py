@@ -88,7 +88,7 @@ def ensure_database(odoo, args):
         cnx.close()
     if installed:
         return
-    odoo_bin = os.path.join(os.path.dirname(os.path.dirname(odoo.__file__)), "odoo-bin")
+    odoo_bin = generate_ledger.odoo_bin(odoo)
     command = [sys.executable, odoo_bin, "-c", args.conf, "-d", args.db, "-i", "credit_collection",
                "--without-demo=all", "--stop-after-init", "--log-level=warn"]
     print("creating database %s: %s" % (args.db, " ".join(command)), flush=True)
@@ -245,7 +245,7 @@ def print_phases(stats, total):
         print("  %7.2fs  %5.1f%%  x%-7s %s" % (seconds, 100.0 * seconds / total if total else 0, count, key))
 
 
-def explain(cr, records, marker="WITH partner_policy"):
+def explain(cr, records, marker="WITH consumer_policy AS"):
     selection = [(query, params) for query, params, _delay, _rows in records if marker in query]
     if not selection:
         print("(selection query not captured)")

@@ -93,13 +93,16 @@ def benchmark(odoo, args):
         cr.rollback()
 
         bench_collection_run.banner("KPIs of the 30 days to %s" % date)
-        params = {"company": company.id, "from": date - timedelta(days=29), "to": date}
+        # The parameters credit.collection.kpi._compute passes its parts (the day a reminder was sent is
+        # taken in the company's time zone).
+        params = {"company": company.id, "from": date - timedelta(days=29), "to": date,
+                  "tz": company.partner_id.tz or env.user.tz or "UTC"}
         timed("open totals at the end (receivables, not due)", lambda: Kpi._open_totals(date, company), figures)
         timed("open totals at the start", lambda: Kpi._open_totals(params["from"] - timedelta(days=1), company),
               figures)
         timed("sales and contractual terms", lambda: Kpi._sales(params), figures)
         timed("average days to pay", lambda: Kpi._days_to_pay(params), figures)
-        timed("recovery rate", lambda: Kpi._recovery(params), figures)
+        timed("recovery rate", lambda: Kpi._recovery(params, company.currency_id), figures)
         timed("litigation rate", lambda: Kpi._litigation(company, total), figures)
         timed("reminders by channel and level, cost", lambda: Kpi._reminders(params, company), figures)
         timed("promises kept", lambda: Kpi._promises(params), figures)

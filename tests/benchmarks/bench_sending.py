@@ -249,7 +249,7 @@ def main():
     if not args.db.startswith("cc_bench"):
         raise SystemExit("the benchmark database name must start with cc_bench")
     odoo = generate_ledger.import_odoo(args.conf, args.odoo_src)
-    args.odoo_bin = os.path.join(os.path.dirname(os.path.dirname(odoo.__file__)), "odoo-bin")
+    args.odoo_bin = generate_ledger.odoo_bin(odoo)
     odoo.tools.config.parse_config(["-c", args.conf])
     ensure_database(args)
 

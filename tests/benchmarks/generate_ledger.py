@@ -145,11 +145,11 @@ def _insert_partners(cr, company, count):
         INSERT INTO res_partner (
             id, name, complete_name, commercial_partner_id, commercial_company_name, ref, company_id,
             type, active, is_company, collection_customer_type, partner_share, customer_rank, supplier_rank, lang, email,
-            email_normalized, invoice_warn, color, message_bounce, create_uid, write_uid, create_date, write_date)
+            email_normalized, autopost_bills, color, message_bounce, create_uid, write_uid, create_date, write_date)
         SELECT id, 'Bench customer ' || lpad(g::text, 6, '0'), 'Bench customer ' || lpad(g::text, 6, '0'),
                id, 'Bench customer ' || lpad(g::text, 6, '0'), %(ref)s || lpad(g::text, 6, '0'), %(company)s,
                'contact', TRUE, TRUE, 'professional', TRUE, 1, 0, 'en_US', 'ap' || g || '@bench.example',
-               'ap' || g || '@bench.example', 'no-message', 0, 0, 1, 1, now() at time zone 'UTC',
+               'ap' || g || '@bench.example', 'ask', 0, 0, 1, 1, now() at time zone 'UTC',
                now() at time zone 'UTC'
           FROM new
     """, {"n": count, "ref": PARTNER_REF_PREFIX, "company": company.id})
@@ -160,7 +160,6 @@ def _insert_moves(cr, company, journal, receivable, income, count, today):
     params = {
         "n": count, "company": company.id, "journal": journal.id, "currency": company.currency_id.id,
         "receivable": receivable.id, "income": income.id,
-        "receivable_root": receivable.root_id.id or None, "income_root": income.root_id.id or None,
         "prefix": MOVE_PREFIX, "today": today, "ref": PARTNER_REF_PREFIX, "label": INCOME_LABEL,
         "min_late": MIN_DAYS_LATE, "span": MAX_DAYS_LATE - MIN_DAYS_LATE + 1,
     }
@@ -191,31 +190,31 @@ def _insert_moves(cr, company, journal, receivable, income, count, today):
             payment_reference, payment_state, invoice_partner_display_name, date, invoice_date,
             invoice_date_due, amount_untaxed, amount_tax, amount_total, amount_residual, amount_untaxed_signed,
             amount_tax_signed, amount_total_signed, amount_total_in_currency_signed, amount_residual_signed,
-            is_storno, always_tax_exigible, posted_before, is_move_sent, to_check,
+            always_tax_exigible, posted_before, is_move_sent, checked,
             create_uid, write_uid, create_date, write_date)
         SELECT b.id, b.name, %(prefix)s || extract(year FROM %(today)s::date)::int || '/', b.g,
                %(journal)s, %(company)s, %(currency)s, b.partner_id, b.partner_id, b.partner_id,
                'posted', 'out_invoice', 'no', b.name, 'not_paid', 'Bench customer', b.date_due - 30,
                b.date_due - 30, b.date_due, b.amount, 0, b.amount, b.amount, b.amount, 0, b.amount,
-               b.amount, b.amount, FALSE, FALSE, TRUE, FALSE, FALSE, 1, 1,
+               b.amount, b.amount, FALSE, TRUE, FALSE, TRUE, 1, 1,
                now() at time zone 'UTC', now() at time zone 'UTC'
           FROM bench_move b
     """, params)
     cr.execute("""
         INSERT INTO account_move_line (
             move_id, move_name, journal_id, company_id, company_currency_id, currency_id, account_id,
-            account_root_id, partner_id, display_type, sequence, name, date, invoice_date, date_maturity,
+            partner_id, display_type, sequence, name, date, invoice_date, date_maturity,
             parent_state, debit, credit, balance, amount_currency, amount_residual, amount_residual_currency,
-            reconciled, no_followup, quantity, price_unit, price_subtotal, price_total, discount, tax_tag_invert,
+            reconciled, no_followup, quantity, price_unit, price_subtotal, price_total, discount, is_storno,
             create_uid, write_uid, create_date, write_date)
         SELECT b.id, b.name, %(journal)s, %(company)s, %(currency)s, %(currency)s, %(receivable)s,
-               %(receivable_root)s, b.partner_id, 'payment_term', 10, b.name, b.date_due - 30, b.date_due - 30,
+               b.partner_id, 'payment_term', 10, b.name, b.date_due - 30, b.date_due - 30,
                b.date_due, 'posted', b.amount, 0, b.amount, b.amount, b.amount, b.amount,
                FALSE, FALSE, 1, 0, 0, 0, 0, FALSE, 1, 1, now() at time zone 'UTC', now() at time zone 'UTC'
           FROM bench_move b
          UNION ALL
         SELECT b.id, b.name, %(journal)s, %(company)s, %(currency)s, %(currency)s, %(income)s,
-               %(income_root)s, b.partner_id, 'product', 100, %(label)s, b.date_due - 30, b.date_due - 30,
+               b.partner_id, 'product', 100, %(label)s, b.date_due - 30, b.date_due - 30,
                NULL, 'posted', 0, b.amount, -b.amount, -b.amount, 0, 0,
                FALSE, FALSE, 1, b.amount, b.amount, b.amount, 0, FALSE, 1, 1,
                now() at time zone 'UTC', now() at time zone 'UTC'
@@ -255,11 +254,11 @@ def _insert_payments(cr, company, today, share_mod=3):
             id, name, sequence_prefix, sequence_number, journal_id, company_id, currency_id, partner_id,
             commercial_partner_id, state, move_type, auto_post, payment_state, date, amount_untaxed, amount_tax,
             amount_total, amount_residual, amount_untaxed_signed, amount_tax_signed, amount_total_signed,
-            amount_total_in_currency_signed, amount_residual_signed, is_storno, always_tax_exigible,
-            posted_before, is_move_sent, to_check, create_uid, write_uid, create_date, write_date)
+            amount_total_in_currency_signed, amount_residual_signed, always_tax_exigible,
+            posted_before, is_move_sent, checked, create_uid, write_uid, create_date, write_date)
         SELECT p.id, p.name, %(pay_prefix)s, p.invoice_id, %(journal)s, %(company)s, %(currency)s, p.partner_id,
                p.partner_id, 'posted', 'entry', 'no', 'not_paid', p.date, 0, 0, p.amount, 0, 0, 0, p.amount,
-               p.amount, 0, FALSE, FALSE, TRUE, FALSE, FALSE, 1, 1,
+               p.amount, 0, FALSE, TRUE, FALSE, TRUE, 1, 1,
                now() at time zone 'UTC', now() at time zone 'UTC'
           FROM bench_payment p
     """, params)
@@ -268,7 +267,7 @@ def _insert_payments(cr, company, today, share_mod=3):
             id, move_id, move_name, journal_id, company_id, company_currency_id, currency_id, account_id,
             partner_id, display_type, sequence, name, date, date_maturity, parent_state, debit, credit, balance,
             amount_currency, amount_residual, amount_residual_currency, reconciled, no_followup, quantity,
-            tax_tag_invert, create_uid, write_uid, create_date, write_date)
+            is_storno, create_uid, write_uid, create_date, write_date)
         SELECT p.line_id, p.id, p.name, %(journal)s, %(company)s, %(currency)s, %(currency)s, p.account_id,
                p.partner_id, 'product', 10, 'Payment', p.date, p.date, 'posted', 0, p.amount, -p.amount,
                -p.amount, 0, 0, TRUE, FALSE, 1, FALSE, 1, 1, now() at time zone 'UTC', now() at time zone 'UTC'
@@ -356,6 +355,12 @@ def import_odoo(conf, src=None):
             import odoo.api, odoo.modules.registry, odoo.sql_db, odoo.tools  # noqa: F401, E401
             return sys.modules["odoo"]
     raise SystemExit("cannot import odoo: pass --odoo-src or set ODOO_SRC_DIR")
+
+
+def odoo_bin(odoo):
+    """The odoo-bin of the imported Odoo: found from odoo.release, since odoo has no __file__ in 19.0."""
+    import odoo.release  # noqa: F401
+    return os.path.join(os.path.dirname(os.path.dirname(odoo.release.__file__)), "odoo-bin")
 
 
 def generate(env, customers, invoices, today=None, force=False):
