@@ -1,3 +1,4 @@
+from . import credit_collection_field_access_mixin
 from . import credit_collection_demo
 from . import credit_collection_policy
 from . import credit_collection_insolvency
@@ -9,6 +10,7 @@ from . import credit_collection_run_message
 from . import credit_collection_action
 from . import credit_collection_action_line
 from . import credit_collection_case
+from . import credit_collection_hold_mixin
 from . import credit_collection_dispute
 from . import credit_collection_promise
 from . import credit_collection_payment_plan

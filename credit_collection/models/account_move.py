@@ -4,14 +4,14 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 from odoo.fields import Domain
 
-from ..tools.field_access import check_domain_field_access, check_fields_access
+from ..tools.field_access import check_fields_access
 from .res_partner import COLLECTION_USER
 
 HOLDS = [("dispute", "Disputed"), ("promise", "Payment promised"), ("plan", "Payment plan")]
 
 
 class AccountMove(models.Model):
-    _inherit = "account.move"
+    _inherit = ["account.move", "credit.collection.field.access.mixin"]
 
     # The collectors' data on an invoice: readable by collection users only (not by the customer on
     # the portal, nor by sales people or accountants outside collection).
@@ -136,7 +136,7 @@ class AccountMove(models.Model):
 
 
 class AccountMoveLine(models.Model):
-    _inherit = "account.move.line"
+    _inherit = ["account.move.line", "credit.collection.field.access.mixin"]
 
     # The engine's selection: open receivable items of a company by due date.
     _collection_due_idx = models.Index(
@@ -146,12 +146,6 @@ class AccountMoveLine(models.Model):
     _collection_aged_idx = models.Index(
         "(account_id, date) INCLUDE (company_id, partner_id, date_maturity, amount_residual)"
         " WHERE reconciled IS NOT TRUE AND parent_state = 'posted'")
-
-    @api.model
-    def _search(self, domain, offset=0, limit=None, order=None, *, active_test=True, bypass_access=False):
-        check_domain_field_access(self, domain, bypass_access)
-        return super()._search(domain, offset=offset, limit=limit, order=order,
-                               active_test=active_test, bypass_access=bypass_access)
 
 
 class AccountPartialReconcile(models.Model):
@@ -203,12 +197,6 @@ class AccountMoveCreditLimit(models.Model):
         if "collection_charge" in names:
             raise AccessError(_("Only the collection engine marks an invoice as a collection charge."))
         check_fields_access(self, names, "write")
-
-    @api.model
-    def _search(self, domain, offset=0, limit=None, order=None, *, active_test=True, bypass_access=False):
-        check_domain_field_access(self, domain, bypass_access)
-        return super()._search(domain, offset=offset, limit=limit, order=order,
-                               active_test=active_test, bypass_access=bypass_access)
 
     def _collection_uninvoiced_relief(self):
         """Part of the invoice already counted in the customer's uninvoiced amount (sale bridge)."""

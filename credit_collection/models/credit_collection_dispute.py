@@ -15,23 +15,19 @@ DISPUTE_REASONS = [
     ("other", "Other"),
 ]
 RESOLUTIONS = [("credit_note", "Credit note"), ("gesture", "Commercial gesture"), ("rejected", "Rejected")]
-SOURCES = [("backend", "Backend"), ("portal", "Customer portal")]
 
 
 class CreditCollectionDispute(models.Model):
     """A dispute (litige) on invoices of one customer: dunning holds on those invoices only."""
 
     _name = "credit.collection.dispute"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["credit.collection.hold.mixin", "mail.thread", "mail.activity.mixin"]
     _description = "Invoice dispute"
     _order = "state desc, deadline, id desc"
+    _hold_sequence_code = "credit.collection.dispute"
+    _hold_details_field = False
 
     name = fields.Char(required=True, copy=False, readonly=True, default="/")
-    partner_id = fields.Many2one(
-        "res.partner", "Customer", required=True, index=True, tracking=True, domain="[('parent_id', '=', False)]")
-    company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
-    currency_id = fields.Many2one(related="company_id.currency_id")
-    case_id = fields.Many2one("credit.collection.case", "Case", index=True, readonly=True)
     move_ids = fields.Many2many(
         "account.move", "credit_collection_dispute_move_rel", "dispute_id", "move_id", "Invoices",
         required=True, domain="[('commercial_partner_id', '=', partner_id), ('company_id', '=', company_id), "
@@ -50,7 +46,6 @@ class CreditCollectionDispute(models.Model):
     credit_note_ids = fields.Many2many(
         "account.move", "credit_collection_dispute_credit_note_rel", "dispute_id", "move_id", "Credit notes",
         readonly=True)
-    source = fields.Selection(SOURCES, default="backend", required=True, readonly=True)
     close_date = fields.Date(readonly=True)
 
     @api.depends("move_ids")
@@ -58,14 +53,6 @@ class CreditCollectionDispute(models.Model):
         for dispute in self:
             if not dispute.amount_disputed:
                 dispute.amount_disputed = sum(dispute.move_ids.mapped("amount_residual_signed"))
-
-    @api.constrains("partner_id", "move_ids", "company_id")
-    def _check_invoices(self):
-        for dispute in self:
-            for move in dispute.move_ids:
-                if move.commercial_partner_id != dispute.partner_id or move.company_id != dispute.company_id:
-                    raise ValidationError(_("%(invoice)s is not an invoice of %(customer)s.",
-                                            invoice=move.display_name, customer=dispute.partner_id.display_name))
 
     @api.constrains("move_ids", "state")
     def _check_one_open_dispute_per_invoice(self):
@@ -81,29 +68,15 @@ class CreditCollectionDispute(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            if vals.get("partner_id"):
-                vals["partner_id"] = self.env["res.partner"].browse(vals["partner_id"]).commercial_partner_id.id
-            if vals.get("name", "/") == "/":
-                vals["name"] = self.env["ir.sequence"].next_by_code("credit.collection.dispute") or "/"
         disputes = super().create(vals_list)
         for dispute in disputes:
-            if not dispute.case_id:
-                dispute.case_id = self.env["credit.collection.case"]._get_or_open(dispute.partner_id, dispute.company_id)
             dispute._trace(_("Dispute %(name)s opened (%(reason)s) on %(invoices)s: dunning holds on these invoices.",
                              name=dispute.name, reason=selection_label(dispute, "reason"),
-                             invoices=", ".join(dispute.move_ids.mapped("name"))), with_description=True)
+                             invoices=", ".join(dispute.move_ids.mapped("name"))), details=dispute.description)
         return disputes
 
-    def _trace(self, message, with_description=False):
-        """Writes the event on the dispute, its case and its invoices (the case's timeline)."""
-        self.ensure_one()
-        body = message
-        if with_description and self.description:
-            body = "%s\n%s" % (message, self.description)
-        for record in [self, self.case_id, *self.move_ids]:
-            if record:
-                record.sudo().message_post(body=body, subtype_xmlid="mail.mt_note")
+    def _trace_records(self):
+        return super()._trace_records() + list(self.move_ids)
 
     def _close(self, resolution, note=None, credit_notes=None):
         for dispute in self:

@@ -5,23 +5,17 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
 from odoo.tools.misc import format_date
 
-from .credit_collection_dispute import SOURCES
-
 
 class CreditCollectionPaymentPlan(models.Model):
     """A debt split into instalments (échéancier); dunning holds on its invoices while it runs."""
 
     _name = "credit.collection.payment.plan"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["credit.collection.hold.mixin", "mail.thread", "mail.activity.mixin"]
     _description = "Payment plan"
     _order = "id desc"
+    _hold_sequence_code = "credit.collection.payment.plan"
 
     name = fields.Char(required=True, copy=False, readonly=True, default="/")
-    partner_id = fields.Many2one(
-        "res.partner", "Customer", required=True, index=True, tracking=True, domain="[('parent_id', '=', False)]")
-    company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
-    currency_id = fields.Many2one(related="company_id.currency_id")
-    case_id = fields.Many2one("credit.collection.case", "Case", index=True, readonly=True)
     move_ids = fields.Many2many(
         "account.move", "credit_collection_plan_move_rel", "plan_id", "move_id", "Invoices",
         domain="[('commercial_partner_id', '=', partner_id), ('company_id', '=', company_id), "
@@ -44,7 +38,6 @@ class CreditCollectionPaymentPlan(models.Model):
     interest_invoice_id = fields.Many2one("account.move", readonly=True, copy=False)
     line_ids = fields.One2many("credit.collection.payment.plan.line", "plan_id", "Instalments", copy=False)
     next_date = fields.Date("Next instalment", compute="_compute_paid")
-    source = fields.Selection(SOURCES, default="backend", required=True, readonly=True)
     note = fields.Text()
     user_id = fields.Many2one("res.users", "Collector", default=lambda self: self.env.user)
     reconcile_watermark = fields.Integer(readonly=True, copy=False)
@@ -69,28 +62,12 @@ class CreditCollectionPaymentPlan(models.Model):
             if plan.instalment_count < 1 or plan.interval_months < 1:
                 raise ValidationError(_("A plan needs at least one instalment, a month or more apart."))
 
-    @api.constrains("partner_id", "move_ids", "company_id")
-    def _check_invoices(self):
-        for plan in self:
-            for move in plan.move_ids:
-                if move.commercial_partner_id != plan.partner_id or move.company_id != plan.company_id:
-                    raise ValidationError(_("%(invoice)s is not an invoice of %(customer)s.",
-                                            invoice=move.display_name, customer=plan.partner_id.display_name))
-
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            if vals.get("partner_id"):
-                vals["partner_id"] = self.env["res.partner"].browse(vals["partner_id"]).commercial_partner_id.id
-            if vals.get("name", "/") == "/":
-                vals["name"] = self.env["ir.sequence"].next_by_code("credit.collection.payment.plan") or "/"
         plans = super().create(vals_list)
         for plan in plans:
             if not plan.move_ids:
-                plan.move_ids = self.env["credit.collection.promise"].new(
-                    {"partner_id": plan.partner_id.id, "company_id": plan.company_id.id})._open_invoices()
-            if not plan.case_id:
-                plan.case_id = self.env["credit.collection.case"]._get_or_open(plan.partner_id, plan.company_id)
+                plan.move_ids = plan._open_invoices()
             message = _("Payment plan %(name)s in %(count)s instalments proposed for %(amount)s.",
                         name=plan.name, count=plan.instalment_count,
                         amount=plan.case_id._format_amount(plan.amount_base))
@@ -98,12 +75,6 @@ class CreditCollectionPaymentPlan(models.Model):
                 message = _("The customer asks for a payment plan: %s", message)
             plan._trace(message)
         return plans
-
-    def _trace(self, message):
-        self.ensure_one()
-        body = "%s\n%s" % (message, self.note) if self.note else message
-        for record in [self, self.case_id]:
-            record.sudo().message_post(body=body, subtype_xmlid="mail.mt_note")
 
     # ------------------------------------------------------------------ schedule
     def _schedule(self):

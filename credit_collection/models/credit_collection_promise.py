@@ -3,25 +3,18 @@ from odoo.exceptions import ValidationError
 from odoo.fields import Domain
 from odoo.tools.misc import format_date, formatLang
 
-from .credit_collection_dispute import SOURCES
-
 
 class CreditCollectionPromise(models.Model):
     """A payment promise: dunning waits on its invoices until its date; kept or broken then."""
 
     _name = "credit.collection.promise"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["credit.collection.hold.mixin", "mail.thread", "mail.activity.mixin"]
     _description = "Payment promise"
     _order = "promise_date desc, id desc"
     _rec_names_search = ["partner_id"]
 
     # Not stored: the amount and the date are written in the reader's language.
     name = fields.Char(compute="_compute_name")
-    partner_id = fields.Many2one(
-        "res.partner", "Customer", required=True, index=True, domain="[('parent_id', '=', False)]")
-    company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
-    currency_id = fields.Many2one(related="company_id.currency_id")
-    case_id = fields.Many2one("credit.collection.case", "Case", index=True, readonly=True)
     move_ids = fields.Many2many(
         "account.move", "credit_collection_promise_move_rel", "promise_id", "move_id", "Invoices",
         help="Empty: every open invoice of the customer when the promise is made.",
@@ -35,7 +28,6 @@ class CreditCollectionPromise(models.Model):
         default="open", required=True, tracking=True, index=True)
     amount_paid = fields.Monetary(currency_field="currency_id", compute="_compute_amount_paid")
     user_id = fields.Many2one("res.users", "Taken by", default=lambda self: self.env.user)
-    source = fields.Selection(SOURCES, default="backend", required=True, readonly=True)
     note = fields.Text()
     # Payments are the reconciliations made after the promise: those with a higher id than this one.
     reconcile_watermark = fields.Integer(readonly=True, copy=False)
@@ -54,45 +46,21 @@ class CreditCollectionPromise(models.Model):
             if promise.currency_id.compare_amounts(promise.amount, 0) <= 0:
                 raise ValidationError(_("A payment promise needs a positive amount."))
 
-    @api.constrains("partner_id", "move_ids", "company_id")
-    def _check_invoices(self):
-        for promise in self:
-            for move in promise.move_ids:
-                if move.commercial_partner_id != promise.partner_id or move.company_id != promise.company_id:
-                    raise ValidationError(_("%(invoice)s is not an invoice of %(customer)s.",
-                                            invoice=move.display_name, customer=promise.partner_id.display_name))
-
     @api.model_create_multi
     def create(self, vals_list):
         self.env.cr.execute("SELECT COALESCE(MAX(id), 0) FROM account_partial_reconcile")
         watermark = self.env.cr.fetchone()[0]
         for vals in vals_list:
             vals["reconcile_watermark"] = watermark
-            if vals.get("partner_id"):
-                vals["partner_id"] = self.env["res.partner"].browse(vals["partner_id"]).commercial_partner_id.id
         promises = super().create(vals_list)
         for promise in promises:
             if not promise.move_ids:
                 promise.move_ids = promise._open_invoices()
-            if not promise.case_id:
-                promise.case_id = self.env["credit.collection.case"]._get_or_open(promise.partner_id, promise.company_id)
             promise._trace(_("Payment promise of %(amount)s for %(date)s on %(invoices)s: dunning waits until then.",
                              amount=promise.case_id._format_amount(promise.amount),
                              date=format_date(self.env, promise.promise_date),
                              invoices=", ".join(promise.move_ids.mapped("name")) or _("no open invoice")))
         return promises
-
-    def _open_invoices(self):
-        return self.env["account.move"].search([
-            ("commercial_partner_id", "=", self.partner_id.id), ("company_id", "=", self.company_id.id),
-            ("move_type", "in", ("out_invoice", "out_receipt")), ("state", "=", "posted"),
-            ("payment_state", "in", ("not_paid", "partial"))])
-
-    def _trace(self, message):
-        self.ensure_one()
-        body = "%s\n%s" % (message, self.note) if self.note else message
-        for record in [self, self.case_id]:
-            record.sudo().message_post(body=body, subtype_xmlid="mail.mt_note")
 
     def _payments_by_promise(self):
         """Amount paid on each promise's invoices after it was made and by its date (company currency).

@@ -3,7 +3,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
 from odoo.tools.misc import formatLang
 
-from ..tools.field_access import check_domain_field_access, check_fields_access, is_addon_field
+from ..tools.field_access import check_fields_access, is_addon_field
 from ..tools.i18n import selection_label
 from .credit_collection_case_transfer import THIRD_PARTY_ROLES
 from .credit_collection_insolvency import PROCEDURES as INSOLVENCY_PROCEDURES
@@ -16,7 +16,7 @@ COLLECTION_MANAGER = "credit_collection.group_collection_manager"
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    _inherit = ["res.partner", "credit.collection.field.access.mixin"]
 
     # Every field below is the collectors' internal data: readable by collection users only
     # (readme/CONFIGURE.md, "Roles and rights"); the sale bridge opens the risk summary to sales people.
@@ -135,12 +135,6 @@ class ResPartner(models.Model):
     def create(self, vals_list):
         self._collection_check_write({name for vals in vals_list for name in vals})
         return super().create(vals_list)
-
-    @api.model
-    def _search(self, domain, offset=0, limit=None, order=None, *, active_test=True, bypass_access=False):
-        check_domain_field_access(self, domain, bypass_access)
-        return super()._search(domain, offset=offset, limit=limit, order=order,
-                               active_test=active_test, bypass_access=bypass_access)
 
     def _collection_check_collector(self):
         if not self.env.su and not self.env.user.has_group(COLLECTION_USER):

@@ -1,12 +1,10 @@
 from odoo import api, fields, models
 
-from odoo.addons.credit_collection.tools.field_access import check_domain_field_access
-
 from .res_partner import RISK_READERS
 
 
 class SaleOrder(models.Model):
-    _inherit = "sale.order"
+    _inherit = ["sale.order", "credit.collection.field.access.mixin"]
 
     # The customer's risk, read-only for sales people (computed with the collection add-on's rights);
     # the customer on the portal reads its orders, never these.
@@ -31,12 +29,6 @@ class SaleOrder(models.Model):
         groups=RISK_READERS)
     collection_company_currency_id = fields.Many2one(
         related="company_id.currency_id", string="Company currency", groups=RISK_READERS)
-
-    @api.model
-    def _search(self, domain, offset=0, limit=None, order=None, *, active_test=True, bypass_access=False):
-        check_domain_field_access(self, domain, bypass_access)
-        return super()._search(domain, offset=offset, limit=limit, order=order,
-                               active_test=active_test, bypass_access=bypass_access)
 
     def _collection_credit_amounts(self):
         """{commercial partner: amount in company currency} the orders add to the exposure."""
