@@ -190,13 +190,11 @@ class CollectionCommon(AccountTestInvoicingCommon):
         run._plan()
         return run
 
-    def _deliver(self):
+    def _deliver(self, env=None):
         """What the background does after a run or an approval: the sending lanes, then the mail queue."""
+        env = env or self.env
         companies = self.company | self.company_data_2["company"]
-        self.env["credit.collection.action"].search([("company_id", "in", companies.ids)])._process_queue()
-        self.env["mail.mail"].search([("model", "=", "credit.collection.action"), ("state", "=", "outgoing"),
-                                      ("res_id", "in", self.env["credit.collection.action"].search(
-                                          [("company_id", "in", companies.ids)]).ids)]).send()
+        self._send_now(env["credit.collection.action"].search([("company_id", "in", companies.ids)]))
 
     def _send_now(self, actions):
         """What the sending lanes and the mail queue do for these reminders, in the test's transaction."""

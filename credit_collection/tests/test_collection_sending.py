@@ -43,11 +43,7 @@ class SendingCommon(CollectionCommon):
 
     def _deliver_as_cron(self):
         """The sending lanes and the mail queue as the scheduler runs them: as the system user."""
-        root = self.env(user=SUPERUSER_ID, context=dict(self.env.context, lang=None))
-        actions = root["credit.collection.action"].search([("company_id", "=", self.company.id)])
-        actions._process_queue()
-        root["mail.mail"].search([("model", "=", "credit.collection.action"), ("res_id", "in", actions.ids),
-                                  ("state", "=", "outgoing")]).send()
+        self._deliver(self.env(user=SUPERUSER_ID, context=dict(self.env.context, lang=None)))
 
 
 @tagged("post_install", "-at_install")
