@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 import requests
 from aiosmtpd.controller import Controller
+from odoo_rpc import OdooRPC
 
 REPO = Path(__file__).resolve().parent.parent
 ADMIN = ("admin", "admin")
@@ -128,36 +129,6 @@ def run_background_jobs(rpc, run_ids=(), timeout=900):
         if not busy:
             return
     raise AssertionError(f"runs {run_ids} still busy after {timeout} s")
-
-
-class OdooRPC:
-    """A thin client of the web client's JSON-RPC (JSON carries None, XML-RPC does not): a browser session
-    logged in as a given user, calling models as the web client does (Odoo 19 deprecates /jsonrpc)."""
-
-    def __init__(self, url, db, login, password):
-        self.url, self.db, self.login, self.password = url, db, login, password
-        self.session = requests.Session()
-        answer = self.session.post(f"{url}/web/session/authenticate", json={
-            "jsonrpc": "2.0", "params": {"db": db, "login": login, "password": password}}, timeout=120).json()
-        self.uid = (answer.get("result") or {}).get("uid")
-        if not self.uid:
-            raise AssertionError(f"login {login} refused: {answer.get('error')}")
-
-    def __call__(self, model, method, *args, **kwargs):
-        answer = self.session.post(f"{self.url}/web/dataset/call_kw/{model}/{method}", json={
-            "jsonrpc": "2.0", "method": "call", "id": 1,
-            "params": {"model": model, "method": method, "args": list(args), "kwargs": kwargs},
-        }, timeout=600).json()
-        if "error" in answer:
-            raise AssertionError(answer["error"]["data"].get("debug") or answer["error"])
-        return answer.get("result")
-
-    def ref(self, xmlid):
-        module, name = xmlid.split(".")
-        rows = self("ir.model.data", "search_read", [("module", "=", module), ("name", "=", name)],
-                    fields=["res_id"])
-        assert rows, f"no record {xmlid}"
-        return rows[0]["res_id"]
 
 
 @pytest.fixture(scope="session")

@@ -37,6 +37,9 @@ sys.path.insert(0, HERE)
 
 import generate_ledger  # noqa: E402
 
+sys.path.insert(0, os.path.dirname(HERE))
+from odoo_rpc import OdooRPC  # noqa: E402
+
 SCENARIOS = {
     "email": {"channel_email": True, "email_attach_statement": False},
     "statement": {"channel_email": True, "email_attach_statement": True},
@@ -85,27 +88,6 @@ class Gateway(BaseHTTPRequestHandler):
 
 
 # ---------------------------------------------------------------------------------------------- rpc
-class Rpc:
-    """The web client's JSON-RPC as a logged-in session (Odoo 19 deprecates /jsonrpc)."""
-
-    def __init__(self, url, db, login, password):
-        self.url, self.db = url, db
-        self.session = requests.Session()
-        answer = self.session.post(f"{url}/web/session/authenticate", json={
-            "jsonrpc": "2.0", "params": {"db": db, "login": login, "password": password}}, timeout=120).json()
-        self.uid = (answer.get("result") or {}).get("uid")
-        if not self.uid:
-            raise RuntimeError(f"login {login} refused: {answer.get('error')}")
-
-    def __call__(self, model, method, *args, **kwargs):
-        answer = self.session.post(f"{self.url}/web/dataset/call_kw/{model}/{method}", json={
-            "jsonrpc": "2.0", "method": "call", "id": 1,
-            "params": {"model": model, "method": method, "args": list(args), "kwargs": kwargs}}, timeout=600).json()
-        if "error" in answer:
-            raise RuntimeError(answer["error"]["data"].get("debug") or answer["error"])
-        return answer["result"]
-
-
 # ---------------------------------------------------------------------------------------------- setup
 def odoo_env(odoo, db):
     registry = odoo.modules.registry.Registry(db)
@@ -207,7 +189,7 @@ class Server:
 
 def run_and_wait(args, server, company, inbox, expected, kind):
     """Clicks Run now, waits until every reminder is delivered; returns (seconds, reminders, planning s)."""
-    rpc = Rpc(server.url, args.db, "admin", "admin")
+    rpc = OdooRPC(server.url, args.db, "admin", "admin")
     context = {"allowed_company_ids": [company.id]}
     inbox.count, inbox.first, inbox.last = 0, None, None
     started = time.time()
