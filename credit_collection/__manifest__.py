@@ -28,7 +28,6 @@
         "views/credit_collection_policy_views.xml",
         "views/credit_collection_action_views.xml",
         "views/credit_collection_run_views.xml",
-        "views/credit_collection_sms_gateway_views.xml",
         "views/credit_collection_case_views.xml",
         "views/credit_collection_dispute_views.xml",
         "views/credit_collection_promise_views.xml",

@@ -3,7 +3,6 @@ from . import credit_collection_policy
 from . import credit_collection_insolvency
 from . import credit_collection_legal_rate
 from . import credit_collection_level
-from . import credit_collection_sms_gateway
 from . import credit_collection_run
 from . import credit_collection_run_message
 from . import credit_collection_action

@@ -20,8 +20,6 @@ class ResCompany(models.Model):
         "Trade register", help="Registry and city printed before the company ID, e.g. RCS Lyon.")
     collection_fee_product_id = fields.Many2one(
         "product.product", "Collection fee product", help="Used to invoice recovery fees and late interest.")
-    collection_sms_gateway_id = fields.Many2one(
-        "credit.collection.sms.gateway", "SMS gateway", help="Empty: Odoo's own SMS service.")
     collection_alert_days = fields.Integer(
         "Alert days before an instalment", default=3,
         help="Instalments of payment plans due within this many days raise an alert.")

@@ -11,7 +11,6 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.collection_policy_consumer_id", readonly=False,
         domain="[('company_id', '=', company_id), ('customer_type', '=', 'consumer')]")
     collection_fee_product_id = fields.Many2one(related="company_id.collection_fee_product_id", readonly=False)
-    collection_sms_gateway_id = fields.Many2one(related="company_id.collection_sms_gateway_id", readonly=False)
     collection_alert_days = fields.Integer(related="company_id.collection_alert_days", readonly=False)
     collection_limitation_years_b2b = fields.Integer(
         related="company_id.collection_limitation_years_b2b", readonly=False)

@@ -7,7 +7,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
-from .common import CollectionCommon
+from odoo.addons.credit_collection.tests.common import CollectionCommon
 
 
 class GatewayHandler(BaseHTTPRequestHandler):
@@ -42,10 +42,16 @@ class TestSmsGateway(CollectionCommon):
         cls.server.received, cls.server.mode = [], "ok"
         threading.Thread(target=cls.server.serve_forever, daemon=True).start()
         cls.addClassCleanup(cls.server.shutdown)
-        cls.gateway = cls.env["credit.collection.sms.gateway"].create({
-            "name": "Local gateway", "url": "http://127.0.0.1:%s/sms" % cls.server.server_port,
-            "api_key": "secret-key", "sender": "DUPONT", "timeout": 1.0, "retries": 0,
-        })
+        cls.gateway = cls.env["credit.collection.sms.gateway"].create(
+            {
+                "name": "Local gateway",
+                "url": "http://127.0.0.1:%s/sms" % cls.server.server_port,
+                "api_key": "secret-key",
+                "sender": "DUPONT",
+                "timeout": 1.0,
+                "retries": 0,
+            }
+        )
         cls.company.collection_sms_gateway_id = cls.gateway
 
     def setUp(self):
@@ -88,3 +94,27 @@ class TestSmsGateway(CollectionCommon):
         self.server.mode = "garbage"
         with self.assertRaisesRegex(UserError, "not JSON"):
             self.gateway._send_sms("+33611223344", "test")
+
+    def test_without_gateway_odoo_sms_service(self):
+        """A company without gateway: the engine's own way, Odoo's SMS queue; nothing reaches the gateway."""
+        self.company.collection_sms_gateway_id = False
+        action = self._sms_action()
+        self.assertEqual(action.state, "sending")
+        self.assertTrue(action.sms_id)
+        self.assertEqual(action.sms_id.number, self.customer.phone)
+        self.assertFalse(action.delivery_reference)
+        self.assertFalse(self.server.received)
+
+    def test_gateway_removed_after_commit(self):
+        """The reminder was committed for the gateway, then the company's gateway was removed: it fails with
+        the reason instead of staying in the queue."""
+        self._invoice(900.0, self.today - timedelta(days=16))
+        run = self._run(self.today)
+        action = run.action_ids.filtered(lambda a: a.channel == "sms")
+        action._hand_over()
+        self.assertTrue(action.delivery_reference)
+        self.company.collection_sms_gateway_id = False
+        self.env["credit.collection.action"]._post_pending_deliveries(only=action)
+        self.assertEqual(action.state, "failed")
+        self.assertIn("No SMS gateway", action.error_message)
+        self.assertFalse(self.server.received)

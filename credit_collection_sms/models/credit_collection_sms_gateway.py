@@ -6,7 +6,7 @@ from urllib3.exceptions import NewConnectionError
 from odoo import _, fields, models
 from odoo.exceptions import UserError
 
-from ..tools.http import retrying_session
+from odoo.addons.credit_collection.tools.http import retrying_session
 
 _logger = logging.getLogger(__name__)
 
@@ -49,23 +49,40 @@ class CreditCollectionSmsGateway(models.Model):
         try:
             answer = gateway._session().post(gateway.url, json=payload, headers=headers, timeout=gateway.timeout)
         except requests.ConnectTimeout:
-            raise UserError(_("SMS gateway %s unreachable: no connection within %s s.", self.name,
-                              gateway.timeout)) from None
+            raise UserError(
+                _("SMS gateway %s unreachable: no connection within %s s.", self.name, gateway.timeout)
+            ) from None
         except requests.Timeout:
-            raise DeliveryUncertain(_(
-                "SMS gateway %s did not answer within %s s: the SMS may have left. A retry posts it again with "
-                "the same reference, which the gateway does not deliver twice.", self.name, gateway.timeout)) from None
+            raise DeliveryUncertain(
+                _(
+                    "SMS gateway %s did not answer within %s s: the SMS may have left. A retry posts it again with "
+                    "the same reference, which the gateway does not deliver twice.",
+                    self.name,
+                    gateway.timeout,
+                )
+            ) from None
         except requests.ConnectionError as error:
             if _connection_refused(error):
                 raise UserError(_("SMS gateway %(name)s unreachable: %(error)s", name=self.name, error=error)) from None
-            raise DeliveryUncertain(_(
-                "SMS gateway %(name)s dropped the connection before answering (%(error)s): the SMS may have left. "
-                "A retry posts it again with the same reference.", name=self.name, error=error)) from None
+            raise DeliveryUncertain(
+                _(
+                    "SMS gateway %(name)s dropped the connection before answering (%(error)s): the SMS may have left. "
+                    "A retry posts it again with the same reference.",
+                    name=self.name,
+                    error=error,
+                )
+            ) from None
         except requests.RequestException as error:
             raise UserError(_("SMS gateway %(name)s unreachable: %(error)s", name=self.name, error=error)) from None
         if answer.status_code >= 400:
-            raise UserError(_("SMS gateway %(name)s refused the message (HTTP %(code)s): %(text)s",
-                              name=self.name, code=answer.status_code, text=answer.text[:200]))
+            raise UserError(
+                _(
+                    "SMS gateway %(name)s refused the message (HTTP %(code)s): %(text)s",
+                    name=self.name,
+                    code=answer.status_code,
+                    text=answer.text[:200],
+                )
+            )
         try:
             return answer.json().get("id")
         except ValueError:
