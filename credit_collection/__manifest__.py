@@ -50,10 +50,7 @@
         "views/res_config_settings_views.xml",
         "views/credit_collection_kpi_views.xml",
         "views/credit_collection_menus.xml",
-        "wizard/credit_collection_outcome_wizard_views.xml",
         "wizard/credit_collection_block_views.xml",
-        "views/credit_collection_outcome_views.xml",
-        "data/credit_collection_outcome_data.xml",
     ],
     "assets": {
         "web.assets_backend": [

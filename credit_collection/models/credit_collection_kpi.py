@@ -128,7 +128,8 @@ class CreditCollectionKpi(models.AbstractModel):
         values.update(self._reminders(params, company))
         values.update(self._promises(params))
         values.update(self._disputes(params))
-        values["provisioned"] = self._provisioned(company, date_to)
+        for registration in self._kpi_registrations():
+            values[registration["name"]] = getattr(self, registration["compute"])(company, params, values)
         values["collection_cost_ratio"] = (
             values["collection_cost"] / values["recovered"] * 100.0
             if currency.compare_amounts(values["recovered"], 0) > 0 else None)
@@ -315,16 +316,20 @@ class CreditCollectionKpi(models.AbstractModel):
                 "disputes_amount": sum(amount for _c, amount in by_reason.values())}
 
     @api.model
-    def _provisioned(self, company, date):
-        """Credit balance of the company's provision account (491) at the date."""
-        account = company.collection_provision_account_id
-        if not account:
-            return 0.0
-        self.env.cr.execute("""
-            SELECT COALESCE(-SUM(balance), 0) FROM account_move_line
-             WHERE account_id = %s AND company_id = %s AND parent_state = 'posted' AND date <= %s
-        """, [account.id, company.id, date])
-        return float(self.env.cr.fetchone()[0])
+    def _kpi_registrations(self):
+        """The KPIs the add-ons add to the set, computed after the engine's own, each a dict:
+
+        - ``name``: its key in the KPI values (and in a snapshot's ``registered_kpis``);
+        - ``label``: translated, in the reader's language; ``kind``: "money", "number" or "integer";
+        - ``compute``: the name of a method of this model, ``method(company, params, values)``, given the
+          period's parameters (company, from, to, tz) and the KPIs computed so far; None is "not available";
+        - ``higher_is_better`` (True, False or None), ``cumulative`` (a count or amount that grows until the
+          period ends: no trend of a month to date against a whole month) and ``action`` (the xmlid of the
+          window action its dashboard card opens).
+
+        An add-on registers its KPI by overriding this method: ``return super()._kpi_registrations() + [...]``.
+        """
+        return []
 
 
     @api.model

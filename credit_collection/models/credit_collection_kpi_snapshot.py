@@ -30,7 +30,6 @@ KPI_COLUMNS = [
     KpiColumn("collection_cost", _lt("Cost of collection"), "money"),
     KpiColumn("promises_kept_rate", _lt("Promises kept (%)"), "number"),
     KpiColumn("disputes_opened", _lt("Disputes opened"), "integer"),
-    KpiColumn("provisioned", _lt("Provisioned"), "money"),
 ]
 # The ratios that may be "not available" (credit.collection.kpi._compute gives None): stored as NULL, so
 # that averages over several periods skip them, and listed in unavailable_kpis for the views.
@@ -87,7 +86,9 @@ class CreditCollectionKpiSnapshot(models.Model):
     disputes_opened = fields.Integer()
     disputes_amount = fields.Monetary("Amount disputed", currency_field="currency_id")
     disputes_by_reason = fields.Text("Disputes by reason (JSON)")
-    provisioned = fields.Monetary(currency_field="currency_id", aggregator="avg")
+    registered_kpis = fields.Json(
+        "Other KPIs", readonly=True,
+        help="The KPIs the installed add-ons register (credit.collection.kpi._kpi_registrations), by name.")
     unavailable_kpis = fields.Char(
         "Not available", readonly=True,
         help="The ratios whose inputs make no sense for the period (nothing sold, nothing paid or reminded, "
@@ -111,7 +112,10 @@ class CreditCollectionKpiSnapshot(models.Model):
         counts = values.pop("reminders_by_level")
         levels = self.env["credit.collection.level"].browse(list(counts))
         by_level = {level.display_name: counts[level.id] for level in levels}
+        registered = {registration["name"]: values.pop(registration["name"])
+                      for registration in self.env["credit.collection.kpi"]._kpi_registrations()}
         record = {name: value for name, value in values.items() if name in self._fields}
+        record["registered_kpis"] = registered
         unavailable = [name for name in OPTIONAL_KPIS if record.get(name) is None]
         record.update(
             {"reminders_%s" % channel: by_channel.get(channel, 0) for channel, _label in CHANNELS},
@@ -137,7 +141,9 @@ class CreditCollectionKpiSnapshot(models.Model):
         """The KPIs of the snapshot as credit.collection.kpi._compute gives them: None when not available."""
         self.ensure_one()
         unavailable = set(filter(None, (self.unavailable_kpis or "").split(",")))
-        return {name: None if name in unavailable else self[name] for name in self._fields}
+        values = {name: None if name in unavailable else self[name] for name in self._fields}
+        values.update(self.registered_kpis or {})
+        return values
 
     @api.model
     def _cron_monthly(self, today=None):
@@ -206,8 +212,13 @@ class CreditCollectionKpiSnapshot(models.Model):
              "credit_collection.action_collection_promises"),
             ("disputes_opened", _("Disputes opened"), count, False, month_complete,
              "credit_collection.action_collection_disputes"),
-            ("provisioned", _("Provisioned"), money, None, True, "credit_collection.action_collection_kpi_snapshots"),
         ]
+        formatters = {"money": money, "number": number, "integer": count}
+        for registration in Kpi._kpi_registrations():
+            cards.append((registration["name"], registration["label"], formatters[registration["kind"]],
+                          registration.get("higher_is_better"),
+                          month_complete or not registration.get("cumulative"),
+                          registration.get("action") or "credit_collection.action_collection_kpi_snapshots"))
         not_available = _("not available")
         result_cards = []
         for key, label, formatter, higher_is_better, comparable, action in cards:
@@ -245,17 +256,23 @@ class CreditCollectionKpiSnapshot(models.Model):
         }
 
     # ------------------------------------------------------------------ export
+    def _xlsx_columns(self):
+        """The KPI table's columns: the engine's, then those the add-ons register."""
+        return KPI_COLUMNS + [KpiColumn(registration["name"], registration["label"], registration["kind"])
+                              for registration in self.env["credit.collection.kpi"]._kpi_registrations()]
+
     def _xlsx_rows(self):
         rows = []
+        columns = self._xlsx_columns()
         for snapshot in self:
             values = snapshot._kpi_values()  # a KPI not available is an empty cell
-            rows.append(tuple([snapshot.company_id.name] + [values[name] for name, _label, _kind in KPI_COLUMNS]))
+            rows.append(tuple([snapshot.company_id.name] + [values.get(name) for name, _label, _kind in columns]))
         return rows
 
     def action_export_xlsx(self):
         snapshots = self or self.search([("company_id", "in", self.env.companies.ids)])
         columns = [(_("Company"), "text", 22, False)]
-        for _name, label, kind in KPI_COLUMNS:  # a loop: str() of a lazy term finds the language in this frame
+        for _name, label, kind in self._xlsx_columns():  # a loop: str() of a lazy term finds the language in this frame
             columns.append((str(label), kind, 14 if kind != "date" else 12, False))
         reasons = dict(self.env["credit.collection.dispute"]._fields["reason"]._description_selection(self.env))
         dispute_rows = []

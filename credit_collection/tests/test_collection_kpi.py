@@ -101,7 +101,7 @@ class TestKpi(CollectionCommon):
         self.assertEqual(sum(Aged.search([("owner_id", "=", self.env.uid)]).mapped("total")), 1100.0)
 
     def _follow_up(self):
-        """Reminders, promises, disputes, a case in litigation and a provision, dated by hand."""
+        """Reminders, promises, disputes and a case in litigation, dated by hand."""
         T = self.T
         Action = self.env["credit.collection.action"]
 
@@ -129,16 +129,6 @@ class TestKpi(CollectionCommon):
         Dispute.create({"partner_id": self.customer.id, "move_ids": [Command.set(self.inv2.ids)], "reason": "quality"})
         Dispute.create({"partner_id": self.customer.id, "move_ids": [Command.set(self.inv1.ids)], "reason": "price"})
         self.env["credit.collection.case"]._get_or_open(self.other, self.company, "litigation")
-        provision = self.env["account.account"].create({
-            "name": "Provision for doubtful receivables", "code": "491999", "account_type": "asset_current",
-            "company_ids": [Command.set(self.company.ids)]})
-        self.company.collection_provision_account_id = provision
-        entry = self.env["account.move"].create({
-            "move_type": "entry", "date": T - timedelta(days=2), "line_ids": [
-                Command.create({"account_id": provision.id, "credit": 250.0, "name": "Provision"}),
-                Command.create({"account_id": self.company_data["default_account_expense"].id, "debit": 250.0,
-                                "name": "Provision"})]})
-        entry.action_post()
         self.company.write({"collection_cost_email": 1.0, "collection_cost_sms": 2.0, "collection_cost_letter": 5.0})
 
     def test_every_kpi_against_the_hand_ledger(self):
@@ -179,7 +169,6 @@ class TestKpi(CollectionCommon):
         self.assertEqual((kpi["promises_kept"], kpi["promises_broken"]), (1, 1))
         self.assertAlmostEqual(kpi["promises_kept_rate"], 50.0)
         self.assertEqual(kpi["disputes_by_reason"], {"quality": (1, 2000.0), "price": (1, 600.0)})
-        self.assertAlmostEqual(kpi["provisioned"], 250.0)
 
     def test_empty_period(self):
         kpi = self.env["credit.collection.kpi"]._compute(

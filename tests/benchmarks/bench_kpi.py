@@ -107,7 +107,9 @@ def benchmark(odoo, args):
         timed("reminders by channel and level, cost", lambda: Kpi._reminders(params, company), figures)
         timed("promises kept", lambda: Kpi._promises(params), figures)
         timed("disputes by reason", lambda: Kpi._disputes(params), figures)
-        timed("provisioned amounts", lambda: Kpi._provisioned(company, date), figures)
+        for registration in Kpi._kpi_registrations():  # the add-ons' KPIs (provisions, transfers...)
+            timed(registration["name"], lambda registration=registration: getattr(Kpi, registration["compute"])(
+                company, params, {}), figures)
         kpi = timed("the whole KPI set", lambda: Kpi._compute(company, params["from"], date), figures)
         print("DSO %.1f, terms %.1f, best DSO %.1f, CEI %.1f %%, days to pay %.1f (%s invoices paid)" % (
             kpi["dso"], kpi["terms"], kpi["best_dso"], kpi["cei"], kpi["days_to_pay"], kpi["paid_count"]))

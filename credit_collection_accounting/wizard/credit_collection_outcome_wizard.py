@@ -8,19 +8,27 @@ class CreditCollectionOutcomeWizard(models.TransientModel):
     _description = "Post a collection accounting outcome"
 
     outcome_type = fields.Selection(
-        [t for t in OUTCOME_TYPES if t[0] != "provision_reversal"], "Outcome", required=True,
-        default="reclassification")
+        [t for t in OUTCOME_TYPES if t[0] != "provision_reversal"], "Outcome", required=True, default="reclassification"
+    )
     case_id = fields.Many2one("credit.collection.case", "Case")
-    move_ids = fields.Many2many("account.move", string="Invoices", required=True,
-                                domain="[('move_type', 'in', ('out_invoice', 'out_receipt')), ('state', '=', 'posted')]")
+    move_ids = fields.Many2many(
+        "account.move",
+        string="Invoices",
+        required=True,
+        domain="[('move_type', 'in', ('out_invoice', 'out_receipt')), ('state', '=', 'posted')]",
+    )
     company_currency_id = fields.Many2one("res.currency", compute="_compute_amounts")
     open_amount = fields.Monetary("Open amount", currency_field="company_currency_id", compute="_compute_amounts")
     base_amount = fields.Monetary(
-        "Untaxed open amount", currency_field="company_currency_id", compute="_compute_amounts",
-        help="France: the provision is on the amount excluding VAT.")
+        "Untaxed open amount",
+        currency_field="company_currency_id",
+        compute="_compute_amounts",
+        help="France: the provision is on the amount excluding VAT.",
+    )
     rate = fields.Float("Provision rate (%)", default=100.0)
-    amount = fields.Monetary(currency_field="company_currency_id", compute="_compute_amount", store=True,
-                             readonly=False)
+    amount = fields.Monetary(
+        currency_field="company_currency_id", compute="_compute_amount", store=True, readonly=False
+    )
     date = fields.Date(default=fields.Date.context_today, required=True)
 
     @api.model
@@ -57,5 +65,9 @@ class CreditCollectionOutcomeWizard(models.TransientModel):
             outcome = outcomes._provision(self.move_ids, amount=self.amount, date=self.date)
         else:
             outcome = outcomes._write_off(self.move_ids, date=self.date)
-        return {"type": "ir.actions.act_window", "res_model": "credit.collection.outcome", "view_mode": "form",
-                "res_id": outcome.id}
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "credit.collection.outcome",
+            "view_mode": "form",
+            "res_id": outcome.id,
+        }

@@ -1,10 +1,11 @@
 from datetime import timedelta
 
 from odoo import Command
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
-from .common import CollectionCommon
+from odoo.addons.credit_collection.tests.common import CollectionCommon
+from odoo.addons.credit_collection.tests.test_roles import RolesCommon
 
 
 class OutcomeCommon(CollectionCommon):
@@ -14,8 +15,9 @@ class OutcomeCommon(CollectionCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.accounts = cls._outcome_accounts(cls.company)
-        cls.tax = cls.env["account.tax"].create({
-            "name": "VAT 20 % (test)", "amount": 20.0, "type_tax_use": "sale", "company_id": cls.company.id})
+        cls.tax = cls.env["account.tax"].create(
+            {"name": "VAT 20 % (test)", "amount": 20.0, "type_tax_use": "sale", "company_id": cls.company.id}
+        )
         cls.outcomes = cls.env["credit.collection.outcome"]
         cls.due = cls.today - timedelta(days=120)
 
@@ -31,23 +33,48 @@ class OutcomeCommon(CollectionCommon):
         values = {}
         Account = cls.env["account.account"].with_company(company)
         for field, (code, name, account_type, reconcile) in specs.items():
-            account = Account.search([*Account._check_company_domain(company), ("code", "=", code)], limit=1) or \
-                Account.create({"code": code, "name": name, "account_type": account_type,
-                                "reconcile": reconcile, "company_ids": [Command.set(company.ids)]})
+            account = Account.search(
+                [*Account._check_company_domain(company), ("code", "=", code)], limit=1
+            ) or Account.create(
+                {
+                    "code": code,
+                    "name": name,
+                    "account_type": account_type,
+                    "reconcile": reconcile,
+                    "company_ids": [Command.set(company.ids)],
+                }
+            )
             values[field] = account
         company.write({field: account.id for field, account in values.items()})
         company.collection_outcome_journal_id = cls.env["account.journal"].search(
-            [("company_id", "=", company.id), ("type", "=", "general")], limit=1)
+            [("company_id", "=", company.id), ("type", "=", "general")], limit=1
+        )
         return values
 
     def _taxed_invoice(self, untaxed=1000.0, company=None, tax=None):
         company = company or self.company
-        move = self.env["account.move"].with_company(company).create({
-            "move_type": "out_invoice", "partner_id": self.customer.id,
-            "invoice_date": self.due - timedelta(days=30), "invoice_date_due": self.due,
-            "invoice_line_ids": [Command.create({"name": "Works", "quantity": 1, "price_unit": untaxed,
-                                                 "tax_ids": [Command.set((tax or self.tax).ids)]})],
-        })
+        move = (
+            self.env["account.move"]
+            .with_company(company)
+            .create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": self.customer.id,
+                    "invoice_date": self.due - timedelta(days=30),
+                    "invoice_date_due": self.due,
+                    "invoice_line_ids": [
+                        Command.create(
+                            {
+                                "name": "Works",
+                                "quantity": 1,
+                                "price_unit": untaxed,
+                                "tax_ids": [Command.set((tax or self.tax).ids)],
+                            }
+                        )
+                    ],
+                }
+            )
+        )
         move.action_post()
         return move
 
@@ -64,7 +91,6 @@ class OutcomeCommon(CollectionCommon):
 
 @tagged("post_install", "-at_install")
 class TestCollectionOutcomes(OutcomeCommon):
-
     def test_provision_base_untaxed_and_entry(self):
         invoice = self._taxed_invoice()
         self.assertAlmostEqual(invoice.amount_total, 1200.0)
@@ -80,8 +106,9 @@ class TestCollectionOutcomes(OutcomeCommon):
 
     def test_provision_rate_through_wizard_and_partial_then_full_payment(self):
         invoice = self._taxed_invoice()
-        wizard = self.env["credit.collection.outcome.wizard"].create({
-            "outcome_type": "provision", "move_ids": [Command.set(invoice.ids)], "rate": 50.0})
+        wizard = self.env["credit.collection.outcome.wizard"].create(
+            {"outcome_type": "provision", "move_ids": [Command.set(invoice.ids)], "rate": 50.0}
+        )
         self.assertAlmostEqual(wizard.amount, 500.0)
         provision = self.outcomes.browse(wizard.action_post()["res_id"])
         self.assertAlmostEqual(provision.amount, 500.0)
@@ -91,9 +118,12 @@ class TestCollectionOutcomes(OutcomeCommon):
         reversal = provision.reversal_ids
         self.assertAlmostEqual(reversal.amount, 125.0)
         self._check_balanced(reversal.account_move_id)
-        self.assertAlmostEqual(self._balance(reversal.account_move_id, self.accounts["collection_provision_account_id"]), 125.0)
         self.assertAlmostEqual(
-            self._balance(reversal.account_move_id, self.accounts["collection_provision_income_account_id"]), -125.0)
+            self._balance(reversal.account_move_id, self.accounts["collection_provision_account_id"]), 125.0
+        )
+        self.assertAlmostEqual(
+            self._balance(reversal.account_move_id, self.accounts["collection_provision_income_account_id"]), -125.0
+        )
         self.assertEqual(provision.state, "posted")
         # The rest paid: the rest reversed, the provision is closed.
         self._pay(invoice)
@@ -126,13 +156,19 @@ class TestCollectionOutcomes(OutcomeCommon):
         self.assertAlmostEqual(provision.amount, 1000.0)
         # The customer pays 600 into the bank: the payment's credit lands on 416, reconciled with its line.
         bank = self.company_data["default_journal_bank"]
-        payment = self.env["account.move"].create({
-            "move_type": "entry", "journal_id": bank.id, "date": self.today,
-            "line_ids": [
-                Command.create({"account_id": bank.default_account_id.id, "debit": 600.0, "credit": 0.0}),
-                Command.create({"account_id": doubtful.id, "partner_id": self.customer.id,
-                                "debit": 0.0, "credit": 600.0}),
-            ]})
+        payment = self.env["account.move"].create(
+            {
+                "move_type": "entry",
+                "journal_id": bank.id,
+                "date": self.today,
+                "line_ids": [
+                    Command.create({"account_id": bank.default_account_id.id, "debit": 600.0, "credit": 0.0}),
+                    Command.create(
+                        {"account_id": doubtful.id, "partner_id": self.customer.id, "debit": 0.0, "credit": 600.0}
+                    ),
+                ],
+            }
+        )
         payment.action_post()
         (payment.line_ids.filtered(lambda line: line.account_id == doubtful) | line_416).reconcile()
         self.assertAlmostEqual(line_416.amount_residual, 600.0)
@@ -186,10 +222,12 @@ class TestCollectionOutcomes(OutcomeCommon):
         company_2 = self.company_data_2["company"]
         # Company 2 pointed at company 1's accounts: refused.
         invoice = self._invoice(500.0, self.due, company=company_2)
-        self.env["res.company"].browse(company_2.id).sudo()._write({
-            "collection_provision_account_id": self.accounts["collection_provision_account_id"].id,
-            "collection_provision_expense_account_id": self.accounts["collection_provision_expense_account_id"].id,
-        })
+        self.env["res.company"].browse(company_2.id).sudo()._write(
+            {
+                "collection_provision_account_id": self.accounts["collection_provision_account_id"].id,
+                "collection_provision_expense_account_id": self.accounts["collection_provision_expense_account_id"].id,
+            }
+        )
         company_2.invalidate_recordset()
         with self.assertRaises(UserError):
             self.outcomes._provision(invoice)
@@ -203,21 +241,38 @@ class TestCollectionOutcomes(OutcomeCommon):
             self.outcomes._reclassify(self._taxed_invoice())
 
     def test_only_managers_post(self):
-        user = self.env["res.users"].create({
-            "name": "Collector", "login": "collector_outcomes", "company_id": self.company.id,
-            "company_ids": [Command.set(self.company.ids)],
-            "group_ids": [Command.set([self.env.ref("account.group_account_invoice").id,
-                                       self.env.ref("credit_collection.group_collection_user").id])]})
+        user = self.env["res.users"].create(
+            {
+                "name": "Collector",
+                "login": "collector_outcomes",
+                "company_id": self.company.id,
+                "company_ids": [Command.set(self.company.ids)],
+                "group_ids": [
+                    Command.set(
+                        [
+                            self.env.ref("account.group_account_invoice").id,
+                            self.env.ref("credit_collection.group_collection_user").id,
+                        ]
+                    )
+                ],
+            }
+        )
         invoice = self._taxed_invoice()
         with self.assertRaises(UserError):
             self.outcomes.with_user(user)._provision(invoice)
 
     def test_french_defaults(self):
-        if not self.env["ir.module.module"].search_count([("name", "=", "l10n_fr_account"), ("state", "=", "installed")]):
+        if not self.env["ir.module.module"].search_count(
+            [("name", "=", "l10n_fr_account"), ("state", "=", "installed")]
+        ):
             self.skipTest("l10n_fr_account is not installed")
-        company = self.env["res.company"].create({
-            "name": "Société test FR", "country_id": self.env.ref("base.fr").id,
-            "currency_id": self.env.ref("base.EUR").id})
+        company = self.env["res.company"].create(
+            {
+                "name": "Société test FR",
+                "country_id": self.env.ref("base.fr").id,
+                "currency_id": self.env.ref("base.EUR").id,
+            }
+        )
         self.env.user.company_ids |= company
         self.env["account.chart.template"].try_loading("fr", company, install_demo=False)
         company = company.with_company(company)  # account codes are per company since 18.0
@@ -294,8 +349,11 @@ class TestOutcomeWizardAsManager(OutcomeCommon):
 
     def test_provision_from_the_invoice_list(self):
         invoices = self._taxed_invoice(1000.0)
-        action = self.env["ir.actions.act_window"].with_user(self.manager)._for_xml_id(
-            "credit_collection.action_collection_outcome_wizard_invoices")
+        action = (
+            self.env["ir.actions.act_window"]
+            .with_user(self.manager)
+            ._for_xml_id("credit_collection_accounting.action_collection_outcome_wizard_invoices")
+        )
         action["context"] = {"active_model": "account.move", "active_ids": invoices.ids}
         dialog = self._dialog(action)
         dialog.outcome_type = "provision"
@@ -303,3 +361,68 @@ class TestOutcomeWizardAsManager(OutcomeCommon):
         self.assertAlmostEqual(dialog.amount, 1000.0)
         provision = self.outcomes.browse(dialog.save().action_post()["res_id"])
         self.assertAlmostEqual(provision.amount, 1000.0)
+
+
+@tagged("post_install", "-at_install")
+class TestOutcomesByRole(RolesCommon):
+    """Write-offs and provisions are the Collection Manager's, through the wizard on the invoices."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        OutcomeCommon._outcome_accounts.__func__(cls, cls.company)
+
+    def test_collector_cannot_post_outcomes(self):
+        invoice = self._invoice(800.0, self.today - timedelta(days=45))
+        with self.assertRaises(AccessError):
+            self.env["credit.collection.outcome.wizard"].with_user(self.collector).create(
+                {"outcome_type": "write_off", "move_ids": [Command.set(invoice.ids)]}
+            )
+
+    def test_provision_then_write_off(self):
+        invoice = self._invoice(1000.0, self.today - timedelta(days=200))
+        context = {"active_model": "account.move", "active_ids": invoice.ids}
+        Wizard = self.env["credit.collection.outcome.wizard"].with_user(self.manager).with_context(context)
+        with Form(Wizard) as wizard:
+            wizard.outcome_type = "provision"
+            wizard.amount = 1000.0
+        provision = self.env["credit.collection.outcome"].browse(wizard.record.action_post()["res_id"])
+        self.assertEqual(provision.outcome_type, "provision")
+        self.assertAlmostEqual(provision.amount, 1000.0)
+        self.assertEqual(provision.account_move_id.state, "posted")
+        with Form(Wizard) as wizard:
+            wizard.outcome_type = "write_off"
+        write_off = self.env["credit.collection.outcome"].browse(wizard.record.action_post()["res_id"])
+        self.assertEqual(write_off.outcome_type, "write_off")
+        self.assertEqual(invoice.payment_state, "paid")
+        self.assertEqual(provision.state, "reversed")
+
+
+@tagged("post_install", "-at_install")
+class TestProvisionedKpi(OutcomeCommon):
+    """The provisions are a registered KPI: computed with the set, kept in the snapshot, a dashboard card."""
+
+    def test_provisioned_in_the_kpi_set(self):
+        invoice = self._taxed_invoice(1000.0)
+        Wizard = self.env["credit.collection.outcome.wizard"].with_context(
+            active_model="account.move", active_ids=invoice.ids
+        )
+        with Form(Wizard) as wizard:
+            wizard.outcome_type = "provision"
+            wizard.amount = 250.0
+        wizard.record.action_post()
+        Kpi = self.env["credit.collection.kpi"]
+        kpi = Kpi._compute(self.company, self.today.replace(day=1), self.today)
+        self.assertTrue(self.company.currency_id.is_zero(kpi["provisioned"] - 250.0))
+        self.assertTrue(
+            self.company.currency_id.is_zero(
+                Kpi._compute(self.company, self.due - timedelta(days=60), self.due - timedelta(days=31))["provisioned"]
+            ),
+            "nothing provisioned before the provision",
+        )
+        snapshot = self.env["credit.collection.kpi.snapshot"]._take(self.company, self.today.replace(day=1), self.today)
+        self.assertAlmostEqual(snapshot._kpi_values()["provisioned"], 250.0)
+        cards = self.env["credit.collection.kpi.snapshot"]._dashboard_data(self.today)["cards"]
+        card = next(card for card in cards if card["key"] == "provisioned")
+        self.assertAlmostEqual(card["raw"], 250.0)
+        self.assertEqual(card["action"], "credit_collection_accounting.action_collection_outcomes")
