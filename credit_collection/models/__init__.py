@@ -25,9 +25,6 @@ from . import credit_collection_credit_override
 from . import credit_collection_segment_rule
 from . import credit_collection_solvency_provider
 from . import credit_collection_solvency_report
-from . import credit_collection_case_transfer
-from . import credit_collection_case_document
-from . import credit_collection_case_file
 from . import credit_collection_kpi
 from . import credit_collection_aged_balance
 from . import credit_collection_kpi_snapshot

@@ -283,15 +283,16 @@ class CreditCollectionKpi(models.AbstractModel):
             by_level[level_id] = by_level.get(level_id, 0) + count
         unit_costs = company._collection_unit_costs()
         reminder_cost = sum(count * unit_costs.get(channel, 0.0) for channel, count in by_channel.items())
-        self.env.cr.execute("""
-            SELECT COALESCE(SUM(t.fee_fixed + t.amount_recovered * t.fee_percent / 100.0), 0)
-              FROM credit_collection_case_transfer t
-             WHERE t.company_id = %(company)s AND t.date BETWEEN %(from)s AND %(to)s
-        """, params)
-        third_party_fees = float(self.env.cr.fetchone()[0])
+        third_party_fees = self._third_party_fees(params)
         return {"reminders_by_channel": by_channel, "reminders_by_level": by_level,
                 "reminders_sent": sum(by_channel.values()), "reminder_cost": reminder_cost,
                 "third_party_fees": third_party_fees, "collection_cost": reminder_cost + third_party_fees}
+
+    @api.model
+    def _third_party_fees(self, params):
+        """What third parties (agencies, lawyers, bailiffs) cost over the period: part of the cost of
+        collection. None here; the add-on that transfers cases to them adds their fees."""
+        return 0.0
 
     @api.model
     def _promises(self, params):

@@ -1,7 +1,6 @@
 from . import test_foundation
 from . import test_collection_engine
 from . import test_collection_case
-from . import test_collection_litigation
 from . import test_collection_risk
 from . import test_collection_segmentation
 from . import test_collection_solvency

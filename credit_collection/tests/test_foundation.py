@@ -130,10 +130,6 @@ class TestDemoLedger(TransactionCase):
         self.assertEqual(self.env["credit.collection.promise"].search(company_domain).state, "open")
         plan = self.env["credit.collection.payment.plan"].search(company_domain)
         self.assertEqual((plan.state, len(plan.line_ids)), ("running", 4))
-        litigation = self.env["credit.collection.case"].search(company_domain + [("stage", "=", "litigation")])
-        self.assertEqual(len(litigation), 1)
-        self.assertTrue(litigation.document_ids.filtered(lambda d: d.category == "formal_notice"),
-                        "in court after a formal notice")
         receivership = self.env.ref("credit_collection.demo_customer_43")
         proceeding = self.env["credit.collection.insolvency"].search(company_domain)
         self.assertEqual((proceeding.partner_id, proceeding.procedure, proceeding.state),

@@ -9,7 +9,7 @@ from html import escape
 from odoo import _, api, fields, models
 from odoo.tools.misc import format_date, formatLang
 
-from ..tools.i18n import selection_label
+from odoo.addons.credit_collection.tools.i18n import selection_label
 
 _logger = logging.getLogger(__name__)
 
@@ -46,14 +46,18 @@ class CreditCollectionCase(models.Model):
             case.transfer_count = len(case.transfer_ids)
             case.document_count = len(case.document_ids)
 
+    def _formal_notice_archived(self):
+        return super()._formal_notice_archived() or bool(
+            self.document_ids.filtered(lambda document: document.category == "formal_notice")
+        )
+
     # ------------------------------------------------------------------ case file
     def action_export_case_file(self):
         self.ensure_one()
         return self._download_action(self._export_case_file())
 
     def _download_action(self, attachment):
-        return {"type": "ir.actions.act_url", "url": "/web/content/%s?download=true" % attachment.id,
-                "target": "self"}
+        return {"type": "ir.actions.act_url", "url": "/web/content/%s?download=true" % attachment.id, "target": "self"}
 
     def _export_case_file(self):
         """One ZIP with the statement, the invoices, the reminders sent, the documents and an index.
@@ -68,8 +72,14 @@ class CreditCollectionCase(models.Model):
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             for folder, name, category, date, amount, description, producer in case._case_file_sources():
-                row = {"category": category, "date": date or False,
-                       "amount": amount, "description": description or "", "file": "", "status": "OK"}
+                row = {
+                    "category": category,
+                    "date": date or False,
+                    "amount": amount,
+                    "description": description or "",
+                    "file": "",
+                    "status": "OK",
+                }
                 try:
                     with self.env.cr.savepoint():
                         content, extension = producer()
@@ -95,17 +105,20 @@ class CreditCollectionCase(models.Model):
             archive.writestr("index.html", case._case_file_index_html(entries))
             archive.writestr("index.csv", case._case_file_index_csv(entries))
         today = fields.Date.context_today(self)
-        attachment = self.env["ir.attachment"].create({
-            "name": "%s %s.zip" % (_safe_name(_("Case file %s", self.name)), today),
-            "raw": buffer.getvalue(),
-            "res_model": self._name,
-            "res_id": self.id,
-            "mimetype": "application/zip",
-        })
+        attachment = self.env["ir.attachment"].create(
+            {
+                "name": "%s %s.zip" % (_safe_name(_("Case file %s", self.name)), today),
+                "raw": buffer.getvalue(),
+                "res_model": self._name,
+                "res_id": self.id,
+                "mimetype": "application/zip",
+            }
+        )
         self.case_file_attachment_id = attachment
-        self.message_post(body=_("Case file exported: %(name)s (%(count)s documents).",
-                                 name=attachment.name, count=len(entries)),
-                          subtype_xmlid="mail.mt_note")
+        self.message_post(
+            body=_("Case file exported: %(name)s (%(count)s documents).", name=attachment.name, count=len(entries)),
+            subtype_xmlid="mail.mt_note",
+        )
         return attachment
 
     def _render_report(self, xmlid, records, **context):
@@ -116,7 +129,8 @@ class CreditCollectionCase(models.Model):
     def _case_file_invoices(self):
         moves = self.move_ids | self.action_ids.line_ids.move_id
         return moves.filtered(lambda move: move.is_invoice(include_receipts=True)).sorted(
-            lambda move: (move.invoice_date or move.date, move.id))
+            lambda move: (move.invoice_date or move.date, move.id)
+        )
 
     def _case_file_sources(self):
         """(folder, name, category, date, amount, description, producer) for every document of the file.
@@ -126,38 +140,70 @@ class CreditCollectionCase(models.Model):
         self.ensure_one()
         today = fields.Date.context_today(self)
         partner = self.partner_id
-        sources = [(
-            "0_summary", _("Case file %s", self.name), _("Case file summary / Synthèse du dossier"), today,
-            self.amount_due, partner.name,
-            lambda: self._render_report("credit_collection.action_report_case_file", self),
-        ), (
-            "1_statement", _("Statement - %s", partner.name), _("Statement of account / Relevé de compte"),
-            today, self.amount_due, partner.name,
-            lambda: self._render_report("credit_collection.action_report_statement", partner,
-                                        collection_company_id=self.company_id.id),
-        )]
+        sources = [
+            (
+                "0_summary",
+                _("Case file %s", self.name),
+                _("Case file summary / Synthèse du dossier"),
+                today,
+                self.amount_due,
+                partner.name,
+                lambda: self._render_report("credit_collection_litigation.action_report_case_file", self),
+            ),
+            (
+                "1_statement",
+                _("Statement - %s", partner.name),
+                _("Statement of account / Relevé de compte"),
+                today,
+                self.amount_due,
+                partner.name,
+                lambda: self._render_report(
+                    "credit_collection.action_report_statement", partner, collection_company_id=self.company_id.id
+                ),
+            ),
+        ]
         for move in self._case_file_invoices():
-            sources.append((
-                "2_invoices", move.name, _("Invoice / Facture"), move.invoice_date, move.amount_total,
-                _("Due %(date)s, residual %(residual)s", date=format_date(self.env, move.invoice_date_due),
-                  residual=formatLang(self.env, move.amount_residual, currency_obj=move.currency_id)),
-                lambda move=move: self._render_report("account.account_invoices", move),
-            ))
+            sources.append(
+                (
+                    "2_invoices",
+                    move.name,
+                    _("Invoice / Facture"),
+                    move.invoice_date,
+                    move.amount_total,
+                    _(
+                        "Due %(date)s, residual %(residual)s",
+                        date=format_date(self.env, move.invoice_date_due),
+                        residual=formatLang(self.env, move.amount_residual, currency_obj=move.currency_id),
+                    ),
+                    lambda move=move: self._render_report("account.account_invoices", move),
+                )
+            )
         for action in self.action_ids.filtered(lambda action: action.state == "sent").sorted(
-                lambda action: (action.date, action.id)):
-            sources.append((
-                "3_reminders", "%s %s %s" % (fields.Date.to_string(action.date), action.level_id.name, action.channel),
-                _("Reminder / Relance (%s)", selection_label(action, "channel")),
-                action.date, action.amount_total, action.name,
-                lambda action=action: self._case_file_action_content(action),
-            ))
+            lambda action: (action.date, action.id)
+        ):
+            sources.append(
+                (
+                    "3_reminders",
+                    "%s %s %s" % (fields.Date.to_string(action.date), action.level_id.name, action.channel),
+                    _("Reminder / Relance (%s)", selection_label(action, "channel")),
+                    action.date,
+                    action.amount_total,
+                    action.name,
+                    lambda action=action: self._case_file_action_content(action),
+                )
+            )
         for document in self.document_ids.sorted(lambda document: (document.date, document.id)):
-            sources.append((
-                "4_documents", "%s %s" % (fields.Date.to_string(document.date), document.name),
-                selection_label(document, "category"),
-                document.date, False, document.notes or document.name,
-                lambda document=document: self._case_file_document_content(document),
-            ))
+            sources.append(
+                (
+                    "4_documents",
+                    "%s %s" % (fields.Date.to_string(document.date), document.name),
+                    selection_label(document, "category"),
+                    document.date,
+                    False,
+                    document.notes or document.name,
+                    lambda document=document: self._case_file_document_content(document),
+                )
+            )
         return sources
 
     def _case_file_action_content(self, action):
@@ -167,7 +213,9 @@ class CreditCollectionCase(models.Model):
             return self._render_report("credit_collection.action_report_collection_letter", action)
         if action.channel == "email":
             page = "<html><head><meta charset='utf-8'/><title>%s</title></head><body>%s</body></html>" % (
-                escape(action.name or ""), action.body or "")
+                escape(action.name or ""),
+                action.body or "",
+            )
             return page.encode(), "html"
         return None, None
 
@@ -184,32 +232,55 @@ class CreditCollectionCase(models.Model):
         for entry in entries:
             cells = dict(entry, amount=amount(entry["amount"]), date=format_date(self.env, entry["date"]))
             link = '<a href="%s">%s</a>' % (escape(entry["file"]), escape(entry["file"])) if entry["file"] else ""
-            rows.append("<tr%s><td>%s</td>%s</tr>" % (
-                ' class="error"' if entry["status"] != "OK" and not entry["status"].startswith(
-                    _("Not a file")) else "",
-                link, "".join("<td>%s</td>" % escape(str(cells[key])) for key, _label in INDEX_COLUMNS[1:])))
+            rows.append(
+                "<tr%s><td>%s</td>%s</tr>"
+                % (
+                    ' class="error"'
+                    if entry["status"] != "OK" and not entry["status"].startswith(_("Not a file"))
+                    else "",
+                    link,
+                    "".join("<td>%s</td>" % escape(str(cells[key])) for key, _label in INDEX_COLUMNS[1:]),
+                )
+            )
         title = "%s / Dossier de recouvrement %s" % (escape(_("Case file")), escape(self.name))
         return (
             "<!DOCTYPE html><html><head><meta charset='utf-8'/><title>%(title)s</title>"
             "<style>td,th{border:1px solid #999;padding:2px 6px}.error{color:#b00}</style></head><body>"
             "<h1>%(title)s</h1><p>%(customer)s — %(company)s — %(due)s: %(amount)s</p>"
             "<table><tr>%(head)s</tr>%(rows)s</table></body></html>"
-        ) % {"title": title, "customer": escape(self.partner_id.display_name),
-             "company": escape(self.company_id.name), "due": escape(_("Amount due / Montant dû")),
-             "amount": escape(amount(self.amount_due)), "head": head, "rows": "".join(rows)}
+        ) % {
+            "title": title,
+            "customer": escape(self.partner_id.display_name),
+            "company": escape(self.company_id.name),
+            "due": escape(_("Amount due / Montant dû")),
+            "amount": escape(amount(self.amount_due)),
+            "head": head,
+            "rows": "".join(rows),
+        }
 
     def _case_file_index_csv(self, entries):
         output = io.StringIO()
         writer = csv.writer(output, delimiter=";")
         writer.writerow([label for _key, label in INDEX_COLUMNS])
         for entry in entries:
-            writer.writerow([entry["file"], entry["category"], fields.Date.to_string(entry["date"]) or "",
-                             "%.2f" % entry["amount"] if entry["amount"] else "",
-                             entry["description"], entry["status"]])
+            writer.writerow(
+                [
+                    entry["file"],
+                    entry["category"],
+                    fields.Date.to_string(entry["date"]) or "",
+                    "%.2f" % entry["amount"] if entry["amount"] else "",
+                    entry["description"],
+                    entry["status"],
+                ]
+            )
         return output.getvalue().encode("utf-8-sig")
 
     def action_open_transfers(self):
-        return self._open_related("credit_collection.action_collection_case_transfers", [("case_id", "=", self.id)])
+        return self._open_related(
+            "credit_collection_litigation.action_collection_case_transfers", [("case_id", "=", self.id)]
+        )
 
     def action_open_documents(self):
-        return self._open_related("credit_collection.action_collection_case_documents", [("case_id", "=", self.id)])
+        return self._open_related(
+            "credit_collection_litigation.action_collection_case_documents", [("case_id", "=", self.id)]
+        )
