@@ -45,14 +45,10 @@
         "views/res_company_views.xml",
         "views/account_move_views.xml",
         "views/res_config_settings_views.xml",
-        "views/credit_collection_kpi_views.xml",
         "views/credit_collection_menus.xml",
         "wizard/credit_collection_block_views.xml",
     ],
     "assets": {
-        "web.assets_backend": [
-            "credit_collection/static/src/dashboard/*",
-        ],
         "web.assets_tests": [
             "credit_collection/static/tests/tours/*.js",
         ],

@@ -26,8 +26,6 @@ from . import credit_collection_segment_rule
 from . import credit_collection_solvency_provider
 from . import credit_collection_solvency_report
 from . import credit_collection_kpi
-from . import credit_collection_aged_balance
-from . import credit_collection_kpi_snapshot
 from . import credit_collection_action_export
 from . import credit_collection_action_queue
 from . import mail_mail

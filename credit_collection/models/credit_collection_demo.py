@@ -136,11 +136,6 @@ class CreditCollectionDemo(models.AbstractModel):
         # Last week's run, planned only, so the collection screens are not empty at first start: the
         # sending cron sends it once the server runs (the PDFs need it), today's run is the scheduler's.
         env["credit.collection.run"].create({"company_id": company.id, "date": today - timedelta(days=7)})._plan()
-        # A year of monthly KPI snapshots, so the dashboard and the KPI history show trends at once.
-        month_end = today.replace(day=1) - timedelta(days=1)
-        for _month in range(12):
-            env["credit.collection.kpi.snapshot"]._take(company, month_end.replace(day=1), month_end)
-            month_end = month_end.replace(day=1) - timedelta(days=1)
         return company
 
     def _demo_extend(self, env, company, customers, today):

@@ -25,7 +25,3 @@ class ResConfigSettings(models.TransientModel):
     collection_solvency_provider_id = fields.Many2one(
         related="company_id.collection_solvency_provider_id", readonly=False,
         domain="[('company_id', '=', company_id)]")
-    collection_cost_email = fields.Monetary(related="company_id.collection_cost_email", readonly=False)
-    collection_cost_sms = fields.Monetary(related="company_id.collection_cost_sms", readonly=False)
-    collection_cost_letter = fields.Monetary(related="company_id.collection_cost_letter", readonly=False)
-    collection_cost_phone = fields.Monetary(related="company_id.collection_cost_phone", readonly=False)

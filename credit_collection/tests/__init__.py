@@ -4,8 +4,6 @@ from . import test_collection_case
 from . import test_collection_risk
 from . import test_collection_segmentation
 from . import test_collection_solvency
-from . import test_collection_kpi
-from . import test_collection_dashboard
 from . import test_roles
 from . import test_role_boundaries
 from . import test_collection_dispute_rules

@@ -26,6 +26,7 @@ class CreditCollectionKpi(models.AbstractModel):
         account = company.collection_provision_account_id
         if not account:
             return 0.0
+        self.env["account.move.line"].flush_model(["account_id", "company_id", "parent_state", "date", "balance"])
         self.env.cr.execute(
             """
             SELECT COALESCE(-SUM(balance), 0) FROM account_move_line

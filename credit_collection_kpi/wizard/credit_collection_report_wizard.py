@@ -8,13 +8,18 @@ class CreditCollectionReportWizard(models.TransientModel):
     _name = "credit.collection.report.wizard"
     _description = "Collection report options"
 
-    report = fields.Selection([("aged_balance", "Aged balance"), ("kpi", "KPIs")], required=True,
-                              default="aged_balance")
+    report = fields.Selection(
+        [("aged_balance", "Aged balance"), ("kpi", "KPIs")], required=True, default="aged_balance"
+    )
     date = fields.Date("As of", default=fields.Date.context_today)
     date_from = fields.Date("From", default=lambda self: fields.Date.context_today(self).replace(day=1))
     date_to = fields.Date("To", default=fields.Date.context_today)
-    company_ids = fields.Many2many("res.company", string="Companies", default=lambda self: self.env.companies,
-                                   domain=lambda self: [("id", "in", self.env.user.company_ids.ids)])
+    company_ids = fields.Many2many(
+        "res.company",
+        string="Companies",
+        default=lambda self: self.env.companies,
+        domain=lambda self: [("id", "in", self.env.user.company_ids.ids)],
+    )
 
     @api.onchange("date_to")
     def _onchange_date_to(self):
@@ -37,7 +42,7 @@ class CreditCollectionReportWizard(models.TransientModel):
         snapshots = Snapshot.browse()
         for company in self._companies():
             snapshots |= Snapshot._take(company, self.date_from, self.date_to)
-        action = self.env["ir.actions.act_window"]._for_xml_id("credit_collection.action_collection_kpi_snapshots")
+        action = self.env["ir.actions.act_window"]._for_xml_id("credit_collection_kpi.action_collection_kpi_snapshots")
         action["domain"] = [("id", "in", snapshots.ids)]
         action["views"] = [(False, "list"), (False, "form")]
         return action

@@ -7,8 +7,8 @@ from odoo import _, _lt, api, fields, models
 from odoo.tools import SQL
 from odoo.tools.misc import format_date, formatLang
 
-from ..tools.xlsx import workbook_bytes
-from .credit_collection_level import CHANNELS
+from odoo.addons.credit_collection.tools.xlsx import workbook_bytes
+from odoo.addons.credit_collection.models.credit_collection_level import CHANNELS
 
 # (field, label, xlsx kind) of the KPI table, in the order a finance manager reads it. Each entry is a named
 # call: Odoo's term extractor takes a bare tuple right after a lazy term for another term.
@@ -33,8 +33,19 @@ KPI_COLUMNS = [
 ]
 # The ratios that may be "not available" (credit.collection.kpi._compute gives None): stored as NULL, so
 # that averages over several periods skip them, and listed in unavailable_kpis for the views.
-OPTIONAL_KPIS = ("dso", "terms", "average_lateness", "best_dso", "cei", "days_to_pay", "days_late_paid",
-                 "recovery_rate", "litigation_rate", "promises_kept_rate", "collection_cost_ratio")
+OPTIONAL_KPIS = (
+    "dso",
+    "terms",
+    "average_lateness",
+    "best_dso",
+    "cei",
+    "days_to_pay",
+    "days_late_paid",
+    "recovery_rate",
+    "litigation_rate",
+    "promises_kept_rate",
+    "collection_cost_ratio",
+)
 
 
 class CreditCollectionKpiSnapshot(models.Model):
@@ -87,22 +98,29 @@ class CreditCollectionKpiSnapshot(models.Model):
     disputes_amount = fields.Monetary("Amount disputed", currency_field="currency_id")
     disputes_by_reason = fields.Text("Disputes by reason (JSON)")
     registered_kpis = fields.Json(
-        "Other KPIs", readonly=True,
-        help="The KPIs the installed add-ons register (credit.collection.kpi._kpi_registrations), by name.")
+        "Other KPIs",
+        readonly=True,
+        help="The KPIs the installed add-ons register (credit.collection.kpi._kpi_registrations), by name.",
+    )
     unavailable_kpis = fields.Char(
-        "Not available", readonly=True,
+        "Not available",
+        readonly=True,
         help="The ratios whose inputs make no sense for the period (nothing sold, nothing paid or reminded, "
-             "only credit notes...), comma-separated: they are left empty.")
+        "only credit notes...), comma-separated: they are left empty.",
+    )
 
     _company_period_uniq = models.Constraint(
-        "UNIQUE(company_id, date_to)", "One KPI snapshot per company and period end.")
+        "UNIQUE(company_id, date_to)", "One KPI snapshot per company and period end."
+    )
 
     @api.depends("date_from", "date_to")
     @api.depends_context("lang")
     def _compute_display_name(self):
         for snapshot in self:
             snapshot.display_name = "%s – %s" % (
-                format_date(self.env, snapshot.date_from), format_date(self.env, snapshot.date_to))
+                format_date(self.env, snapshot.date_from),
+                format_date(self.env, snapshot.date_to),
+            )
 
     @api.model
     def _take(self, company, date_from, date_to):
@@ -112,8 +130,10 @@ class CreditCollectionKpiSnapshot(models.Model):
         counts = values.pop("reminders_by_level")
         levels = self.env["credit.collection.level"].browse(list(counts))
         by_level = {level.display_name: counts[level.id] for level in levels}
-        registered = {registration["name"]: values.pop(registration["name"])
-                      for registration in self.env["credit.collection.kpi"]._kpi_registrations()}
+        registered = {
+            registration["name"]: values.pop(registration["name"])
+            for registration in self.env["credit.collection.kpi"]._kpi_registrations()
+        }
         record = {name: value for name, value in values.items() if name in self._fields}
         record["registered_kpis"] = registered
         unavailable = [name for name in OPTIONAL_KPIS if record.get(name) is None]
@@ -132,8 +152,14 @@ class CreditCollectionKpiSnapshot(models.Model):
         if unavailable:
             # The ORM writes 0.0 for an empty float: NULL is what the database must hold.
             snapshot.flush_recordset()
-            self.env.cr.execute(SQL("UPDATE %s SET %s WHERE id = %s", SQL.identifier(self._table), SQL(", ").join(
-                SQL("%s = NULL", SQL.identifier(name)) for name in unavailable), snapshot.id))
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE %s SET %s WHERE id = %s",
+                    SQL.identifier(self._table),
+                    SQL(", ").join(SQL("%s = NULL", SQL.identifier(name)) for name in unavailable),
+                    snapshot.id,
+                )
+            )
             snapshot.invalidate_recordset(unavailable)
         return snapshot
 
@@ -159,7 +185,7 @@ class CreditCollectionKpiSnapshot(models.Model):
         today = fields.Date.context_today(self)
         for company in self.env.companies:
             self._take(company, today.replace(day=1), today)
-        return self.env["ir.actions.act_window"]._for_xml_id("credit_collection.action_collection_kpi_snapshots")
+        return self.env["ir.actions.act_window"]._for_xml_id("credit_collection_kpi.action_collection_kpi_snapshots")
 
     # ------------------------------------------------------------------ dashboard
     @api.model
@@ -181,8 +207,10 @@ class CreditCollectionKpiSnapshot(models.Model):
         month_start = today.replace(day=1)
         current = Kpi._compute(company, month_start, today)
         last_end = month_start - relativedelta(days=1)
-        stored = self.search([("company_id", "=", company.id), ("date_to", "=", last_end),
-                              ("date_from", "=", last_end.replace(day=1))], limit=1)
+        stored = self.search(
+            [("company_id", "=", company.id), ("date_to", "=", last_end), ("date_from", "=", last_end.replace(day=1))],
+            limit=1,
+        )
         previous = stored._kpi_values() if stored else Kpi._compute(company, last_end.replace(day=1), last_end)
         money = lambda value: formatLang(self.env, value, currency_obj=company.currency_id, digits=0)  # noqa: E731
         number = lambda value: formatLang(self.env, value, digits=1)  # noqa: E731
@@ -190,35 +218,108 @@ class CreditCollectionKpiSnapshot(models.Model):
         month_complete = today == month_start + relativedelta(months=1, days=-1)
         # (key, label, formatter, higher is better, comparable with a whole month, action opened by the card)
         cards = [
-            ("receivables_overdue", _("Overdue"), money, False, True,
-             "credit_collection.action_collection_aged_balance_wizard"),
-            ("dso", _("DSO (days)"), number, False, True, "credit_collection.action_collection_kpi_snapshots"),
-            ("average_lateness", _("Average lateness (days)"), number, False, True,
-             "credit_collection.action_collection_kpi_snapshots"),
-            ("best_dso", _("Best possible DSO (days)"), number, False, True,
-             "credit_collection.action_collection_kpi_snapshots"),
-            ("cei", _("Collection effectiveness (%)"), number, True, True,
-             "credit_collection.action_collection_kpi_snapshots"),
-            ("days_to_pay", _("Average days to pay"), number, False, True,
-             "credit_collection.action_collection_kpi_snapshots"),
-            ("recovery_rate", _("Recovery rate (%)"), number, True, True, "credit_collection.action_collection_actions"),
-            ("litigation_rate", _("Litigation rate (%)"), number, False, True,
-             "credit_collection.action_collection_cases"),
-            ("reminders_sent", _("Reminders sent"), count, None, month_complete,
-             "credit_collection.action_collection_actions"),
-            ("collection_cost", _("Cost of collection"), money, False, month_complete,
-             "credit_collection.action_collection_actions"),
-            ("promises_kept_rate", _("Promises kept (%)"), number, True, True,
-             "credit_collection.action_collection_promises"),
-            ("disputes_opened", _("Disputes opened"), count, False, month_complete,
-             "credit_collection.action_collection_disputes"),
+            (
+                "receivables_overdue",
+                _("Overdue"),
+                money,
+                False,
+                True,
+                "credit_collection_kpi.action_collection_aged_balance_wizard",
+            ),
+            ("dso", _("DSO (days)"), number, False, True, "credit_collection_kpi.action_collection_kpi_snapshots"),
+            (
+                "average_lateness",
+                _("Average lateness (days)"),
+                number,
+                False,
+                True,
+                "credit_collection_kpi.action_collection_kpi_snapshots",
+            ),
+            (
+                "best_dso",
+                _("Best possible DSO (days)"),
+                number,
+                False,
+                True,
+                "credit_collection_kpi.action_collection_kpi_snapshots",
+            ),
+            (
+                "cei",
+                _("Collection effectiveness (%)"),
+                number,
+                True,
+                True,
+                "credit_collection_kpi.action_collection_kpi_snapshots",
+            ),
+            (
+                "days_to_pay",
+                _("Average days to pay"),
+                number,
+                False,
+                True,
+                "credit_collection_kpi.action_collection_kpi_snapshots",
+            ),
+            (
+                "recovery_rate",
+                _("Recovery rate (%)"),
+                number,
+                True,
+                True,
+                "credit_collection.action_collection_actions",
+            ),
+            (
+                "litigation_rate",
+                _("Litigation rate (%)"),
+                number,
+                False,
+                True,
+                "credit_collection.action_collection_cases",
+            ),
+            (
+                "reminders_sent",
+                _("Reminders sent"),
+                count,
+                None,
+                month_complete,
+                "credit_collection.action_collection_actions",
+            ),
+            (
+                "collection_cost",
+                _("Cost of collection"),
+                money,
+                False,
+                month_complete,
+                "credit_collection.action_collection_actions",
+            ),
+            (
+                "promises_kept_rate",
+                _("Promises kept (%)"),
+                number,
+                True,
+                True,
+                "credit_collection.action_collection_promises",
+            ),
+            (
+                "disputes_opened",
+                _("Disputes opened"),
+                count,
+                False,
+                month_complete,
+                "credit_collection.action_collection_disputes",
+            ),
         ]
         formatters = {"money": money, "number": number, "integer": count}
         for registration in Kpi._kpi_registrations():
-            cards.append((registration["name"], registration["label"], formatters[registration["kind"]],
-                          registration.get("higher_is_better"),
-                          month_complete or not registration.get("cumulative"),
-                          registration.get("action") or "credit_collection.action_collection_kpi_snapshots"))
+            cards.append(
+                (
+                    registration["name"],
+                    registration["label"],
+                    formatters[registration["kind"]],
+                    registration.get("higher_is_better"),
+                    month_complete or not registration.get("cumulative"),
+                    registration.get("action") or "credit_collection_kpi.action_collection_kpi_snapshots",
+                )
+            )
         not_available = _("not available")
         result_cards = []
         for key, label, formatter, higher_is_better, comparable, action in cards:
@@ -228,17 +329,31 @@ class CreditCollectionKpiSnapshot(models.Model):
                 trend = "equal" if abs(value - before) < 1e-6 else ("up" if value > before else "down")
                 if higher_is_better is not None and trend != "equal":
                     good = (trend == "up") == higher_is_better
-            result_cards.append({
-                "key": key, "label": label, "raw": value, "available": value is not None,
-                "value": formatter(value) if value is not None else not_available,
-                "previous": formatter(before) if before is not None else not_available,
-                "trend": trend or "equal", "good": good, "action": action})
-        history = self.search([("company_id", "=", company.id), ("date_to", "<=", today)], order="date_to desc",
-                              limit=12).sorted("date_to")
+            result_cards.append(
+                {
+                    "key": key,
+                    "label": label,
+                    "raw": value,
+                    "available": value is not None,
+                    "value": formatter(value) if value is not None else not_available,
+                    "previous": formatter(before) if before is not None else not_available,
+                    "trend": trend or "equal",
+                    "good": good,
+                    "action": action,
+                }
+            )
+        history = self.search(
+            [("company_id", "=", company.id), ("date_to", "<=", today)], order="date_to desc", limit=12
+        ).sorted("date_to")
         history_values = [snapshot._kpi_values() for snapshot in history]
         aged = Kpi._aged_rows(today, company)
-        buckets = {"not_due": _("Not due"), "days_1_30": _("1-30"), "days_31_60": _("31-60"),
-                   "days_61_90": _("61-90"), "days_over_90": _("Over 90")}.items()
+        buckets = {
+            "not_due": _("Not due"),
+            "days_1_30": _("1-30"),
+            "days_31_60": _("31-60"),
+            "days_61_90": _("61-90"),
+            "days_over_90": _("Over 90"),
+        }.items()
         return {
             "company": company.name,
             "period": "%s – %s" % (format_date(self.env, month_start), format_date(self.env, today)),
@@ -247,19 +362,26 @@ class CreditCollectionKpiSnapshot(models.Model):
                 "labels": [format_date(self.env, snapshot.date_to, date_format="MMM y") for snapshot in history],
                 "series": [
                     {"label": label, "values": [values[key] for values in history_values]}
-                    for key, label in {"dso": _("DSO"), "best_dso": _("Best possible DSO"),
-                                       "average_lateness": _("Average lateness")}.items()
+                    for key, label in {
+                        "dso": _("DSO"),
+                        "best_dso": _("Best possible DSO"),
+                        "average_lateness": _("Average lateness"),
+                    }.items()
                 ],
             },
-            "aged": {"labels": [label for _key, label in buckets],
-                     "values": [sum(row[key] for row in aged) for key, _label in buckets]},
+            "aged": {
+                "labels": [label for _key, label in buckets],
+                "values": [sum(row[key] for row in aged) for key, _label in buckets],
+            },
         }
 
     # ------------------------------------------------------------------ export
     def _xlsx_columns(self):
         """The KPI table's columns: the engine's, then those the add-ons register."""
-        return KPI_COLUMNS + [KpiColumn(registration["name"], registration["label"], registration["kind"])
-                              for registration in self.env["credit.collection.kpi"]._kpi_registrations()]
+        return KPI_COLUMNS + [
+            KpiColumn(registration["name"], registration["label"], registration["kind"])
+            for registration in self.env["credit.collection.kpi"]._kpi_registrations()
+        ]
 
     def _xlsx_rows(self):
         rows = []
@@ -278,19 +400,30 @@ class CreditCollectionKpiSnapshot(models.Model):
         dispute_rows = []
         for snapshot in snapshots:
             for reason, (count, amount) in json.loads(snapshot.disputes_by_reason or "{}").items():
-                dispute_rows.append((snapshot.company_id.name, snapshot.date_to, reasons.get(reason, reason),
-                                     count, amount))
-        dispute_columns = [(_("Company"), "text", 22, False), (_("Period end"), "date", 12, False),
-                           (_("Reason"), "text", 24, False), (_("Disputes"), "integer", 10, True),
-                           (_("Amount disputed"), "money", 16, True)]
+                dispute_rows.append(
+                    (snapshot.company_id.name, snapshot.date_to, reasons.get(reason, reason), count, amount)
+                )
+        dispute_columns = [
+            (_("Company"), "text", 22, False),
+            (_("Period end"), "date", 12, False),
+            (_("Reason"), "text", 24, False),
+            (_("Disputes"), "integer", 10, True),
+            (_("Amount disputed"), "money", 16, True),
+        ]
         channels = self.env["credit.collection.action"]._fields["channel"]._description_selection(self.env)
         channel_columns = [(_("Company"), "text", 22, False), (_("Period end"), "date", 12, False)] + [
-            (label, "integer", 10, True) for _code, label in channels]
-        channel_rows = [(snapshot.company_id.name, snapshot.date_to) + tuple(
-            snapshot["reminders_%s" % code] for code, _label in channels) for snapshot in snapshots]
-        content = workbook_bytes([
-            (_("KPIs"), columns, snapshots._xlsx_rows(), None),
-            (_("Reminders by channel"), channel_columns, channel_rows, _("Total")),
-            (_("Disputes by reason"), dispute_columns, dispute_rows, _("Total")),
-        ])
+            (label, "integer", 10, True) for _code, label in channels
+        ]
+        channel_rows = [
+            (snapshot.company_id.name, snapshot.date_to)
+            + tuple(snapshot["reminders_%s" % code] for code, _label in channels)
+            for snapshot in snapshots
+        ]
+        content = workbook_bytes(
+            [
+                (_("KPIs"), columns, snapshots._xlsx_rows(), None),
+                (_("Reminders by channel"), channel_columns, channel_rows, _("Total")),
+                (_("Disputes by reason"), dispute_columns, dispute_rows, _("Total")),
+            ]
+        )
         return self.env["credit.collection.kpi"]._download(_("Collection KPIs.xlsx"), content)

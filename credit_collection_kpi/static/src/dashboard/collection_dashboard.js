@@ -8,7 +8,7 @@ const COLORS = ["#714B67", "#017E84", "#E07A5F", "#3D405B", "#81B29A"];
 
 /** The finance manager's dashboard: KPI cards (this month vs last month), trends, aged balance. */
 export class CollectionDashboard extends Component {
-    static template = "credit_collection.CollectionDashboard";
+    static template = "credit_collection_kpi.CollectionDashboard";
     static props = ["*"];
 
     setup() {
@@ -63,8 +63,8 @@ export class CollectionDashboard extends Component {
     }
 
     async takeSnapshot() {
-        await this.actionService.doAction("credit_collection.action_collection_kpi_take_month");
+        await this.actionService.doAction("credit_collection_kpi.action_collection_kpi_take_month");
     }
 }
 
-registry.category("actions").add("credit_collection.dashboard", CollectionDashboard);
+registry.category("actions").add("credit_collection_kpi.dashboard", CollectionDashboard);

@@ -8,7 +8,7 @@ from odoo import Command, fields
 from odoo.tests import tagged
 from odoo.tools.misc import format_date
 
-from .common import CollectionCommon
+from odoo.addons.credit_collection.tests.common import CollectionCommon
 
 
 def read_xlsx(env, action):
@@ -38,12 +38,19 @@ class TestKpi(CollectionCommon):
         cls.inv3 = cls._invoice(500.0, T - timedelta(days=70))
         cls.inv4 = cls._invoice(800.0, T - timedelta(days=120), partner=cls.other)
         cls.inv5 = cls._invoice(400.0, T + timedelta(days=20), partner=cls.other)
-        refund = cls.env["account.move"].create({
-            "move_type": "out_refund", "partner_id": cls.customer.id, "invoice_date": T - timedelta(days=3),
-            "invoice_date_due": T - timedelta(days=3),  # not the default payment term of the database
-            "invoice_line_ids": [Command.create({
-                "name": "Goodwill", "quantity": 1, "price_unit": 100.0, "tax_ids": [Command.clear()]})],
-        })
+        refund = cls.env["account.move"].create(
+            {
+                "move_type": "out_refund",
+                "partner_id": cls.customer.id,
+                "invoice_date": T - timedelta(days=3),
+                "invoice_date_due": T - timedelta(days=3),  # not the default payment term of the database
+                "invoice_line_ids": [
+                    Command.create(
+                        {"name": "Goodwill", "quantity": 1, "price_unit": 100.0, "tax_ids": [Command.clear()]}
+                    )
+                ],
+            }
+        )
         refund.action_post()
         cls.refund = refund
         cls._invoice(999.0, T - timedelta(days=40), company=cls.company_data_2["company"])
@@ -59,8 +66,9 @@ class TestKpi(CollectionCommon):
         return {row["partner_id"]: row for row in rows}
 
     def _buckets(self, row):
-        return [round(row[key], 2) for key in ("not_due", "days_1_30", "days_31_60", "days_61_90", "days_over_90",
-                                                "total")]
+        return [
+            round(row[key], 2) for key in ("not_due", "days_1_30", "days_31_60", "days_61_90", "days_over_90", "total")
+        ]
 
     def test_aged_balance_today(self):
         self._payments()
@@ -107,14 +115,30 @@ class TestKpi(CollectionCommon):
 
         def reminder(invoice, level, channel, days_ago, days_late, state="sent"):
             line = invoice.line_ids.filtered(lambda line: line.account_id.account_type == "asset_receivable")
-            return Action.create({
-                "company_id": self.company.id, "partner_id": invoice.partner_id.id, "level_id": level.id,
-                "channel": channel, "date": T - timedelta(days=days_ago), "state": state,
-                "line_ids": [Command.create({
-                    "move_line_id": line.id, "move_id": invoice.id, "level_id": level.id, "days_late": days_late,
-                    "date_maturity": invoice.invoice_date_due, "amount_residual": invoice.amount_total,
-                    "state": "done"})],
-            })
+            return Action.create(
+                {
+                    "company_id": self.company.id,
+                    "partner_id": invoice.partner_id.id,
+                    "level_id": level.id,
+                    "channel": channel,
+                    "date": T - timedelta(days=days_ago),
+                    "state": state,
+                    "line_ids": [
+                        Command.create(
+                            {
+                                "move_line_id": line.id,
+                                "move_id": invoice.id,
+                                "level_id": level.id,
+                                "days_late": days_late,
+                                "date_maturity": invoice.invoice_date_due,
+                                "amount_residual": invoice.amount_total,
+                                "state": "done",
+                            }
+                        )
+                    ],
+                }
+            )
+
         reminder(self.inv1, self.level_1, "email", 25, 5)  # first reminder of inv1, owed 1000 then
         reminder(self.inv1, self.level_2, "sms", 5, 25)
         reminder(self.inv2, self.level_pre, "email", 15, -5)  # before the due date: no recovery cohort
@@ -123,8 +147,9 @@ class TestKpi(CollectionCommon):
         self._payments()
         Promise = self.env["credit.collection.promise"]
         for days_ago, state in ((8, "kept"), (20, "broken"), (2, "open"), (40, "kept")):
-            Promise.create({"partner_id": self.customer.id, "amount": 10.0,
-                            "promise_date": T - timedelta(days=days_ago)}).state = state
+            Promise.create(
+                {"partner_id": self.customer.id, "amount": 10.0, "promise_date": T - timedelta(days=days_ago)}
+            ).state = state
         Dispute = self.env["credit.collection.dispute"]
         Dispute.create({"partner_id": self.customer.id, "move_ids": [Command.set(self.inv2.ids)], "reason": "quality"})
         Dispute.create({"partner_id": self.customer.id, "move_ids": [Command.set(self.inv1.ids)], "reason": "price"})
@@ -172,13 +197,18 @@ class TestKpi(CollectionCommon):
 
     def test_empty_period(self):
         kpi = self.env["credit.collection.kpi"]._compute(
-            self.company, self.T + timedelta(days=400), self.T + timedelta(days=429))
+            self.company, self.T + timedelta(days=400), self.T + timedelta(days=429)
+        )
         # Nothing sold, reminded or paid: those ratios are not available (None), not a division error nor a
         # 0 that reads as a result; nothing of the 4,600 collectible was collected: CEI 0 %.
-        self.assertEqual((kpi["sales"], kpi["dso"], kpi["best_dso"], kpi["average_lateness"], kpi["terms"]),
-                         (0.0, None, None, None, None))
-        self.assertEqual((kpi["recovery_rate"], kpi["days_to_pay"], kpi["promises_kept_rate"],
-                          kpi["collection_cost_ratio"]), (None, None, None, None))
+        self.assertEqual(
+            (kpi["sales"], kpi["dso"], kpi["best_dso"], kpi["average_lateness"], kpi["terms"]),
+            (0.0, None, None, None, None),
+        )
+        self.assertEqual(
+            (kpi["recovery_rate"], kpi["days_to_pay"], kpi["promises_kept_rate"], kpi["collection_cost_ratio"]),
+            (None, None, None, None),
+        )
         self.assertEqual(kpi["cei"], 0.0)
         self.assertAlmostEqual(kpi["receivables"], 4600.0)
 
@@ -252,7 +282,7 @@ class TestKpiAvailability(CollectionCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.m1 = (cls.today.replace(day=1) - relativedelta(months=3))
+        cls.m1 = cls.today.replace(day=1) - relativedelta(months=3)
         cls.p1 = cls.m1 - relativedelta(months=2)
         first = cls._invoice_dated(1000.0, cls.m1 - timedelta(days=20))
         cls._invoice_dated(1000.0, cls.m1 - timedelta(days=10))
@@ -269,11 +299,18 @@ class TestKpiAvailability(CollectionCommon):
 
     @classmethod
     def _credit_note(cls, amount, date, invoice):
-        refund = cls.env["account.move"].create({
-            "move_type": "out_refund", "partner_id": cls.customer.id, "invoice_date": date,
-            "invoice_line_ids": [Command.create({
-                "name": "Goodwill", "quantity": 1, "price_unit": amount, "tax_ids": [Command.clear()]})],
-        })
+        refund = cls.env["account.move"].create(
+            {
+                "move_type": "out_refund",
+                "partner_id": cls.customer.id,
+                "invoice_date": date,
+                "invoice_line_ids": [
+                    Command.create(
+                        {"name": "Goodwill", "quantity": 1, "price_unit": amount, "tax_ids": [Command.clear()]}
+                    )
+                ],
+            }
+        )
         refund.action_post()
         (refund | invoice).line_ids.filtered(lambda line: line.account_type == "asset_receivable").reconcile()
         return refund
@@ -306,8 +343,7 @@ class TestKpiAvailability(CollectionCommon):
             # Nothing paid, reminded or promised yet: not available, not 0.
             for key in ("days_to_pay", "recovery_rate", "promises_kept_rate"):
                 self.assertEqual((cards[key]["raw"], cards[key]["value"]), (None, "not available"), key)
-            self.assertEqual(data["period"], "%s – %s" % (
-                format_date(self.env, self.m1), format_date(self.env, today)))
+            self.assertEqual(data["period"], "%s – %s" % (format_date(self.env, self.m1), format_date(self.env, today)))
 
     def test_period_with_credit_notes_only(self):
         end = self.p1 + relativedelta(months=1, days=-1)
@@ -315,14 +351,18 @@ class TestKpiAvailability(CollectionCommon):
         self.assertAlmostEqual(kpi["sales"], -200.0)
         self.assertAlmostEqual(kpi["receivables"], 600.0)
         # The old formula gave 600 / -200 x 30 = -90 days.
-        self.assertEqual((kpi["dso"], kpi["best_dso"], kpi["average_lateness"], kpi["terms"]),
-                         (None, None, None, None))
+        self.assertEqual((kpi["dso"], kpi["best_dso"], kpi["average_lateness"], kpi["terms"]), (None, None, None, None))
         snapshot = self.Snapshot.sudo()._take(self.company, self.p1, end)
-        self.assertEqual(snapshot.with_context(lang="fr_FR").display_name, "%s – %s" % (
-            format_date(self.env, self.p1, lang_code="fr_FR"), format_date(self.env, end, lang_code="fr_FR")))
+        self.assertEqual(
+            snapshot.with_context(lang="fr_FR").display_name,
+            "%s – %s"
+            % (format_date(self.env, self.p1, lang_code="fr_FR"), format_date(self.env, end, lang_code="fr_FR")),
+        )
         self.assertNotIn(str(end), snapshot.display_name)  # not the ISO date
-        self.cr.execute("SELECT dso, best_dso, average_lateness, terms, cei FROM credit_collection_kpi_snapshot "
-                        "WHERE id = %s", [snapshot.id])
+        self.cr.execute(
+            "SELECT dso, best_dso, average_lateness, terms, cei FROM credit_collection_kpi_snapshot WHERE id = %s",
+            [snapshot.id],
+        )
         dso, best, lateness, terms, cei = self.cr.fetchone()
         self.assertEqual((dso, best, lateness, terms), (None, None, None, None))  # NULL: averages skip them
         self.assertIsNotNone(cei)
@@ -342,14 +382,33 @@ class TestKpiAvailability(CollectionCommon):
         month's record, taken when it ended, stays what the dashboard shows for it."""
         end = self.m1 - timedelta(days=1)
         level = self.level_1
-        invoice = self.env["account.move"].search([("partner_id", "=", self.customer.id),
-                                                   ("invoice_date", "=", self.m1 - timedelta(days=10))])
+        invoice = self.env["account.move"].search(
+            [("partner_id", "=", self.customer.id), ("invoice_date", "=", self.m1 - timedelta(days=10))]
+        )
         line = invoice.line_ids.filtered(lambda line: line.account_type == "asset_receivable")
-        action = self.env["credit.collection.action"].create({
-            "company_id": self.company.id, "partner_id": self.customer.id, "level_id": level.id,
-            "channel": "email", "date": end, "state": "to_review", "line_ids": [Command.create({
-                "move_line_id": line.id, "move_id": invoice.id, "level_id": level.id, "days_late": 5,
-                "date_maturity": line.date_maturity, "amount_residual": 1000.0, "state": "planned"})]})
+        action = self.env["credit.collection.action"].create(
+            {
+                "company_id": self.company.id,
+                "partner_id": self.customer.id,
+                "level_id": level.id,
+                "channel": "email",
+                "date": end,
+                "state": "to_review",
+                "line_ids": [
+                    Command.create(
+                        {
+                            "move_line_id": line.id,
+                            "move_id": invoice.id,
+                            "level_id": level.id,
+                            "days_late": 5,
+                            "date_maturity": line.date_maturity,
+                            "amount_residual": 1000.0,
+                            "state": "planned",
+                        }
+                    )
+                ],
+            }
+        )
         record = self.Snapshot.sudo()._take(self.company, end.replace(day=1), end)
         self.assertEqual(record.reminders_sent, 0)
         action.write({"state": "sent", "sent_date": fields.Datetime.to_datetime(self.m1) + timedelta(hours=10)})
