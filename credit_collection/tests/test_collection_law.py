@@ -238,10 +238,12 @@ class TestLevelTiming(LawCommon):
     def test_litigation_needs_a_formal_notice(self):
         self._invoice(1000.0, self.today - days(60))
         case = self.env["credit.collection.case"]._get_or_open(self.customer, self.company)
+        stage = case.stage
         as_collector = case.with_user(self.collector)
         with self.assertRaisesRegex(UserError, "formal notice"):
             as_collector.write({"stage": "litigation", "procedure": "order_for_payment"})
-        self.assertEqual(case.stage, "formal_notice")
+        self.assertEqual(case.stage, stage)
+        self.assertNotEqual(stage, "litigation")
 
 
 @tagged("post_install", "-at_install")
@@ -306,8 +308,12 @@ class TestInsolvency(LawCommon):
 
     def test_opening_suspends_litigation_of_prior_debts(self):
         prior = self._invoice(3000.0, self.today - days(60))
-        case = self.env["credit.collection.case"]._get_or_open(self.customer, self.company, "litigation")
-        case.write({"procedure": "order_for_payment"})
+        # The formal notice went out (by letter, twenty days ago): the case may go to court.
+        self.env["credit.collection.action"].create({
+            "company_id": self.company.id, "partner_id": self.customer.id, "level_id": self.level_formal.id,
+            "channel": "letter", "date": self.today - days(20), "state": "sent"})
+        case = self.env["credit.collection.case"]._get_or_open(self.customer, self.company)
+        case.write({"stage": "litigation", "procedure": "order_for_payment"})
         self._open()
         self.assertEqual((case.stage, case.procedure), ("insolvency", False))
         as_collector = case.with_user(self.collector)
