@@ -13,7 +13,7 @@ VENV_DIR="${CC_VENV:-$CACHE_DIR/venv-odoo${ODOO_BRANCH%%.*}-py311}"
 ODOO_OFFICIAL_URL="https://github.com/odoo/odoo/archive/refs/heads/${ODOO_BRANCH}.tar.gz"
 HTTP_PORT="${CC_HTTP_PORT:-8069}"
 EMBEDDED_PG_PORT="${CC_PG_PORT:-54329}"
-ADDONS="credit_collection,credit_collection_insurance,credit_collection_portal,credit_collection_sale"
+ADDONS="credit_collection,credit_collection_insurance,credit_collection_portal,credit_collection_sale,credit_collection_sms,credit_collection_accounting,credit_collection_litigation,credit_collection_kpi"
 
 log() { printf '\033[1m[setup]\033[0m %s\n' "$*" >&2; }
 die() { printf '[setup] ERROR: %s\n' "$*" >&2; exit 1; }
@@ -163,7 +163,7 @@ addons_installed_in() {
     local db=$1
     db_exists "$db" || return 1
     [ "$(psql -d "$db" -Atc "select count(*) from ir_module_module where state='installed'
-        and name in ('credit_collection','credit_collection_insurance','credit_collection_portal','credit_collection_sale')" 2>/dev/null)" = 4 ]
+        and name = any(string_to_array('$ADDONS', ','))" 2>/dev/null)" = "$(echo "$ADDONS" | tr ',' '\n' | wc -l)" ]
 }
 
 # --- Odoo configuration ------------------------------------------------------------------------

@@ -4,7 +4,6 @@ from . import credit_collection_policy
 from . import credit_collection_insolvency
 from . import credit_collection_legal_rate
 from . import credit_collection_level
-from . import credit_collection_sms_gateway
 from . import credit_collection_run
 from . import credit_collection_run_message
 from . import credit_collection_action
@@ -28,14 +27,7 @@ from . import credit_collection_credit_override
 from . import credit_collection_segment_rule
 from . import credit_collection_solvency_provider
 from . import credit_collection_solvency_report
-from . import credit_collection_outcome
-from . import credit_collection_outcome_hooks
-from . import credit_collection_case_transfer
-from . import credit_collection_case_document
-from . import credit_collection_case_file
 from . import credit_collection_kpi
-from . import credit_collection_aged_balance
-from . import credit_collection_kpi_snapshot
 from . import credit_collection_action_export
 from . import credit_collection_action_queue
 from . import mail_mail

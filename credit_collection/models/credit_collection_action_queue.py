@@ -13,7 +13,6 @@ import math
 import re
 import threading
 import time
-import uuid
 
 import psycopg2
 from markupsafe import Markup
@@ -23,7 +22,6 @@ from odoo.exceptions import UserError
 from odoo.tools import config, email_split, format_date, is_html_empty
 
 from ..tools.transactions import in_test_mode, is_transient, shorten
-from .credit_collection_sms_gateway import DeliveryUncertain
 
 _logger = logging.getLogger(__name__)
 
@@ -88,7 +86,7 @@ class CreditCollectionAction(models.Model):
         self.env.flush_all()
         self.env.cr.execute("""
             SELECT count(*) FROM credit_collection_action
-             WHERE state = 'queued' OR (state = 'sending' AND channel = 'sms' AND delivery_reference IS NOT NULL)
+             WHERE state = 'queued' OR (state = 'sending' AND delivery_reference IS NOT NULL)
         """)
         left = self.env.cr.fetchone()[0]
         if left:
@@ -123,7 +121,7 @@ class CreditCollectionAction(models.Model):
     @api.model
     def _send_batch(self, only=None, deadline=None):
         """Hands one batch of queued reminders to delivery; returns how many reminders it handled."""
-        handled = self._post_pending_sms(only, deadline)
+        handled = self._post_pending_deliveries(only, deadline)
         self._fresh_snapshot()
         try:
             self.env.cr.execute("""
@@ -140,7 +138,7 @@ class CreditCollectionAction(models.Model):
             self._retry_later(error, "a batch")
             return handled + 1
         self._commit()
-        return handled + len(ids) + self._post_pending_sms(only, deadline)
+        return handled + len(ids) + self._post_pending_deliveries(only, deadline)
 
     def _hand_over(self, deadline=None):
         """Renders the batch and hands each reminder to its channel, each in its own savepoint.
@@ -155,7 +153,7 @@ class CreditCollectionAction(models.Model):
         queued = self.filtered(lambda action: action.state == "queued")
         if queued.filtered(lambda action: action.channel == "email"):
             self.env.ref("mail.ir_cron_mail_scheduler_action")._collection_trigger()
-        if queued.filtered(lambda action: action.channel == "sms" and not action.company_id.collection_sms_gateway_id):
+        if queued.filtered(lambda action: action.channel == "sms" and action._sms_through_odoo()):
             self.env.ref("sms.ir_cron_sms_scheduler_action")._collection_trigger()
         # The documents, one reminder at a time: the slow part, checked against the deadline.
         documents = {}
@@ -320,14 +318,22 @@ class CreditCollectionAction(models.Model):
                               template=template.name, cause=self._root_cause(error))) from error
         number = self.partner_id.phone
         values = {"state": "sending", "sms_number": number, "sms_text": text, "body": Markup("<p>%s</p>") % text}
-        if self.company_id.collection_sms_gateway_id:
-            # Posted after this commit by _post_pending_sms, under this reference.
-            values["delivery_reference"] = self.delivery_reference or uuid.uuid4().hex
-        else:
-            # Odoo's own SMS queue sends it after this commit; its state comes back through sms.sms.
-            values["sms_id"] = self.env["sms.sms"].sudo().create({
-                "number": number, "body": text, "partner_id": self.partner_id.id}).id
+        values.update(self._sms_delivery_values(number, text))
         self.write(values)
+
+    def _sms_through_odoo(self):
+        """Whether this SMS reminder goes through Odoo's own SMS queue (sms.sms); an add-on that delivers SMS
+        through another service says no for the reminders it takes."""
+        self.ensure_one()
+        return True
+
+    def _sms_delivery_values(self, number, text):
+        """How the SMS leaves, as values written on the reminder. Here: Odoo's own SMS queue sends it after this
+        commit; its state comes back through sms.sms. An add-on that posts it itself after the commit returns a
+        ``delivery_reference`` instead (see ``_post_delivery``)."""
+        self.ensure_one()
+        return {"sms_id": self.env["sms.sms"].sudo().create({
+            "number": number, "body": text, "partner_id": self.partner_id.id}).id}
 
     def _hand_over_letter(self, documents, _values=None):
         self.write({"body": Markup("<p>%s</p>") % _("Letter in the print batch of the day."), "state": "sending"})
@@ -356,13 +362,14 @@ class CreditCollectionAction(models.Model):
         )
         self.body = note
 
-    # ------------------------------------------------------------------ SMS gateway, after the commit
+    # ------------------------------------------------------------------ external services, after the commit
     @api.model
-    def _post_pending_sms(self, only=None, deadline=None):
-        """Posts the SMS committed for the gateway, one at a time, holding only that reminder's row.
+    def _post_pending_deliveries(self, only=None, deadline=None):
+        """Posts the reminders committed with a delivery reference, one at a time, holding only that
+        reminder's row (``_post_delivery`` does the post).
 
         A reminder still 'sending' whose worker died is picked again and re-posted with the same
-        reference: the gateway knows it and does not deliver it twice.
+        reference: the service knows it and does not deliver it twice.
         """
         posted = 0
         while not deadline or time.monotonic() < deadline:
@@ -370,36 +377,28 @@ class CreditCollectionAction(models.Model):
             try:
                 self.env.cr.execute("""
                     SELECT id FROM credit_collection_action
-                     WHERE state = 'sending' AND channel = 'sms' AND delivery_reference IS NOT NULL
+                     WHERE state = 'sending' AND delivery_reference IS NOT NULL
                        AND (%s OR id = ANY(%s))
                      ORDER BY id LIMIT 1 FOR NO KEY UPDATE SKIP LOCKED
                 """, [only is None, only.ids if only is not None else []])
                 row = self.env.cr.fetchone()
                 if not row:
                     return posted
-                self.sudo().browse(row[0])._in_note_lang()._post_sms()
+                self.sudo().browse(row[0])._in_note_lang()._post_delivery()
                 self._commit()
             except Exception as error:
                 if not is_transient(error):
                     raise
-                self._retry_later(error, "an SMS")
+                self._retry_later(error, "a delivery")
             posted += 1
         return posted
 
-    def _post_sms(self):
+    def _post_delivery(self):
+        """Posts one reminder committed with a delivery reference to the service of its channel, then records
+        the outcome (``_delivered`` or ``_fail``). Overridden by the add-on whose service set the reference;
+        none here: the reminder fails with a reason the collector can act on."""
         self.ensure_one()
-        gateway = self.company_id.collection_sms_gateway_id
-        if not gateway:
-            self._fail(_("No SMS gateway is configured any more for %s.", self.company_id.name))
-            return
-        try:
-            gateway._send_sms(self.sms_number, self.sms_text, reference=self.delivery_reference)
-        except DeliveryUncertain as error:
-            self._fail(str(error), uncertain=True)
-        except UserError as error:
-            self._fail(error.args[0])
-        else:
-            self._delivered()
+        self._fail(_("No service is configured any more to send this reminder for %s.", self.company_id.name))
 
     # ------------------------------------------------------------------ outcomes
     def _delivered(self):

@@ -141,11 +141,16 @@ class CreditCollectionCase(models.Model):
         sent = self.env["credit.collection.action"].sudo().search_count([
             ("partner_id", "child_of", self.partner_id.id), ("company_id", "=", self.company_id.id),
             ("state", "=", "sent"), ("level_id.is_formal_notice", "=", True)], limit=1)
-        archived = self.document_ids.filtered(lambda document: document.category == "formal_notice")
-        if not sent and not archived:
+        if not sent and not self._formal_notice_archived():
             raise UserError(_(
                 "%s has not been sent a formal notice: send one (or archive on the case the one sent, category "
                 "formal notice) before litigation.", self.partner_id.display_name))
+
+    def _formal_notice_archived(self):
+        """Whether a formal notice sent outside the engine (a registered letter...) is on record for the case.
+        None here; the add-on that archives the case's documents says so."""
+        self.ensure_one()
+        return False
 
     # ------------------------------------------------------------------ engine API
     @api.model

@@ -132,15 +132,32 @@ class CreditCollectionDemo(models.AbstractModel):
         self._demo_ledger(env, company, products, customers, rng, today)
         self._demo_follow_up(env, company, customers, today)
         self._demo_risk(env, company, customers, today)
+        self._demo_extend(env, company, customers, today)
         # Last week's run, planned only, so the collection screens are not empty at first start: the
         # sending cron sends it once the server runs (the PDFs need it), today's run is the scheduler's.
         env["credit.collection.run"].create({"company_id": company.id, "date": today - timedelta(days=7)})._plan()
-        # A year of monthly KPI snapshots, so the dashboard and the KPI history show trends at once.
-        month_end = today.replace(day=1) - timedelta(days=1)
-        for _month in range(12):
-            env["credit.collection.kpi.snapshot"]._take(company, month_end.replace(day=1), month_end)
-            month_end = month_end.replace(day=1) - timedelta(days=1)
         return company
+
+    def _demo_extend(self, env, company, customers, today):
+        """What the add-ons add to the demo company (each override calls super()): ``customers`` is the list of
+        (partner, payer profile) of the generated ledger. Each extension is idempotent: it runs again when
+        another add-on is installed (see _load_demo_extensions)."""
+
+    @api.model
+    def _load_demo_extensions(self):
+        """Entry point of the add-ons' demo data files: an add-on is installed after the engine generated the
+        demo company, and adds its records to it through _demo_extend."""
+        company = self.env.ref(DEMO_COMPANY_XMLID, raise_if_not_found=False)
+        if not company:
+            return
+        self = self.sudo().with_context(tracking_disable=True, mail_create_nolog=True, mail_notrack=True,
+                                        mail_create_nosubscribe=True, lang="fr_FR")
+        customers = []
+        for profile in PROFILES:
+            for _index in range(profile.count):
+                partner = self.env.ref("credit_collection.demo_customer_%02d" % (len(customers) + 1))
+                customers.append((partner, profile))
+        self._demo_extend(self.with_company(company).env, company, customers, fields.Date.context_today(self))
 
     def _demo_follow_up(self, env, company, customers, today):
         """A few disputes, a promise, a payment plan and a case in court, as a collector leaves them."""
@@ -177,16 +194,6 @@ class CreditCollectionDemo(models.AbstractModel):
                 "first_date": today + timedelta(days=10),
                 "note": "Échéancier accordé après appel : trésorerie tendue jusqu'à la fin du trimestre.",
             }).action_confirm()
-        litigant = next((partner for partner in by_profile["chronic_late"] if partner != late and overdue(partner)), None)
-        if litigant:
-            # A registered formal notice sent two months ago, then an order for payment.
-            case = env["credit.collection.case"]._get_or_open(litigant, company, "formal_notice")
-            env["credit.collection.case.document"].create({
-                "case_id": case.id, "name": "Mise en demeure (LRAR)", "category": "formal_notice",
-                "date": today - timedelta(days=60),
-                "notes": "Mise en demeure envoyée en recommandé avec accusé de réception, restée sans effet."})
-            case.write({"stage": "litigation", "procedure": "order_for_payment",
-                        "note": "<p>Requête en injonction de payer déposée au tribunal judiciaire de Lyon.</p>"})
         mandatary = env["res.partner"].create({
             "name": "SELARL Dubois & Associés, mandataire judiciaire", "is_company": True, "lang": "fr_FR",
             "street": "8 quai Jules Courmont", "zip": "69002", "city": "Lyon", "country_id": env.ref("base.fr").id,

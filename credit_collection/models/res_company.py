@@ -20,8 +20,6 @@ class ResCompany(models.Model):
         "Trade register", help="Registry and city printed before the company ID, e.g. RCS Lyon.")
     collection_fee_product_id = fields.Many2one(
         "product.product", "Collection fee product", help="Used to invoice recovery fees and late interest.")
-    collection_sms_gateway_id = fields.Many2one(
-        "credit.collection.sms.gateway", "SMS gateway", help="Empty: Odoo's own SMS service.")
     collection_alert_days = fields.Integer(
         "Alert days before an instalment", default=3,
         help="Instalments of payment plans due within this many days raise an alert.")
@@ -44,20 +42,9 @@ class ResCompany(models.Model):
     collection_solvency_provider_id = fields.Many2one(
         "credit.collection.solvency.provider", "Solvency provider",
         help="Financial-information provider used to look up and monitor the customers' solvency.")
-    collection_cost_email = fields.Monetary(
-        "Cost of an email reminder", currency_field="currency_id", default=0.05,
-        help="What one reminder of this channel costs (time and postage): the cost of collection KPI.")
-    collection_cost_sms = fields.Monetary("Cost of an SMS reminder", currency_field="currency_id", default=0.08)
-    collection_cost_letter = fields.Monetary("Cost of a letter", currency_field="currency_id", default=1.50)
-    collection_cost_phone = fields.Monetary("Cost of a call", currency_field="currency_id", default=3.00)
 
     def _collection_lang(self):
         """The language of what the collection writes on its own for the company (scheduled actions have
         none): notes, alerts and names in the company's language."""
         self.ensure_one()
         return self.partner_id.lang or self.env.lang or "en_US"
-
-    def _collection_unit_costs(self):
-        self.ensure_one()
-        return {"email": self.collection_cost_email, "sms": self.collection_cost_sms,
-                "letter": self.collection_cost_letter, "phone": self.collection_cost_phone}

@@ -11,7 +11,6 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.collection_policy_consumer_id", readonly=False,
         domain="[('company_id', '=', company_id), ('customer_type', '=', 'consumer')]")
     collection_fee_product_id = fields.Many2one(related="company_id.collection_fee_product_id", readonly=False)
-    collection_sms_gateway_id = fields.Many2one(related="company_id.collection_sms_gateway_id", readonly=False)
     collection_alert_days = fields.Integer(related="company_id.collection_alert_days", readonly=False)
     collection_limitation_years_b2b = fields.Integer(
         related="company_id.collection_limitation_years_b2b", readonly=False)
@@ -26,21 +25,3 @@ class ResConfigSettings(models.TransientModel):
     collection_solvency_provider_id = fields.Many2one(
         related="company_id.collection_solvency_provider_id", readonly=False,
         domain="[('company_id', '=', company_id)]")
-    collection_doubtful_account_id = fields.Many2one(
-        related="company_id.collection_doubtful_account_id", readonly=False)
-    collection_provision_account_id = fields.Many2one(
-        related="company_id.collection_provision_account_id", readonly=False)
-    collection_provision_expense_account_id = fields.Many2one(
-        related="company_id.collection_provision_expense_account_id", readonly=False)
-    collection_provision_income_account_id = fields.Many2one(
-        related="company_id.collection_provision_income_account_id", readonly=False)
-    collection_writeoff_account_id = fields.Many2one(
-        related="company_id.collection_writeoff_account_id", readonly=False)
-    collection_outcome_journal_id = fields.Many2one(
-        related="company_id.collection_outcome_journal_id", readonly=False)
-    collection_writeoff_recover_vat = fields.Boolean(
-        related="company_id.collection_writeoff_recover_vat", readonly=False)
-    collection_cost_email = fields.Monetary(related="company_id.collection_cost_email", readonly=False)
-    collection_cost_sms = fields.Monetary(related="company_id.collection_cost_sms", readonly=False)
-    collection_cost_letter = fields.Monetary(related="company_id.collection_cost_letter", readonly=False)
-    collection_cost_phone = fields.Monetary(related="company_id.collection_cost_phone", readonly=False)

@@ -5,7 +5,6 @@ from odoo.tools.misc import formatLang
 
 from ..tools.field_access import check_fields_access, is_addon_field
 from ..tools.i18n import selection_label
-from .credit_collection_case_transfer import THIRD_PARTY_ROLES
 from .credit_collection_insolvency import PROCEDURES as INSOLVENCY_PROCEDURES
 from .credit_collection_payer_profile import GRADES
 from .credit_collection_policy import CUSTOMER_TYPES
@@ -44,10 +43,6 @@ class ResPartner(models.Model):
     collection_escalated = fields.Boolean(
         "Escalated", help="Left automated dunning: a collector follows the customer.", tracking=True, copy=False,
         groups=COLLECTION_USER)
-    collection_third_party_role = fields.Selection(
-        THIRD_PARTY_ROLES, "Collection role", copy=False, groups=COLLECTION_USER,
-        help="A third party cases can be transferred to: collection agency, lawyer (avocat), "
-             "bailiff (commissaire de justice / huissier).")
     collection_action_ids = fields.One2many(
         "credit.collection.action", "partner_id", "Collection actions", groups=COLLECTION_USER)
     # compute_sudo: sales people read the overdue amount without reading the collection models.

@@ -5,13 +5,11 @@ letterhead and the legal footer must come with the page body. Set CC_PDF_DIR to 
 """
 
 import glob
-import io
 import os
 import re
 import shutil
 import subprocess
 import tempfile
-import zipfile
 from datetime import timedelta
 
 from odoo.tests import tagged
@@ -28,8 +26,9 @@ def squeeze(text):
     return re.sub(r"\s+", " ", text)
 
 
-@tagged("post_install", "-at_install")
-class TestDocumentsPdf(LawCommon):
+class DocumentsCommon(LawCommon):
+    """The company's letterhead and legal mentions; the PDFs read back as text, page by page."""
+
     def setUp(self):
         super().setUp()
         self.enterContext(self.allow_pdf_render())  # wkhtmltopdf fetches the report assets from the server
@@ -78,6 +77,9 @@ class TestDocumentsPdf(LawCommon):
         for expected in ("SAS with a share capital of", "150,000.00", "RCS Lyon", "FR44732829320"):
             self.assertIn(expected, last, "%s: legal footer %r" % (name, expected))
 
+
+@tagged("post_install", "-at_install")
+class TestDocumentsPdf(DocumentsCommon):
     def _pdf(self, xmlid, records, **context):
         report = self.env.ref(xmlid).with_context(force_report_rendering=True, **context)
         content, kind = report._render_qweb_pdf(report.report_name, records.ids)
@@ -136,21 +138,6 @@ class TestDocumentsPdf(LawCommon):
         self._assert_sender_on_first_page(pages, "statement")
         self.assertIn("Statement of account", pages[0])
         self.assertIn("Durand Matériaux", pages[0])
-
-    def test_case_file_summary(self):
-        self._invoice(2450.0, self.today - days(48))
-        self._run_and_send(self.today)
-        case = self.env["credit.collection.case"]._get_or_open(self.customer, self.company)
-        as_collector = case.with_user(self.collector).with_context(force_report_rendering=True)
-        as_collector.action_export_case_file()
-        archive = zipfile.ZipFile(io.BytesIO(case.case_file_attachment_id.raw))
-        summary = [name for name in archive.namelist() if name.startswith("0_summary/")]
-        self.assertEqual(len(summary), 1, archive.namelist())
-        pages = self._pages(archive.read(summary[0]), "case_file")
-        self._assert_sender_on_first_page(pages, "case file")
-        self.assertIn(case.name, pages[0])
-        self.assertNotIn("No formal notice was sent", " ".join(pages))
-        self.assertIn("Formal notice", " ".join(pages))
 
     def test_claim_declaration(self):
         mandatary = self.env["res.partner"].create({

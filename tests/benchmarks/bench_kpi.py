@@ -3,7 +3,8 @@
     tests/benchmarks/run_benchmark.sh --kpi            # 600,000 invoices, 400,000 payments, 20,000 customers
     $VENV/bin/python tests/benchmarks/bench_kpi.py --conf .local/odoo-bench.conf --invoices 600000
 
-Prepares the database (default ``cc_bench_kpi``, created like the collection-run benchmark's), generates
+Prepares the database (default ``cc_bench_kpi``, created like the collection-run benchmark's, with
+credit_collection_kpi), generates
 the invoices (generate_ledger.generate) and pays 2 in 3 of them (generate_ledger.add_payments: one
 payment line each, one in ten paid by half), so the company has invoices + payments receivable lines.
 Then times, three times each and prints the best and the median:
@@ -107,7 +108,9 @@ def benchmark(odoo, args):
         timed("reminders by channel and level, cost", lambda: Kpi._reminders(params, company), figures)
         timed("promises kept", lambda: Kpi._promises(params), figures)
         timed("disputes by reason", lambda: Kpi._disputes(params), figures)
-        timed("provisioned amounts", lambda: Kpi._provisioned(company, date), figures)
+        for registration in Kpi._kpi_registrations():  # the add-ons' KPIs (provisions, transfers...)
+            timed(registration["name"], lambda registration=registration: getattr(Kpi, registration["compute"])(
+                company, params, {}), figures)
         kpi = timed("the whole KPI set", lambda: Kpi._compute(company, params["from"], date), figures)
         print("DSO %.1f, terms %.1f, best DSO %.1f, CEI %.1f %%, days to pay %.1f (%s invoices paid)" % (
             kpi["dso"], kpi["terms"], kpi["best_dso"], kpi["cei"], kpi["days_to_pay"], kpi["paid_count"]))
@@ -139,7 +142,7 @@ def main():
         parser.error("no configuration file %s: use tests/benchmarks/run_benchmark.sh --kpi" % args.conf)
     odoo = generate_ledger.import_odoo(args.conf, args.odoo_src)
     odoo.tools.config.parse_config(["-c", args.conf, "-d", args.db, "--log-level=warn"])
-    bench_collection_run.ensure_database(odoo, args)
+    bench_collection_run.ensure_database(odoo, args, "credit_collection_kpi")
     benchmark(odoo, args)
 
 

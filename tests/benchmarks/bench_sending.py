@@ -3,7 +3,7 @@
     tests/benchmarks/run_benchmark.sh --sending                     # every scenario, 1, 2 and 4 cron workers
     tests/benchmarks/run_benchmark.sh --sending --daily 2000        # + the daily run of 2,000 customers
 
-Prepares the database (default ``cc_bench_send``, created with ``-i credit_collection --without-demo=all``
+Prepares the database (default ``cc_bench_send``, created with ``-i credit_collection_sms --without-demo=all``
 when missing) and a generated ledger (generate_ledger.py), then, for each scenario and each number of
 cron workers, starts an Odoo server as the run command does (prefork: HTTP workers, W cron workers, the
 sending lanes), starts a real SMTP server (aiosmtpd) and an SMS gateway (HTTP), clicks "Run now" as the
@@ -100,8 +100,8 @@ def ensure_database(args):
                             capture_output=True, text=True)
     if result.stdout.strip() == "1":
         return
-    print(f"creating {args.db} with credit_collection (a minute or two)", flush=True)
-    subprocess.run([sys.executable, args.odoo_bin, "-c", args.conf, "-d", args.db, "-i", "credit_collection",
+    print(f"creating {args.db} with credit_collection_sms (a minute or two)", flush=True)
+    subprocess.run([sys.executable, args.odoo_bin, "-c", args.conf, "-d", args.db, "-i", "credit_collection_sms",
                     "--without-demo=all", "--stop-after-init", "--log-level=warn"], check=True)
 
 

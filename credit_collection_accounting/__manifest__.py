@@ -1,0 +1,21 @@
+{
+    "name": "Credit Collection - Accounting Outcomes",
+    "summary": "Reclassification as doubtful receivables, provisions and write-offs of the collection cases",
+    "version": "19.0.1.0.0",
+    "category": "Accounting/Accounting",
+    "license": "LGPL-3",
+    "author": "Credit Collection contributors",
+    "website": "https://github.com/credit-collection/credit-collection",
+    "maintainers": ["credit-collection"],
+    "depends": ["credit_collection"],
+    "data": [
+        "security/credit_collection_accounting_security.xml",
+        "security/ir.model.access.csv",
+        "wizard/credit_collection_outcome_wizard_views.xml",
+        "views/credit_collection_outcome_views.xml",
+        "views/credit_collection_case_views.xml",
+        "views/res_config_settings_views.xml",
+        "data/credit_collection_outcome_data.xml",
+    ],
+    "installable": True,
+}

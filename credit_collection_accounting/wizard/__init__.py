@@ -1,0 +1,1 @@
+from . import credit_collection_outcome_wizard

@@ -1,0 +1,10 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    collection_cost_email = fields.Monetary(related="company_id.collection_cost_email", readonly=False)
+    collection_cost_sms = fields.Monetary(related="company_id.collection_cost_sms", readonly=False)
+    collection_cost_letter = fields.Monetary(related="company_id.collection_cost_letter", readonly=False)
+    collection_cost_phone = fields.Monetary(related="company_id.collection_cost_phone", readonly=False)
