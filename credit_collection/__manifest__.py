@@ -38,7 +38,6 @@
         "views/credit_collection_credit_group_views.xml",
         "views/credit_collection_credit_override_views.xml",
         "views/credit_collection_segment_rule_views.xml",
-        "views/credit_collection_solvency_provider_views.xml",
         "views/res_partner_views.xml",
         "views/res_partner_risk_views.xml",
         "views/account_move_risk_views.xml",

@@ -24,8 +24,6 @@ from . import credit_collection_risk_model
 from . import credit_collection_credit_group
 from . import credit_collection_credit_override
 from . import credit_collection_segment_rule
-from . import credit_collection_solvency_provider
-from . import credit_collection_solvency_report
 from . import credit_collection_outcome
 from . import credit_collection_outcome_hooks
 from . import credit_collection_case_transfer

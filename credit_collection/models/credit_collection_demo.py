@@ -113,11 +113,7 @@ class CreditCollectionDemo(models.AbstractModel):
     @api.model
     def _generate(self, seed=2024, today=None):
         # Private: it runs as the system and creates a company; no user calls it over RPC.
-        # A French company: what the generator writes (notes, names, chatter) is in French.
-        self = self.sudo().with_context(
-            tracking_disable=True, mail_create_nolog=True, mail_notrack=True, mail_create_nosubscribe=True,
-            lang="fr_FR",
-        )
+        self = self._demo_sudo()
         rng = random.Random(seed)
         today = today or fields.Date.context_today(self)
         for lang in ("fr_FR", "en_US"):
@@ -141,6 +137,35 @@ class CreditCollectionDemo(models.AbstractModel):
             env["credit.collection.kpi.snapshot"]._take(company, month_end.replace(day=1), month_end)
             month_end = month_end.replace(day=1) - timedelta(days=1)
         return company
+
+    def _demo_sudo(self):
+        # A French company: what the generator writes (notes, names, chatter) is in French.
+        return self.sudo().with_context(
+            tracking_disable=True, mail_create_nolog=True, mail_notrack=True, mail_create_nosubscribe=True,
+            lang="fr_FR",
+        )
+
+    @api.model
+    def _load_demo_part(self, part):
+        """Entry point of an add-on's demo data file: adds its part, ``_demo_<part>``, to the demo company.
+
+        The engine's demo is loaded before the add-ons that extend it are: each adds its part here, once,
+        to the company and the customers (with their payment profile) the engine generated.
+        """
+        self = self._demo_sudo()
+        company = self.env.ref(DEMO_COMPANY_XMLID, raise_if_not_found=False)
+        done = "credit_collection_%s.demo_part_done" % part
+        if not company or self.env.ref(done, raise_if_not_found=False):
+            return
+        env = self.with_company(company).env
+        getattr(self, "_demo_%s" % part)(env, company, self._demo_generated_customers(), fields.Date.context_today(self))
+        self.env["ir.model.data"]._update_xmlids([{"xml_id": done, "record": company, "noupdate": True}])
+
+    def _demo_generated_customers(self):
+        """[(partner, profile)] of the demo company, as ``_demo_customers`` returned them."""
+        profiles = [profile for profile in PROFILES for _index in range(profile.count)]
+        return [(self.env.ref("credit_collection.demo_customer_%02d" % (index + 1)), profile)
+                for index, profile in enumerate(profiles)]
 
     def _demo_follow_up(self, env, company, customers, today):
         """A few disputes, a promise, a payment plan and a case in court, as a collector leaves them."""
@@ -206,7 +231,7 @@ class CreditCollectionDemo(models.AbstractModel):
 
     def _demo_risk(self, env, company, customers, today):
         """Credit limits (one customer over it), a credit group, payer profiles and their model, a
-        segmentation rule for bad payers and a solvency history for the customer in receivership."""
+        segmentation rule for bad payers."""
         by_profile = {}
         for partner, profile in customers:
             by_profile.setdefault(profile.code, []).append(partner)
@@ -232,18 +257,6 @@ class CreditCollectionDemo(models.AbstractModel):
             "name": "Mauvais payeurs", "sequence": 10, "policy_id": strict.id,
             "grade_best": "D", "grade_worst": "E", "no_grade": False})
         rule.update_field_translations("name", {"en_US": "Bad payers", "fr_FR": "Mauvais payeurs"})
-        provider = env["credit.collection.solvency.provider"].create({
-            "name": "Solvabilité (exemple)", "base_url": "https://solvency.example.com", "timeout": 10.0})
-        company.collection_solvency_provider_id = provider
-        Report = env["credit.collection.solvency.report"]
-        for partner in by_profile["receivership"]:
-            for days, rating, status, limit in ((120, 48, "active", 15000.0), (30, 22, "watch", 5000.0),
-                                                (2, 5, "insolvency", 0.0)):
-                Report.create({
-                    "partner_id": partner.id, "company_id": company.id, "provider_id": provider.id,
-                    "date": fields.Datetime.now() - timedelta(days=days), "identifier": partner.company_registry,
-                    "rating": rating, "status": status, "recommended_limit": limit, "changed": days != 120,
-                    "rating_date": today - timedelta(days=days)})
 
     def _demo_company(self):
         france = self.env.ref("base.fr")

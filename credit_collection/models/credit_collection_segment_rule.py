@@ -39,8 +39,6 @@ class CreditCollectionSegmentRule(models.Model):
     min_late_share = fields.Float(
         "Paid late at least (%)", help="Payment behaviour: share of the invoices paid late, in percent.")
     max_late_share = fields.Float("Paid late at most (%)", default=100.0)
-    max_solvency_rating = fields.Integer(
-        "Solvency rating up to", help="Customers whose last solvency rating (0-100) is at most this; 0: any.")
     partner_count = fields.Integer("Customers", compute="_compute_partner_count")
 
     @api.constrains("grade_best", "grade_worst", "policy_id", "company_id")
@@ -85,8 +83,67 @@ class CreditCollectionSegmentRule(models.Model):
         # PostgreSQL misestimates the JSONB tests and compiles the query (JIT, 4 s on 200,000 invoices) to
         # run it in 0.3 s: a one-shot aggregate gains nothing from it.
         self.env.cr.execute("SET LOCAL jit = off")
+        query, params = self._match_query(company, date)
+        self.env.cr.execute(query, params)
+        changes = {}
+        for partner_id, _current, rule_id, policy_id in self.env.cr.fetchall():
+            changes.setdefault((rule_id, policy_id), []).append(partner_id)
+        Partner = Partner.with_company(company).with_context(collection_segmentation=True)
+        for (rule_id, policy_id), partner_ids in changes.items():
+            Partner.browse(partner_ids).write({
+                "collection_segment_rule_id": rule_id or False, "collection_policy_id": policy_id or False})
+        # The engine's planning query reads these JSONB columns right after.
+        Partner.flush_model(["collection_segment_rule_id", "collection_policy_id"])
+        return sum(len(ids) for ids in changes.values())
+
+    # ------------------------------------------------------------------ the matching query, in parts
+    # Another add-on adds facts about the customers and conditions on them by overriding these methods
+    # (with super()): the query is never edited as a string.
+    @api.model
+    def _match_fact_columns(self):
+        """SQL expressions of the facts a rule tests, over ``c`` (customers), ``cp`` (their partner)."""
+        return ["cp.industry_id", "cp.collection_customer_type AS customer_type", "pr.grade", "pr.late_share"]
+
+    @api.model
+    def _match_fact_joins(self):
+        """Joins adding facts to ``c`` (``c.partner_id``: the commercial partner)."""
+        return ["""LEFT JOIN credit_collection_payer_profile pr
+                    ON pr.partner_id = c.partner_id AND pr.company_id = %(company)s"""]
+
+    @api.model
+    def _match_fact_group_by(self):
+        return ["cp.industry_id", "cp.collection_customer_type", "pr.grade", "pr.late_share"]
+
+    @api.model
+    def _match_conditions(self):
+        """SQL conditions a rule ``r`` must meet for the facts ``f`` of a customer."""
+        return [
+            # a consumer only gets consumer policies (and a professional professional ones)
+            "pol.customer_type = COALESCE(f.customer_type, 'professional')",
+            "f.overdue >= COALESCE(r.min_overdue_amount, 0)",
+            "(COALESCE(r.max_overdue_amount, 0) = 0 OR f.overdue <= r.max_overdue_amount)",
+            "f.days_late >= COALESCE(r.min_days_late, 0)",
+            "(COALESCE(r.max_days_late, 0) = 0 OR f.days_late <= r.max_days_late)",
+            """(NOT EXISTS (SELECT 1 FROM credit_collection_segment_rule_res_partner_industry_rel ri
+                             WHERE ri.credit_collection_segment_rule_id = r.id)
+                OR f.industry_id IN (SELECT ri.res_partner_industry_id
+                                       FROM credit_collection_segment_rule_res_partner_industry_rel ri
+                                      WHERE ri.credit_collection_segment_rule_id = r.id))""",
+            """(CASE WHEN f.grade IS NULL THEN r.no_grade
+                     ELSE f.grade >= COALESCE(r.grade_best, 'A') AND f.grade <= COALESCE(r.grade_worst, 'E') END)""",
+            "(COALESCE(r.min_late_share, 0) = 0 OR COALESCE(f.late_share, 0) * 100 >= r.min_late_share)",
+            "(f.late_share IS NULL OR f.late_share * 100 <= COALESCE(r.max_late_share, 100) + 1e-9)",
+        ]
+
+    @api.model
+    def _match_params(self, company, date):
+        return {"company": company.id, "company_key": str(company.id), "date": date}
+
+    @api.model
+    def _match_query(self, company, date):
+        """The query giving, for each customer whose segment changes, its new rule and policy."""
         # Company-dependent values are JSONB columns of res_partner keyed by company id.
-        self.env.cr.execute("""
+        query = """
             WITH manual AS (
                 SELECT id AS partner_id FROM res_partner
                  WHERE (collection_policy_manual ->> %(company_key)s)::boolean
@@ -108,19 +165,12 @@ class CreditCollectionSegmentRule(models.Model):
                  UNION
                 SELECT partner_id, 0, 0 FROM segmented
             ), facts AS (
-                SELECT c.partner_id, MAX(c.overdue) AS overdue, MAX(c.days_late) AS days_late,
-                       cp.industry_id, cp.collection_customer_type AS customer_type, pr.grade, pr.late_share,
-                       sol.rating AS solvency_rating
+                SELECT c.partner_id, MAX(c.overdue) AS overdue, MAX(c.days_late) AS days_late, {columns}
                   FROM customers c
                   JOIN res_partner cp ON cp.id = c.partner_id
-             LEFT JOIN credit_collection_payer_profile pr
-                    ON pr.partner_id = c.partner_id AND pr.company_id = %(company)s
-             LEFT JOIN LATERAL (
-                        SELECT r.rating FROM credit_collection_solvency_report r
-                         WHERE r.partner_id = c.partner_id AND r.company_id = %(company)s AND r.state = 'ok'
-                      ORDER BY r.date DESC, r.id DESC LIMIT 1) sol ON TRUE
+                  {joins}
                  WHERE c.partner_id NOT IN (SELECT partner_id FROM manual)
-              GROUP BY c.partner_id, cp.industry_id, cp.collection_customer_type, pr.grade, pr.late_share, sol.rating
+              GROUP BY c.partner_id, {group_by}
             )
             SELECT f.partner_id, s.rule_id AS current_rule, rule.id AS rule_id, rule.policy_id
               FROM facts f
@@ -129,36 +179,14 @@ class CreditCollectionSegmentRule(models.Model):
                     SELECT r.id, r.policy_id FROM credit_collection_segment_rule r
                       JOIN credit_collection_policy pol ON pol.id = r.policy_id
                      WHERE r.company_id = %(company)s AND r.active
-                       -- a consumer only gets consumer policies (and a professional professional ones)
-                       AND pol.customer_type = COALESCE(f.customer_type, 'professional')
-                       AND f.overdue >= COALESCE(r.min_overdue_amount, 0)
-                       AND (COALESCE(r.max_overdue_amount, 0) = 0 OR f.overdue <= r.max_overdue_amount)
-                       AND f.days_late >= COALESCE(r.min_days_late, 0)
-                       AND (COALESCE(r.max_days_late, 0) = 0 OR f.days_late <= r.max_days_late)
-                       AND (NOT EXISTS (SELECT 1 FROM credit_collection_segment_rule_res_partner_industry_rel ri
-                                         WHERE ri.credit_collection_segment_rule_id = r.id)
-                            OR f.industry_id IN (SELECT ri.res_partner_industry_id
-                                                   FROM credit_collection_segment_rule_res_partner_industry_rel ri
-                                                  WHERE ri.credit_collection_segment_rule_id = r.id))
-                       AND (CASE WHEN f.grade IS NULL THEN r.no_grade
-                                 ELSE f.grade >= COALESCE(r.grade_best, 'A')
-                                  AND f.grade <= COALESCE(r.grade_worst, 'E') END)
-                       AND (COALESCE(r.min_late_share, 0) = 0
-                            OR COALESCE(f.late_share, 0) * 100 >= r.min_late_share)
-                       AND (f.late_share IS NULL OR f.late_share * 100 <= COALESCE(r.max_late_share, 100) + 1e-9)
-                       AND (COALESCE(r.max_solvency_rating, 0) = 0
-                            OR (f.solvency_rating IS NOT NULL AND f.solvency_rating <= r.max_solvency_rating))
+                       AND {conditions}
                   ORDER BY r.sequence, r.id LIMIT 1
                    ) rule ON TRUE
              WHERE rule.id IS DISTINCT FROM s.rule_id
-        """, {"company": company.id, "company_key": str(company.id), "date": date})
-        changes = {}
-        for partner_id, _current, rule_id, policy_id in self.env.cr.fetchall():
-            changes.setdefault((rule_id, policy_id), []).append(partner_id)
-        Partner = Partner.with_company(company).with_context(collection_segmentation=True)
-        for (rule_id, policy_id), partner_ids in changes.items():
-            Partner.browse(partner_ids).write({
-                "collection_segment_rule_id": rule_id or False, "collection_policy_id": policy_id or False})
-        # The engine's planning query reads these JSONB columns right after.
-        Partner.flush_model(["collection_segment_rule_id", "collection_policy_id"])
-        return sum(len(ids) for ids in changes.values())
+        """.format(
+            columns=", ".join(self._match_fact_columns()),
+            joins="\n".join(self._match_fact_joins()),
+            group_by=", ".join(self._match_fact_group_by()),
+            conditions="\n                       AND ".join(self._match_conditions()),
+        )
+        return query, self._match_params(company, date)

@@ -41,9 +41,6 @@ class ResCompany(models.Model):
     collection_risk_history_months = fields.Integer(
         "Payer profile history (months)", default=24,
         help="How far back the payer profile and the late-payment prediction read the company's invoices.")
-    collection_solvency_provider_id = fields.Many2one(
-        "credit.collection.solvency.provider", "Solvency provider",
-        help="Financial-information provider used to look up and monitor the customers' solvency.")
     collection_cost_email = fields.Monetary(
         "Cost of an email reminder", currency_field="currency_id", default=0.05,
         help="What one reminder of this channel costs (time and postage): the cost of collection KPI.")

@@ -23,9 +23,6 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.collection_credit_limit_mode", readonly=False)
     collection_risk_history_months = fields.Integer(
         related="company_id.collection_risk_history_months", readonly=False)
-    collection_solvency_provider_id = fields.Many2one(
-        related="company_id.collection_solvency_provider_id", readonly=False,
-        domain="[('company_id', '=', company_id)]")
     collection_doubtful_account_id = fields.Many2one(
         related="company_id.collection_doubtful_account_id", readonly=False)
     collection_provision_account_id = fields.Many2one(

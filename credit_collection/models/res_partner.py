@@ -4,12 +4,10 @@ from odoo.fields import Domain
 from odoo.tools.misc import formatLang
 
 from ..tools.field_access import check_domain_field_access, check_fields_access, is_addon_field
-from ..tools.i18n import selection_label
 from .credit_collection_case_transfer import THIRD_PARTY_ROLES
 from .credit_collection_insolvency import PROCEDURES as INSOLVENCY_PROCEDURES
 from .credit_collection_payer_profile import GRADES
 from .credit_collection_policy import CUSTOMER_TYPES
-from .credit_collection_solvency_provider import SOLVENCY_STATUSES
 
 COLLECTION_USER = "credit_collection.group_collection_user"
 COLLECTION_MANAGER = "credit_collection.group_collection_manager"
@@ -116,8 +114,7 @@ class ResPartner(models.Model):
         """Collection controls of a customer only a Collection Manager sets (collectors block dunning
         through their button; the engine writes them as the system)."""
         return {"collection_policy_id", "collection_policy_manual", "collection_user_id", "collection_credit_group_id",
-                "collection_segment_rule_id", "collection_solvency_monitored", "collection_proposed_limit",
-                "collection_third_party_role"}
+                "collection_segment_rule_id", "collection_third_party_role"}
 
     def _collection_check_write(self, names):
         """``names`` are fields about to be written: the add-ons' fields need their group (Odoo checks
@@ -200,7 +197,7 @@ class ResPartner(models.Model):
 
 
 class ResPartnerRisk(models.Model):
-    """Credit risk of a customer: limits and exposure, payer profile, segment, solvency."""
+    """Credit risk of a customer: limits and exposure, payer profile, segment."""
 
     _inherit = "res.partner"
 
@@ -257,25 +254,6 @@ class ResPartnerRisk(models.Model):
     collection_segment_rule_id = fields.Many2one(
         "credit.collection.segment.rule", "Segment", company_dependent=True, groups=COLLECTION_USER,
         help="The segmentation rule that chose the customer's dunning policy.")
-    # ------------------------------------------------------------------ solvency
-    collection_solvency_monitored = fields.Boolean(
-        "Solvency monitored", company_dependent=True, groups=COLLECTION_USER,
-        help="The monitoring refreshes the customer's solvency every day and alerts on changes.")
-    collection_proposed_limit = fields.Float(
-        "Proposed credit limit", company_dependent=True, groups=COLLECTION_USER,
-        help="The provider's recommended limit, when it differs from the current credit limit.")
-    collection_solvency_report_ids = fields.One2many(
-        "credit.collection.solvency.report", "partner_id", "Solvency reports", groups=COLLECTION_USER)
-    collection_solvency_rating = fields.Integer(
-        "Solvency rating", compute="_compute_collection_solvency", groups=COLLECTION_USER)
-    collection_solvency_limit = fields.Monetary(
-        "Recommended limit", compute="_compute_collection_solvency", currency_field="collection_currency_id",
-        groups=COLLECTION_USER)
-    collection_solvency_status = fields.Selection(
-        SOLVENCY_STATUSES, "Solvency status", compute="_compute_collection_solvency", groups=COLLECTION_USER)
-    collection_solvency_date = fields.Datetime(
-        "Solvency checked on", compute="_compute_collection_solvency", groups=COLLECTION_USER)
-
     def write(self, vals):
         self._collection_check_write(vals)
         if "collection_policy_id" in vals and "collection_policy_manual" not in vals \
@@ -455,91 +433,3 @@ class ResPartnerRisk(models.Model):
         if operator == "not in":
             return NotImplemented
         return self._collection_profile_domain(("score", operator, value))
-
-    # ------------------------------------------------------------------ solvency
-    @api.depends_context("company")
-    def _compute_collection_solvency(self):
-        latest = self.env["credit.collection.solvency.report"].sudo()._latest(
-            self.commercial_partner_id, self.env.company)
-        for partner in self:
-            report = latest.get(partner.commercial_partner_id.id)
-            partner.collection_solvency_rating = report.rating if report else 0
-            partner.collection_solvency_limit = report.recommended_limit if report else 0.0
-            partner.collection_solvency_status = report.status if report else False
-            partner.collection_solvency_date = report.date if report else False
-
-    def _collection_solvency_refresh(self, provider):
-        """Looks the customer up, keeps the report, proposes a limit and alerts on a change."""
-        self.ensure_one()
-        partner = self.commercial_partner_id.with_company(provider.company_id)
-        Report = self.env["credit.collection.solvency.report"].sudo()
-        previous = Report._latest(partner, provider.company_id).get(partner.id)
-        report = provider._lookup(partner)
-        if report.state != "ok":
-            return report
-        currency = provider.company_id.currency_id
-        if currency.compare_amounts(report.recommended_limit, partner.sudo().credit_limit) != 0:
-            partner.sudo().write({"collection_proposed_limit": report.recommended_limit})
-        if previous and report._differs_from(previous):
-            report.changed = True
-            partner._collection_solvency_alert(provider, previous, report)
-        return report
-
-    def _collection_solvency_alert(self, provider, previous, report):
-        money = lambda value: formatLang(self.env, value, currency_obj=report.currency_id)  # noqa: E731
-        user = self.collection_user_id or provider.alert_user_id or self.env["res.users"].search([
-            ("all_group_ids", "in", self.env.ref("credit_collection.group_collection_manager").id),
-            ("company_ids", "in", provider.company_id.id), ("share", "=", False), ("id", "!=", 1)], limit=1)
-        self.sudo().activity_schedule(
-            "mail.mail_activity_data_todo",
-            summary=_("Solvency changed: %s", self.name),
-            note=_("Rating %(old_rating)s -> %(rating)s, recommended limit %(old_limit)s -> %(limit)s, "
-                   "status %(old_status)s -> %(status)s (provider %(provider)s).",
-                   old_rating=previous.rating, rating=report.rating,
-                   old_limit=money(previous.recommended_limit), limit=money(report.recommended_limit),
-                   old_status=selection_label(previous, "status"), status=selection_label(report, "status"),
-                   provider=provider.name),
-            user_id=(user or self.env.user).id,
-        )
-
-    @api.model
-    def _collection_solvency_monitor(self, company):
-        """Refreshes every monitored customer of the company; a failure does not stop the batch."""
-        provider = company.collection_solvency_provider_id
-        partners = self.with_company(company).search([
-            ("collection_solvency_monitored", "=", True), ("is_company", "=", True)])
-        reports = self.env["credit.collection.solvency.report"]
-        for partner in partners:
-            try:
-                with self.env.cr.savepoint():
-                    reports |= partner._collection_solvency_refresh(provider)
-            except UserError as error:
-                partner.sudo().message_post(body=_("Solvency monitoring: %s", error.args[0]),
-                                            subtype_xmlid="mail.mt_note")
-        return reports
-
-    def action_collection_solvency_lookup(self):
-        self.ensure_one()
-        self.env["credit.collection.solvency.report"].check_access("read")
-        provider = self.env.company.collection_solvency_provider_id
-        if not provider:
-            raise UserError(_("Choose a solvency provider in the settings first."))
-        report = self._collection_solvency_refresh(provider)
-        if report.state == "error":
-            return {"type": "ir.actions.client", "tag": "display_notification", "params": {
-                "type": "danger", "sticky": True, "message": report.error_message}}
-        return True
-
-    def action_collection_accept_proposed_limit(self):
-        if not self.env.user.has_group("credit_collection.group_collection_manager"):
-            raise AccessError(_("Only a Collection Manager can change a credit limit."))
-        for partner in self:
-            commercial = partner.commercial_partner_id.sudo()
-            if commercial.collection_proposed_limit:
-                commercial.write({"credit_limit": commercial.collection_proposed_limit,
-                                  "collection_proposed_limit": 0.0})
-                commercial.message_post(body=_("Credit limit set to the provider's recommendation: %s",
-                                               formatLang(self.env, commercial.credit_limit,
-                                                          currency_obj=self.env.company.currency_id)),
-                                        subtype_xmlid="mail.mt_note")
-        return True

@@ -6,7 +6,6 @@ from . import test_collection_outcomes
 from . import test_collection_litigation
 from . import test_collection_risk
 from . import test_collection_segmentation
-from . import test_collection_solvency
 from . import test_collection_kpi
 from . import test_collection_dashboard
 from . import test_roles

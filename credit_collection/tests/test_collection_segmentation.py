@@ -28,8 +28,6 @@ class TestSegmentation(CollectionCommon):
         cls.rule_big = Rule.create({
             "name": "Large and late", "sequence": 3, "policy_id": cls.firm.id,
             "min_overdue_amount": 1000.0, "min_days_late": 30})
-        cls.rule_risky = Rule.create({
-            "name": "Weak solvency", "sequence": 4, "policy_id": cls.strict.id, "max_solvency_rating": 30})
 
         def customer(name, **values):
             return cls.env["res.partner"].create(dict({"name": name, "is_company": True}, **values))
@@ -37,7 +35,6 @@ class TestSegmentation(CollectionCommon):
         cls.big_late = customer("Grosse Dette SA")
         cls.small_late = customer("Petite Dette SARL")
         cls.bad_payer = customer("Mauvais Payeur SA")
-        cls.weak = customer("Fragile SAS")
 
     def _setup_ledger(self):
         today = self.today
@@ -46,13 +43,8 @@ class TestSegmentation(CollectionCommon):
         self._invoice(200.0, today - timedelta(days=35), partner=self.small_late)
         self._invoice(1200.0, today - timedelta(days=10), partner=self.big_late.copy({"name": "Récente SA"}))
         self._invoice(100.0, today - timedelta(days=2), partner=self.bad_payer)
-        self._invoice(100.0, today - timedelta(days=2), partner=self.weak)
         self.env["credit.collection.payer.profile"].sudo().create({
             "partner_id": self.bad_payer.id, "company_id": self.company.id, "score": 20.0, "grade": "E"})
-        provider = self.env["credit.collection.solvency.provider"].create({"name": "Local", "base_url": "http://x"})
-        self.env["credit.collection.solvency.report"].sudo().create({
-            "partner_id": self.weak.id, "company_id": self.company.id, "provider_id": provider.id,
-            "rating": 25, "status": "watch", "recommended_limit": 0.0})
 
     def _policy(self, partner):
         return partner.with_company(self.company).collection_policy_id
@@ -63,12 +55,11 @@ class TestSegmentation(CollectionCommon):
     def test_rules_choose_the_policy(self):
         self._setup_ledger()
         changed = self.env["credit.collection.segment.rule"]._apply_company(self.company, self.today)
-        self.assertEqual(changed, 4)
+        self.assertEqual(changed, 3)
         self.assertEqual(self._policy(self.town_hall), self.gentle)  # sector, whatever it owes
         self.assertEqual(self._segment(self.town_hall), self.rule_public)
         self.assertEqual(self._policy(self.big_late), self.firm)  # 1200 overdue, 35 days late
         self.assertEqual(self._policy(self.bad_payer), self.strict)  # grade E
-        self.assertEqual(self._segment(self.weak), self.rule_risky)  # rating 25 <= 30
         self.assertFalse(self._policy(self.small_late))  # too small: company default policy
         recent = self.env["res.partner"].search([("name", "=", "Récente SA")])
         self.assertFalse(self._policy(recent))  # large but only 10 days late

@@ -9,7 +9,7 @@ from urllib3.exceptions import ConnectTimeoutError, ReadTimeoutError
 from odoo import _, api, fields, models, modules
 from odoo.exceptions import UserError
 
-from ..tools.http import retrying_session
+from odoo.addons.credit_collection.tools.http import retrying_session
 
 _logger = logging.getLogger(__name__)
 
