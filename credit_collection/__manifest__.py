@@ -33,8 +33,6 @@
         "views/credit_collection_dispute_views.xml",
         "views/credit_collection_promise_views.xml",
         "views/credit_collection_payment_plan_views.xml",
-        "views/credit_collection_payer_profile_views.xml",
-        "views/credit_collection_risk_model_views.xml",
         "views/credit_collection_credit_group_views.xml",
         "views/credit_collection_credit_override_views.xml",
         "views/credit_collection_segment_rule_views.xml",

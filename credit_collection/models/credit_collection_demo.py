@@ -230,8 +230,7 @@ class CreditCollectionDemo(models.AbstractModel):
             })
 
     def _demo_risk(self, env, company, customers, today):
-        """Credit limits (one customer over it), a credit group, payer profiles and their model, a
-        segmentation rule for bad payers."""
+        """Credit limits (one customer over it) and a credit group."""
         by_profile = {}
         for partner, profile in customers:
             by_profile.setdefault(profile.code, []).append(partner)
@@ -246,17 +245,6 @@ class CreditCollectionDemo(models.AbstractModel):
             "note": "Siège et filiale : un seul encours autorisé."})
         for partner in by_profile["regular"][:2]:
             partner.collection_credit_group_id = group
-        env["credit.collection.risk.model"]._fit_company(company, today)
-        env["credit.collection.payer.profile"]._recompute_company(company, today)
-        policy = company.collection_policy_id
-        strict = policy.copy({"company_id": company.id})
-        strict.update_field_translations("name", {"en_US": "Strict dunning", "fr_FR": "Relance renforcée"})
-        for level in strict.level_ids.filtered(lambda level: level.delay_days > 0):
-            level.delay_days = max(1, int(level.delay_days * 0.6))
-        rule = env["credit.collection.segment.rule"].create({
-            "name": "Mauvais payeurs", "sequence": 10, "policy_id": strict.id,
-            "grade_best": "D", "grade_worst": "E", "no_grade": False})
-        rule.update_field_translations("name", {"en_US": "Bad payers", "fr_FR": "Mauvais payeurs"})
 
     def _demo_company(self):
         france = self.env.ref("base.fr")

@@ -38,9 +38,6 @@ class ResCompany(models.Model):
         [("warning", "Warning"), ("block", "Block")], "Credit limit control", default="warning", required=True,
         help="When posting an invoice (or confirming a sales order) takes the customer or its credit group "
              "past its credit limit: warn and log it, or refuse it unless a Collection Manager overrides.")
-    collection_risk_history_months = fields.Integer(
-        "Payer profile history (months)", default=24,
-        help="How far back the payer profile and the late-payment prediction read the company's invoices.")
     collection_cost_email = fields.Monetary(
         "Cost of an email reminder", currency_field="currency_id", default=0.05,
         help="What one reminder of this channel costs (time and postage): the cost of collection KPI.")

@@ -22,9 +22,6 @@ class TestSegmentation(CollectionCommon):
         cls.rule_public = Rule.create({
             "name": "Public sector", "sequence": 1, "policy_id": cls.gentle.id,
             "industry_ids": [(6, 0, cls.public_sector.ids)]})
-        cls.rule_bad = Rule.create({
-            "name": "Bad payers", "sequence": 2, "policy_id": cls.strict.id,
-            "grade_best": "D", "grade_worst": "E", "no_grade": False})
         cls.rule_big = Rule.create({
             "name": "Large and late", "sequence": 3, "policy_id": cls.firm.id,
             "min_overdue_amount": 1000.0, "min_days_late": 30})
@@ -34,7 +31,6 @@ class TestSegmentation(CollectionCommon):
         cls.town_hall = customer("Mairie de Lyon", industry_id=cls.public_sector.id)
         cls.big_late = customer("Grosse Dette SA")
         cls.small_late = customer("Petite Dette SARL")
-        cls.bad_payer = customer("Mauvais Payeur SA")
 
     def _setup_ledger(self):
         today = self.today
@@ -42,9 +38,6 @@ class TestSegmentation(CollectionCommon):
         self._invoice(1200.0, today - timedelta(days=35), partner=self.big_late)
         self._invoice(200.0, today - timedelta(days=35), partner=self.small_late)
         self._invoice(1200.0, today - timedelta(days=10), partner=self.big_late.copy({"name": "Récente SA"}))
-        self._invoice(100.0, today - timedelta(days=2), partner=self.bad_payer)
-        self.env["credit.collection.payer.profile"].sudo().create({
-            "partner_id": self.bad_payer.id, "company_id": self.company.id, "score": 20.0, "grade": "E"})
 
     def _policy(self, partner):
         return partner.with_company(self.company).collection_policy_id
@@ -55,11 +48,10 @@ class TestSegmentation(CollectionCommon):
     def test_rules_choose_the_policy(self):
         self._setup_ledger()
         changed = self.env["credit.collection.segment.rule"]._apply_company(self.company, self.today)
-        self.assertEqual(changed, 3)
+        self.assertEqual(changed, 2)
         self.assertEqual(self._policy(self.town_hall), self.gentle)  # sector, whatever it owes
         self.assertEqual(self._segment(self.town_hall), self.rule_public)
         self.assertEqual(self._policy(self.big_late), self.firm)  # 1200 overdue, 35 days late
-        self.assertEqual(self._policy(self.bad_payer), self.strict)  # grade E
         self.assertFalse(self._policy(self.small_late))  # too small: company default policy
         recent = self.env["res.partner"].search([("name", "=", "Récente SA")])
         self.assertFalse(self._policy(recent))  # large but only 10 days late
@@ -101,8 +93,6 @@ class TestSegmentation(CollectionCommon):
         self.assertFalse(self._policy(self.big_late))
 
     def test_rule_checks(self):
-        with self.assertRaises(ValidationError):
-            self.rule_bad.write({"grade_best": "E", "grade_worst": "B"})
         other_policy = self._make_policy(self.company_data_2["company"])
         with self.assertRaises(ValidationError):
             self.rule_big.policy_id = other_policy

@@ -160,6 +160,8 @@ class TestSaleCredit(CollectionCommon):
                        {"collection_escalated": True}, {"collection_proposed_limit": 999999.0},
                        {"collection_solvency_monitored": True}, {"collection_third_party_role": "agency"},
                        {"credit_limit": 999999.0}):
+            if not set(values) <= set(partner._fields):  # a field of an add-on not installed
+                continue
             with self.assertRaises(AccessError, msg=str(values)):
                 partner.write(values)
         self.assertTrue(self.customer.collection_blocked)
