@@ -19,8 +19,6 @@ from . import res_company
 from . import res_config_settings
 from . import res_partner
 from . import res_users
-from . import credit_collection_credit_group
-from . import credit_collection_credit_override
 from . import credit_collection_segment_rule
 from . import credit_collection_outcome
 from . import credit_collection_outcome_hooks

@@ -127,7 +127,6 @@ class CreditCollectionDemo(models.AbstractModel):
         customers = self._demo_customers(env, rng)
         self._demo_ledger(env, company, products, customers, rng, today)
         self._demo_follow_up(env, company, customers, today)
-        self._demo_risk(env, company, customers, today)
         # Last week's run, planned only, so the collection screens are not empty at first start: the
         # sending cron sends it once the server runs (the PDFs need it), today's run is the scheduler's.
         env["credit.collection.run"].create({"company_id": company.id, "date": today - timedelta(days=7)})._plan()
@@ -228,23 +227,6 @@ class CreditCollectionDemo(models.AbstractModel):
                 "opening_date": opened, "publication_date": opened + timedelta(days=10),
                 "court": "Tribunal de commerce de Lyon", "mandatary_id": mandatary.id,
             })
-
-    def _demo_risk(self, env, company, customers, today):
-        """Credit limits (one customer over it) and a credit group."""
-        by_profile = {}
-        for partner, profile in customers:
-            by_profile.setdefault(profile.code, []).append(partner)
-        company.write({"account_use_credit_limit": True, "collection_credit_limit_mode": "warning"})
-        for partner in by_profile["prompt"]:
-            partner.credit_limit = 20000.0
-        exposures = env["res.partner"]._collection_exposures(company, by_profile["chronic_late"][0])
-        late = by_profile["chronic_late"][0]
-        late.credit_limit = max(round(exposures.get(late.id, 0.0) * 0.8, -2), 1000.0)
-        group = env["credit.collection.credit.group"].create({
-            "name": "Groupe %s" % by_profile["regular"][0].name, "credit_limit": 60000.0,
-            "note": "Siège et filiale : un seul encours autorisé."})
-        for partner in by_profile["regular"][:2]:
-            partner.collection_credit_group_id = group
 
     def _demo_company(self):
         france = self.env.ref("base.fr")

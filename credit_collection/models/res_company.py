@@ -34,10 +34,6 @@ class ResCompany(models.Model):
     collection_limitation_warning_days = fields.Integer(
         "Warn before limitation (days)", default=90,
         help="Alert on the case this many days before an open invoice can no longer be claimed.")
-    collection_credit_limit_mode = fields.Selection(
-        [("warning", "Warning"), ("block", "Block")], "Credit limit control", default="warning", required=True,
-        help="When posting an invoice (or confirming a sales order) takes the customer or its credit group "
-             "past its credit limit: warn and log it, or refuse it unless a Collection Manager overrides.")
     collection_cost_email = fields.Monetary(
         "Cost of an email reminder", currency_field="currency_id", default=0.05,
         help="What one reminder of this channel costs (time and postage): the cost of collection KPI.")

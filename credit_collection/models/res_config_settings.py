@@ -19,8 +19,6 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.collection_limitation_years_b2c", readonly=False)
     collection_limitation_warning_days = fields.Integer(
         related="company_id.collection_limitation_warning_days", readonly=False)
-    collection_credit_limit_mode = fields.Selection(
-        related="company_id.collection_credit_limit_mode", readonly=False)
     collection_doubtful_account_id = fields.Many2one(
         related="company_id.collection_doubtful_account_id", readonly=False)
     collection_provision_account_id = fields.Many2one(

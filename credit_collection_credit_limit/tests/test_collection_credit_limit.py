@@ -4,7 +4,7 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
-from .common import CollectionCommon
+from odoo.addons.credit_collection.tests.common import CollectionCommon
 
 
 @tagged("post_install", "-at_install")
