@@ -1,7 +1,7 @@
 {
     "name": "Credit Collection",
     "summary": "Automated multi-channel dunning, collection cases, disputes, promises, "
-    "payment plans, credit risk and collection KPIs on Odoo's receivables",
+    "payment plans and collection KPIs on Odoo's receivables",
     "version": "19.0.1.1.0",
     "category": "Accounting/Accounting",
     "license": "LGPL-3",
@@ -33,7 +33,6 @@
         "views/credit_collection_dispute_views.xml",
         "views/credit_collection_promise_views.xml",
         "views/credit_collection_payment_plan_views.xml",
-        "views/credit_collection_segment_rule_views.xml",
         "views/res_partner_views.xml",
         "views/res_partner_risk_views.xml",
         "views/credit_collection_case_document_views.xml",

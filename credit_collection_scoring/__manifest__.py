@@ -14,7 +14,6 @@
         "data/ir_cron_data.xml",
         "views/credit_collection_payer_profile_views.xml",
         "views/credit_collection_risk_model_views.xml",
-        "views/credit_collection_segment_rule_views.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
         "views/credit_collection_scoring_menus.xml",

@@ -15,7 +15,6 @@
         "data/ir_cron_data.xml",
         "views/credit_collection_solvency_provider_views.xml",
         "views/credit_collection_solvency_report_views.xml",
-        "views/credit_collection_segment_rule_views.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
         "views/credit_collection_solvency_menus.xml",

@@ -19,7 +19,6 @@ from . import res_company
 from . import res_config_settings
 from . import res_partner
 from . import res_users
-from . import credit_collection_segment_rule
 from . import credit_collection_outcome
 from . import credit_collection_outcome_hooks
 from . import credit_collection_case_transfer

@@ -110,8 +110,7 @@ class ResPartner(models.Model):
     def _collection_manager_fields(self):
         """Collection controls of a customer only a Collection Manager sets (collectors block dunning
         through their button; the engine writes them as the system)."""
-        return {"collection_policy_id", "collection_policy_manual", "collection_user_id", "collection_segment_rule_id",
-                "collection_third_party_role"}
+        return {"collection_policy_id", "collection_user_id", "collection_third_party_role"}
 
     def _collection_check_write(self, names):
         """``names`` are fields about to be written: the add-ons' fields need their group (Odoo checks
@@ -130,11 +129,22 @@ class ResPartner(models.Model):
         self._collection_check_write({name for vals in vals_list for name in vals})
         return super().create(vals_list)
 
+    def write(self, vals):
+        self._collection_check_write(vals)
+        return super().write(vals)
+
     @api.model
     def _search(self, domain, offset=0, limit=None, order=None, *, active_test=True, bypass_access=False):
         check_domain_field_access(self, domain, bypass_access)
         return super()._search(domain, offset=offset, limit=limit, order=order,
                                active_test=active_test, bypass_access=bypass_access)
+
+    @api.model
+    def _collection_segment_sql(self, partner_alias, company_sql):
+        """SQL expression of the name of the segment of the commercial partner ``partner_alias`` in the company
+        ``company_sql`` (in the language of the query's ``%(lang)s`` parameter), for the aged balance and the
+        KPIs: none here, segmentation gives its rule's name."""
+        return "NULL::varchar"
 
     def _collection_check_collector(self):
         if not self.env.su and not self.env.user.has_group(COLLECTION_USER):
@@ -192,26 +202,3 @@ class ResPartner(models.Model):
         action["context"] = {"default_partner_id": self.commercial_partner_id.id}
         return action
 
-
-class ResPartnerRisk(models.Model):
-    """The segment of a customer: the segmentation rule that chose its policy."""
-
-    _inherit = "res.partner"
-
-    # ------------------------------------------------------------------ segmentation
-    collection_policy_manual = fields.Boolean(
-        "Policy set by hand", company_dependent=True, groups=COLLECTION_USER,
-        help="Segmentation rules leave the dunning policy of this customer alone. Set when the policy is "
-             "chosen by hand.")
-    # Not readonly (nor the proposed limit): Odoo stores no value of a readonly company-dependent field.
-    collection_segment_rule_id = fields.Many2one(
-        "credit.collection.segment.rule", "Segment", company_dependent=True, groups=COLLECTION_USER,
-        help="The segmentation rule that chose the customer's dunning policy.")
-
-    def write(self, vals):
-        self._collection_check_write(vals)
-        if "collection_policy_id" in vals and "collection_policy_manual" not in vals \
-                and not self.env.context.get("collection_segmentation"):
-            vals = dict(vals, collection_policy_manual=bool(vals["collection_policy_id"]),
-                        collection_segment_rule_id=False)
-        return super().write(vals)

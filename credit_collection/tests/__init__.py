@@ -4,7 +4,6 @@ from . import test_sms_gateway
 from . import test_collection_case
 from . import test_collection_outcomes
 from . import test_collection_litigation
-from . import test_collection_segmentation
 from . import test_collection_kpi
 from . import test_collection_dashboard
 from . import test_roles

@@ -1,6 +1,5 @@
 from . import credit_collection_payer_profile
 from . import credit_collection_risk_model
-from . import credit_collection_segment_rule
 from . import credit_collection_demo
 from . import res_company
 from . import res_config_settings

@@ -8,18 +8,3 @@ class CreditCollectionDemo(models.AbstractModel):
         """The late-payment model fitted on the demo ledger, then every customer's payer profile."""
         env["credit.collection.risk.model"]._fit_company(company, today)
         env["credit.collection.payer.profile"]._recompute_company(company, today)
-        self._demo_segmentation(env, company, customers, today)
-
-    def _demo_segmentation(self, env, company, customers, today):
-        """A stricter policy for the customers graded D or E."""
-        policy = company.collection_policy_id
-        strict = policy.copy({"company_id": company.id})
-        strict.update_field_translations("name", {"en_US": "Strict dunning", "fr_FR": "Relance renforcée"})
-        # Earliest first, each written at once: a shortened delay never meets one not shortened yet.
-        for level in strict.level_ids.filtered(lambda level: level.delay_days > 0).sorted("delay_days"):
-            level.delay_days = max(1, int(level.delay_days * 0.6))
-            level.flush_recordset(["delay_days"])
-        rule = env["credit.collection.segment.rule"].create({
-            "name": "Mauvais payeurs", "sequence": 10, "policy_id": strict.id,
-            "grade_best": "D", "grade_worst": "E", "no_grade": False})
-        rule.update_field_translations("name", {"en_US": "Bad payers", "fr_FR": "Mauvais payeurs"})

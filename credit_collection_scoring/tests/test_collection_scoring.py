@@ -1,7 +1,6 @@
 import random
 from datetime import timedelta
 
-from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
 from odoo.addons.credit_collection_scoring.models.credit_collection_payer_profile import (
@@ -239,29 +238,3 @@ class TestLatePrediction(CollectionCommon):
         self.assertEqual(profile.avg_days_late, 12.0)
         model = self.env["credit.collection.risk.model"].search([("company_id", "=", self.company.id)], limit=1)
         self.assertEqual(model.state, "insufficient")  # one invoice: no prediction, said so
-
-
-@tagged("post_install", "-at_install")
-class TestScoringSegment(CollectionCommon):
-    """Segmentation rules on the risk grade and the share paid late: the facts and conditions this add-on
-    adds to the segmentation query through its parts."""
-
-    def test_rule_on_the_grade(self):
-        strict = self.env["credit.collection.policy"].create({"name": "Strict", "company_id": self.company.id})
-        rule = self.env["credit.collection.segment.rule"].create({
-            "name": "Bad payers", "policy_id": strict.id, "grade_best": "D", "grade_worst": "E", "no_grade": False})
-        customers = {}
-        for name, grade in (("Mauvais Payeur SA", "E"), ("Bon Payeur SA", "B"), ("Nouveau SA", None)):
-            partner = self.env["res.partner"].create({"name": name, "is_company": True})
-            self._invoice(100.0, self.today - timedelta(days=2), partner=partner)
-            if grade:
-                self.env["credit.collection.payer.profile"].sudo().create({
-                    "partner_id": partner.id, "company_id": self.company.id, "score": 20.0, "grade": grade})
-            customers[name] = partner.with_company(self.company)
-        self.assertEqual(self.env["credit.collection.segment.rule"]._apply_company(self.company, self.today), 1)
-        self.assertEqual(customers["Mauvais Payeur SA"].collection_segment_rule_id, rule)
-        self.assertEqual(customers["Mauvais Payeur SA"].collection_policy_id, strict)
-        self.assertFalse(customers["Bon Payeur SA"].collection_segment_rule_id)
-        self.assertFalse(customers["Nouveau SA"].collection_segment_rule_id)  # no grade: excluded by the rule
-        with self.assertRaises(ValidationError):
-            rule.write({"grade_best": "E", "grade_worst": "B"})

@@ -1,6 +1,5 @@
 from . import credit_collection_solvency_provider
 from . import credit_collection_solvency_report
-from . import credit_collection_segment_rule
 from . import credit_collection_demo
 from . import res_company
 from . import res_config_settings

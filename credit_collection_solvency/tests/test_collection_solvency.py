@@ -1,10 +1,8 @@
 import json
 import threading
 import time
-from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
@@ -219,29 +217,3 @@ class TestSolvencyProvider(CollectionCommon):
         customer.action_collection_accept_proposed_limit()
         self.assertAlmostEqual(customer.credit_limit, 4000.0)
         self.assertFalse(customer.collection_proposed_limit)
-
-
-@tagged("post_install", "-at_install")
-class TestSolvencySegment(CollectionCommon):
-    """A segmentation rule on the last solvency rating: the fact and the condition this add-on adds to the
-    segmentation query through its parts."""
-
-    def test_rule_on_the_last_rating(self):
-        strict = self.env["credit.collection.policy"].create({"name": "Strict", "company_id": self.company.id})
-        rule = self.env["credit.collection.segment.rule"].create({
-            "name": "Weak solvency", "policy_id": strict.id, "max_solvency_rating": 30})
-        provider = self.env["credit.collection.solvency.provider"].create({"name": "Local", "base_url": "http://x"})
-        customers = {}
-        for name, ratings in (("Fragile SAS", [60, 25]), ("Solide SA", [25, 60]), ("Inconnue SARL", [])):
-            partner = self.env["res.partner"].create({"name": name, "is_company": True})
-            self._invoice(100.0, self.today - timedelta(days=2), partner=partner)
-            for days, rating in zip((10, 1), ratings):
-                self.env["credit.collection.solvency.report"].sudo().create({
-                    "partner_id": partner.id, "company_id": self.company.id, "provider_id": provider.id,
-                    "date": fields.Datetime.now() - timedelta(days=days), "rating": rating, "status": "watch"})
-            customers[name] = partner.with_company(self.company)
-        self.assertEqual(self.env["credit.collection.segment.rule"]._apply_company(self.company, self.today), 1)
-        self.assertEqual(customers["Fragile SAS"].collection_segment_rule_id, rule)  # latest rating 25 <= 30
-        self.assertEqual(customers["Fragile SAS"].collection_policy_id, strict)
-        self.assertFalse(customers["Solide SA"].collection_segment_rule_id)  # was 25, now 60
-        self.assertFalse(customers["Inconnue SARL"].collection_segment_rule_id)  # never rated

@@ -1,6 +1,10 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+from odoo.addons.credit_collection_scoring.models.credit_collection_payer_profile import GRADES
+
+GRADE_RANK = {grade: rank for rank, (grade, _label) in enumerate(GRADES)}
+
 
 class CreditCollectionSegmentRule(models.Model):
     """A segmentation rule: customers matching every condition get the rule's dunning policy.
@@ -27,11 +31,23 @@ class CreditCollectionSegmentRule(models.Model):
     min_days_late = fields.Integer("Days late from", help="Days late of the customer's oldest overdue invoice.")
     max_days_late = fields.Integer("Days late up to", help="0: no maximum.")
     industry_ids = fields.Many2many("res.partner.industry", string="Sectors", help="Empty: any sector.")
+    grade_best = fields.Selection(GRADES, "Risk grade from", help="Best grade of the segment (empty: A).")
+    grade_worst = fields.Selection(GRADES, "Risk grade to", help="Worst grade of the segment (empty: E).")
+    no_grade = fields.Boolean(
+        "Also customers without grade", default=True,
+        help="Customers without payer profile yet match the grade condition.")
+    min_late_share = fields.Float(
+        "Paid late at least (%)", help="Payment behaviour: share of the invoices paid late, in percent.")
+    max_late_share = fields.Float("Paid late at most (%)", default=100.0)
+    max_solvency_rating = fields.Integer(
+        "Solvency rating up to", help="Customers whose last solvency rating (0-100) is at most this; 0: any.")
     partner_count = fields.Integer("Customers", compute="_compute_partner_count")
 
-    @api.constrains("policy_id", "company_id")
+    @api.constrains("grade_best", "grade_worst", "policy_id", "company_id")
     def _check_rule(self):
         for rule in self:
+            if rule.grade_best and rule.grade_worst and GRADE_RANK[rule.grade_best] > GRADE_RANK[rule.grade_worst]:
+                raise ValidationError(_("Rule %s: the best grade comes after the worst one.", rule.name))
             if rule.policy_id.company_id != rule.company_id:
                 raise ValidationError(_("Rule %s: the policy belongs to another company.", rule.name))
 
@@ -88,16 +104,25 @@ class CreditCollectionSegmentRule(models.Model):
     @api.model
     def _match_fact_columns(self):
         """SQL expressions of the facts a rule tests, over ``c`` (customers), ``cp`` (their partner)."""
-        return ["cp.industry_id", "cp.collection_customer_type AS customer_type"]
+        return ["cp.industry_id", "cp.collection_customer_type AS customer_type", "pr.grade", "pr.late_share",
+                "sol.rating AS solvency_rating"]
 
     @api.model
     def _match_fact_joins(self):
-        """Joins adding facts to ``c`` (``c.partner_id``: the commercial partner)."""
-        return []
+        """Joins adding facts to ``c`` (``c.partner_id``: the commercial partner): its payer profile and its
+        last solvency rating in the company."""
+        return [
+            """LEFT JOIN credit_collection_payer_profile pr
+                    ON pr.partner_id = c.partner_id AND pr.company_id = %(company)s""",
+            """LEFT JOIN LATERAL (
+                    SELECT r.rating FROM credit_collection_solvency_report r
+                     WHERE r.partner_id = c.partner_id AND r.company_id = %(company)s AND r.state = 'ok'
+                  ORDER BY r.date DESC, r.id DESC LIMIT 1) sol ON TRUE""",
+        ]
 
     @api.model
     def _match_fact_group_by(self):
-        return ["cp.industry_id", "cp.collection_customer_type"]
+        return ["cp.industry_id", "cp.collection_customer_type", "pr.grade", "pr.late_share", "sol.rating"]
 
     @api.model
     def _match_conditions(self):
@@ -114,6 +139,12 @@ class CreditCollectionSegmentRule(models.Model):
                 OR f.industry_id IN (SELECT ri.res_partner_industry_id
                                        FROM credit_collection_segment_rule_res_partner_industry_rel ri
                                       WHERE ri.credit_collection_segment_rule_id = r.id))""",
+            """(CASE WHEN f.grade IS NULL THEN r.no_grade
+                     ELSE f.grade >= COALESCE(r.grade_best, 'A') AND f.grade <= COALESCE(r.grade_worst, 'E') END)""",
+            "(COALESCE(r.min_late_share, 0) = 0 OR COALESCE(f.late_share, 0) * 100 >= r.min_late_share)",
+            "(f.late_share IS NULL OR f.late_share * 100 <= COALESCE(r.max_late_share, 100) + 1e-9)",
+            "(COALESCE(r.max_solvency_rating, 0) = 0"
+            " OR (f.solvency_rating IS NOT NULL AND f.solvency_rating <= r.max_solvency_rating))",
         ]
 
     @api.model
