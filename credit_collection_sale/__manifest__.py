@@ -6,7 +6,7 @@
     "category": "Accounting/Accounting",
     "license": "LGPL-3",
     "author": "Credit Collection contributors",
-    "depends": ["credit_collection", "sale"],
+    "depends": ["credit_collection_credit_limit", "credit_collection_scoring", "sale"],
     "data": [
         "views/sale_order_views.xml",
         "views/res_partner_views.xml",

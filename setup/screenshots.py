@@ -36,7 +36,7 @@ PAGES = {
     "collection-aged-balance.png": "/odoo/action-credit_collection.action_collection_aged_balance?view_type=pivot",
     "collection-kpi-history.png": "/odoo/action-credit_collection.action_collection_kpi_snapshots",
     "collection-risk-customers.png": "/odoo/action-credit_collection.action_collection_risk_customers",
-    "collection-payer-profiles.png": "/odoo/action-credit_collection.action_collection_payer_profiles",
+    "collection-payer-profiles.png": "/odoo/action-credit_collection_scoring.action_collection_payer_profiles",
     "insurance-coverage.png": "/odoo/action-credit_collection_insurance.action_insurance_coverage_report",
     "insurance-declarations.png": "/odoo/action-credit_collection_insurance.action_insurance_declarations",
 }

@@ -20,13 +20,6 @@ from . import res_company
 from . import res_config_settings
 from . import res_partner
 from . import res_users
-from . import credit_collection_payer_profile
-from . import credit_collection_risk_model
-from . import credit_collection_credit_group
-from . import credit_collection_credit_override
-from . import credit_collection_segment_rule
-from . import credit_collection_solvency_provider
-from . import credit_collection_solvency_report
 from . import credit_collection_kpi
 from . import credit_collection_action_export
 from . import credit_collection_action_queue

@@ -113,11 +113,7 @@ class CreditCollectionDemo(models.AbstractModel):
     @api.model
     def _generate(self, seed=2024, today=None):
         # Private: it runs as the system and creates a company; no user calls it over RPC.
-        # A French company: what the generator writes (notes, names, chatter) is in French.
-        self = self.sudo().with_context(
-            tracking_disable=True, mail_create_nolog=True, mail_notrack=True, mail_create_nosubscribe=True,
-            lang="fr_FR",
-        )
+        self = self._demo_sudo()
         rng = random.Random(seed)
         today = today or fields.Date.context_today(self)
         for lang in ("fr_FR", "en_US"):
@@ -131,33 +127,39 @@ class CreditCollectionDemo(models.AbstractModel):
         customers = self._demo_customers(env, rng)
         self._demo_ledger(env, company, products, customers, rng, today)
         self._demo_follow_up(env, company, customers, today)
-        self._demo_risk(env, company, customers, today)
-        self._demo_extend(env, company, customers, today)
         # Last week's run, planned only, so the collection screens are not empty at first start: the
         # sending cron sends it once the server runs (the PDFs need it), today's run is the scheduler's.
         env["credit.collection.run"].create({"company_id": company.id, "date": today - timedelta(days=7)})._plan()
         return company
 
-    def _demo_extend(self, env, company, customers, today):
-        """What the add-ons add to the demo company (each override calls super()): ``customers`` is the list of
-        (partner, payer profile) of the generated ledger. Each extension is idempotent: it runs again when
-        another add-on is installed (see _load_demo_extensions)."""
+    def _demo_sudo(self):
+        # A French company: what the generator writes (notes, names, chatter) is in French.
+        return self.sudo().with_context(
+            tracking_disable=True, mail_create_nolog=True, mail_notrack=True, mail_create_nosubscribe=True,
+            lang="fr_FR",
+        )
 
     @api.model
-    def _load_demo_extensions(self):
-        """Entry point of the add-ons' demo data files: an add-on is installed after the engine generated the
-        demo company, and adds its records to it through _demo_extend."""
+    def _load_demo_part(self, part):
+        """Entry point of an add-on's demo data file: adds its part, ``_demo_<part>``, to the demo company.
+
+        The engine's demo is loaded before the add-ons that extend it are: each adds its part here, once,
+        to the company and the customers (with their payment profile) the engine generated.
+        """
+        self = self._demo_sudo()
         company = self.env.ref(DEMO_COMPANY_XMLID, raise_if_not_found=False)
-        if not company:
+        done = "credit_collection_%s.demo_part_done" % part
+        if not company or self.env.ref(done, raise_if_not_found=False):
             return
-        self = self.sudo().with_context(tracking_disable=True, mail_create_nolog=True, mail_notrack=True,
-                                        mail_create_nosubscribe=True, lang="fr_FR")
-        customers = []
-        for profile in PROFILES:
-            for _index in range(profile.count):
-                partner = self.env.ref("credit_collection.demo_customer_%02d" % (len(customers) + 1))
-                customers.append((partner, profile))
-        self._demo_extend(self.with_company(company).env, company, customers, fields.Date.context_today(self))
+        env = self.with_company(company).env
+        getattr(self, "_demo_%s" % part)(env, company, self._demo_generated_customers(), fields.Date.context_today(self))
+        self.env["ir.model.data"]._update_xmlids([{"xml_id": done, "record": company, "noupdate": True}])
+
+    def _demo_generated_customers(self):
+        """[(partner, profile)] of the demo company, as ``_demo_customers`` returned them."""
+        profiles = [profile for profile in PROFILES for _index in range(profile.count)]
+        return [(self.env.ref("credit_collection.demo_customer_%02d" % (index + 1)), profile)
+                for index, profile in enumerate(profiles)]
 
     def _demo_follow_up(self, env, company, customers, today):
         """A few disputes, a promise, a payment plan and a case in court, as a collector leaves them."""
@@ -210,47 +212,6 @@ class CreditCollectionDemo(models.AbstractModel):
                 "opening_date": opened, "publication_date": opened + timedelta(days=10),
                 "court": "Tribunal de commerce de Lyon", "mandatary_id": mandatary.id,
             })
-
-    def _demo_risk(self, env, company, customers, today):
-        """Credit limits (one customer over it), a credit group, payer profiles and their model, a
-        segmentation rule for bad payers and a solvency history for the customer in receivership."""
-        by_profile = {}
-        for partner, profile in customers:
-            by_profile.setdefault(profile.code, []).append(partner)
-        company.write({"account_use_credit_limit": True, "collection_credit_limit_mode": "warning"})
-        for partner in by_profile["prompt"]:
-            partner.credit_limit = 20000.0
-        exposures = env["res.partner"]._collection_exposures(company, by_profile["chronic_late"][0])
-        late = by_profile["chronic_late"][0]
-        late.credit_limit = max(round(exposures.get(late.id, 0.0) * 0.8, -2), 1000.0)
-        group = env["credit.collection.credit.group"].create({
-            "name": "Groupe %s" % by_profile["regular"][0].name, "credit_limit": 60000.0,
-            "note": "Siège et filiale : un seul encours autorisé."})
-        for partner in by_profile["regular"][:2]:
-            partner.collection_credit_group_id = group
-        env["credit.collection.risk.model"]._fit_company(company, today)
-        env["credit.collection.payer.profile"]._recompute_company(company, today)
-        policy = company.collection_policy_id
-        strict = policy.copy({"company_id": company.id})
-        strict.update_field_translations("name", {"en_US": "Strict dunning", "fr_FR": "Relance renforcée"})
-        for level in strict.level_ids.filtered(lambda level: level.delay_days > 0):
-            level.delay_days = max(1, int(level.delay_days * 0.6))
-        rule = env["credit.collection.segment.rule"].create({
-            "name": "Mauvais payeurs", "sequence": 10, "policy_id": strict.id,
-            "grade_best": "D", "grade_worst": "E", "no_grade": False})
-        rule.update_field_translations("name", {"en_US": "Bad payers", "fr_FR": "Mauvais payeurs"})
-        provider = env["credit.collection.solvency.provider"].create({
-            "name": "Solvabilité (exemple)", "base_url": "https://solvency.example.com", "timeout": 10.0})
-        company.collection_solvency_provider_id = provider
-        Report = env["credit.collection.solvency.report"]
-        for partner in by_profile["receivership"]:
-            for days, rating, status, limit in ((120, 48, "active", 15000.0), (30, 22, "watch", 5000.0),
-                                                (2, 5, "insolvency", 0.0)):
-                Report.create({
-                    "partner_id": partner.id, "company_id": company.id, "provider_id": provider.id,
-                    "date": fields.Datetime.now() - timedelta(days=days), "identifier": partner.company_registry,
-                    "rating": rating, "status": status, "recommended_limit": limit, "changed": days != 120,
-                    "rating_date": today - timedelta(days=days)})
 
     def _demo_company(self):
         france = self.env.ref("base.fr")

@@ -32,16 +32,6 @@ class ResCompany(models.Model):
     collection_limitation_warning_days = fields.Integer(
         "Warn before limitation (days)", default=90,
         help="Alert on the case this many days before an open invoice can no longer be claimed.")
-    collection_credit_limit_mode = fields.Selection(
-        [("warning", "Warning"), ("block", "Block")], "Credit limit control", default="warning", required=True,
-        help="When posting an invoice (or confirming a sales order) takes the customer or its credit group "
-             "past its credit limit: warn and log it, or refuse it unless a Collection Manager overrides.")
-    collection_risk_history_months = fields.Integer(
-        "Payer profile history (months)", default=24,
-        help="How far back the payer profile and the late-payment prediction read the company's invoices.")
-    collection_solvency_provider_id = fields.Many2one(
-        "credit.collection.solvency.provider", "Solvency provider",
-        help="Financial-information provider used to look up and monitor the customers' solvency.")
 
     def _collection_lang(self):
         """The language of what the collection writes on its own for the company (scheduled actions have

@@ -18,10 +18,3 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.collection_limitation_years_b2c", readonly=False)
     collection_limitation_warning_days = fields.Integer(
         related="company_id.collection_limitation_warning_days", readonly=False)
-    collection_credit_limit_mode = fields.Selection(
-        related="company_id.collection_credit_limit_mode", readonly=False)
-    collection_risk_history_months = fields.Integer(
-        related="company_id.collection_risk_history_months", readonly=False)
-    collection_solvency_provider_id = fields.Many2one(
-        related="company_id.collection_solvency_provider_id", readonly=False,
-        domain="[('company_id', '=', company_id)]")

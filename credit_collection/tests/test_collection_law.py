@@ -147,16 +147,6 @@ class TestConsumerLaw(LawCommon):
         with self.assertRaises(ValidationError):
             self.policy.customer_type = "consumer"  # its formal notice charges EUR 40 from the due date
 
-    def test_segmentation_keeps_consumers_on_consumer_policies(self):
-        strict = self.policy.copy({"name": "Strict"})
-        rule = self.env["credit.collection.segment.rule"].create({
-            "name": "Everybody", "policy_id": strict.id, "company_id": self.company.id})
-        self._invoice(300.0, self.today - days(10))
-        self._invoice(300.0, self.today - days(10), partner=self.consumer)
-        self.env["credit.collection.segment.rule"]._apply_company(self.company, self.today)
-        self.assertEqual(self.customer.with_company(self.company).collection_segment_rule_id, rule)
-        self.assertFalse(self.consumer.with_company(self.company).collection_segment_rule_id)
-
 
 @tagged("post_install", "-at_install")
 class TestProfessionalFormalNotice(LawCommon):

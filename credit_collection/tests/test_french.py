@@ -1,5 +1,5 @@
 """French is first-class: no English left in what the add-ons ship, every user-facing string translatable
-and translated. Checks all four add-ons (those installed)."""
+and translated. Checks every add-on of the product (those installed)."""
 
 import ast
 import io

@@ -1,2 +1,1 @@
-from . import logistic
 from . import i18n

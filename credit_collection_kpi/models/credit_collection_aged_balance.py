@@ -25,7 +25,7 @@ class CreditCollectionAgedBalance(models.Model):
     currency_id = fields.Many2one(related="company_id.currency_id")
     partner_id = fields.Many2one("res.partner", "Customer", required=True, ondelete="cascade")
     user_id = fields.Many2one("res.users", "Collector", ondelete="set null")
-    segment_id = fields.Many2one("credit.collection.segment.rule", "Segment", ondelete="set null")
+    segment = fields.Char(help="The customer's segment in the company, when segmentation is installed.")
     not_due = fields.Monetary("Not due", currency_field="currency_id")
     days_1_30 = fields.Monetary("1-30", currency_field="currency_id")
     days_31_60 = fields.Monetary("31-60", currency_field="currency_id")
@@ -48,10 +48,10 @@ class CreditCollectionAgedBalance(models.Model):
         self.env.cr.execute(
             """
             INSERT INTO credit_collection_aged_balance
-                (owner_id, date, company_id, partner_id, user_id, segment_id, not_due, days_1_30, days_31_60,
+                (owner_id, date, company_id, partner_id, user_id, segment, not_due, days_1_30, days_31_60,
                  days_61_90, days_over_90, overdue, total, max_days_late, create_uid, create_date, write_uid,
                  write_date)
-            SELECT %(uid)s, %(date)s, a.company_id, a.partner_id, a.collector_id, a.segment_id, a.not_due,
+            SELECT %(uid)s, %(date)s, a.company_id, a.partner_id, a.collector_id, a.segment, a.not_due,
                    a.days_1_30, a.days_31_60, a.days_61_90, a.days_over_90, a.total - a.not_due, a.total,
                    GREATEST(COALESCE(a.max_days_late, 0), 0), %(uid)s, %(now)s, %(uid)s, %(now)s
               FROM ("""
@@ -95,7 +95,7 @@ class CreditCollectionAgedBalance(models.Model):
                 line.partner_id.display_name,
                 line.company_id.name,
                 line.user_id.name or "",
-                line.segment_id.name or "",
+                line.segment or "",
                 line.not_due,
                 line.days_1_30,
                 line.days_31_60,

@@ -65,12 +65,17 @@ class CreditCollectionKpi(models.AbstractModel):
             )
             SELECT b.*,
                    (cp.collection_user_id ->> b.company_id::text)::int AS collector_id,
-                   (cp.collection_segment_rule_id ->> b.company_id::text)::int AS segment_id
+                   {segment} AS segment
               FROM by_customer b
               JOIN res_partner cp ON cp.id = b.partner_id
-        """
+        """.replace("{segment}", self.env["res.partner"]._collection_segment_sql("cp", "b.company_id"))
         )
-        params = {"date": date, "companies": companies.ids, "receivable_accounts": self._receivable_accounts(companies)}
+        params = {
+            "date": date,
+            "companies": companies.ids,
+            "receivable_accounts": self._receivable_accounts(companies),
+            "lang": self.env.lang or "en_US",
+        }
         return query, params
 
     @api.model

@@ -6,9 +6,8 @@ from odoo import models
 class CreditCollectionDemo(models.AbstractModel):
     _inherit = "credit.collection.demo"
 
-    def _demo_extend(self, env, company, customers, today):
+    def _demo_litigation(self, env, company, customers, today):
         """A late payer in court: a registered formal notice archived two months ago, then an order for payment."""
-        super()._demo_extend(env, company, customers, today)
         if env["credit.collection.case.document"].search_count([("company_id", "=", company.id)], limit=1):
             return
         promised = env["credit.collection.promise"].search([("company_id", "=", company.id)]).partner_id

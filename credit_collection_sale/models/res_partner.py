@@ -16,10 +16,15 @@ class ResPartner(models.Model):
     collection_avg_days_late = fields.Float(groups=RISK_READERS)
 
     @api.model
-    def _collection_uninvoiced(self, company, partners):
+    def _collection_exposure_contributions(self):
+        return super()._collection_exposure_contributions() + ["_collection_uninvoiced"]
+
+    @api.model
+    def _collection_uninvoiced(self, company, partners, reliefs=None):
         """Confirmed orders' amount still to invoice (tax included, like receivables), converted to the
-        company currency at each order's rate, per commercial partner: one search for all of them."""
-        result = super()._collection_uninvoiced(company, partners)
+        company currency at each order's rate, per commercial partner: one search for all of them. An
+        invoice being posted (``reliefs``) turns part of it into a receivable: that part is left out."""
+        result = {}
         if not partners:
             return result
         # amount_to_invoice is computed, not stored, since 19.0: read it through the ORM.
@@ -30,4 +35,5 @@ class ResPartner(models.Model):
             if order.currency_id.compare_amounts(order.amount_to_invoice, 0.0) > 0:
                 partner_id = order.partner_id.commercial_partner_id.id
                 result[partner_id] = result.get(partner_id, 0.0) + order.amount_to_invoice / (order.currency_rate or 1.0)
-        return result
+        reliefs = reliefs or {}
+        return {partner_id: max(amount - reliefs.get(partner_id, 0.0), 0.0) for partner_id, amount in result.items()}

@@ -1,0 +1,25 @@
+{
+    "name": "Credit Collection - Scoring",
+    "summary": "Payer profiles graded A to E and the late-payment prediction learnt from the ledger",
+    "version": "19.0.1.0.0",
+    "category": "Accounting/Accounting",
+    "website": "https://github.com/credit-collection/credit-collection",
+    "license": "LGPL-3",
+    "author": "Credit Collection contributors",
+    "maintainers": ["credit-collection"],
+    "depends": ["credit_collection"],
+    "data": [
+        "security/ir.model.access.csv",
+        "security/credit_collection_scoring_security.xml",
+        "data/ir_cron_data.xml",
+        "views/credit_collection_payer_profile_views.xml",
+        "views/credit_collection_risk_model_views.xml",
+        "views/res_partner_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/credit_collection_scoring_menus.xml",
+    ],
+    "demo": [
+        "demo/credit_collection_scoring_demo.xml",
+    ],
+    "installable": True,
+}

@@ -1,0 +1,26 @@
+{
+    "name": "Credit Collection - Solvency",
+    "summary": "Solvency providers: look up and monitor the customers' rating, recommended limit and status",
+    "version": "19.0.1.0.0",
+    "category": "Accounting/Accounting",
+    "website": "https://github.com/credit-collection/credit-collection",
+    "license": "LGPL-3",
+    "author": "Credit Collection contributors",
+    "maintainers": ["credit-collection"],
+    "depends": ["credit_collection"],
+    "external_dependencies": {"python": ["python-stdnum", "requests"]},
+    "data": [
+        "security/ir.model.access.csv",
+        "security/credit_collection_solvency_security.xml",
+        "data/ir_cron_data.xml",
+        "views/credit_collection_solvency_provider_views.xml",
+        "views/credit_collection_solvency_report_views.xml",
+        "views/res_partner_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/credit_collection_solvency_menus.xml",
+    ],
+    "demo": [
+        "demo/credit_collection_solvency_demo.xml",
+    ],
+    "installable": True,
+}
