@@ -6,6 +6,8 @@
     "category": "Accounting/Accounting",
     "license": "LGPL-3",
     "author": "Credit Collection contributors",
+    "website": "https://github.com/credit-collection/credit-collection",
+    "maintainers": ["credit-collection"],
     "depends": ["account", "mail", "sms"],
     "external_dependencies": {"python": ["python-stdnum", "requests", "xlsxwriter"]},
     "data": [
