@@ -45,8 +45,14 @@ CREDIT_FRAGMENTS = [("CONTRIBUTORS", "Contributors", 3), ("CREDITS", "Other cred
 # would warn about unreferenced targets).
 PANDOC_FORMAT = "gfm-raw_html-gfm_auto_identifiers"
 LICENSE_BADGES = {
-    "LGPL-3": ("https://img.shields.io/badge/license-LGPL--3-blue.png", "http://www.gnu.org/licenses/lgpl-3.0-standalone.html"),
-    "AGPL-3": ("https://img.shields.io/badge/license-AGPL--3-blue.png", "http://www.gnu.org/licenses/agpl-3.0-standalone.html"),
+    "LGPL-3": (
+        "https://img.shields.io/badge/license-LGPL--3-blue.png",
+        "http://www.gnu.org/licenses/lgpl-3.0-standalone.html",
+    ),
+    "AGPL-3": (
+        "https://img.shields.io/badge/license-AGPL--3-blue.png",
+        "http://www.gnu.org/licenses/agpl-3.0-standalone.html",
+    ),
 }
 MATURITY_BADGES = {
     "alpha": "https://img.shields.io/badge/maturity-Alpha-red.png",
@@ -105,13 +111,15 @@ def render(addon_dir, manifest):
     maturity = manifest.get("development_status", "Beta").lower()
     badges = []
     if maturity in MATURITY_BADGES:
-        badges.append((MATURITY_BADGES[maturity], "https://odoo-community.org/page/development-status", maturity.title()))
+        status_url = "https://odoo-community.org/page/development-status"
+        badges.append((MATURITY_BADGES[maturity], status_url, maturity.title()))
     if manifest.get("license") in LICENSE_BADGES:
         image, target = LICENSE_BADGES[manifest["license"]]
         badges.append((image, target, f"License: {manifest['license']}"))
+    slug = f"{ORG.replace('-', '--')}%2F{REPO.replace('-', '--')}"
     badges.append(
         (
-            f"https://img.shields.io/badge/github-{ORG.replace('-', '--')}%2F{REPO.replace('-', '--')}-lightgray.png?logo=github",
+            f"https://img.shields.io/badge/github-{slug}-lightgray.png?logo=github",
             f"{url}/tree/{BRANCH}/{name}",
             f"{ORG}/{REPO}",
         )
