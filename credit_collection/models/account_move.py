@@ -175,8 +175,9 @@ class AccountPartialReconcile(models.Model):
         return partials
 
 
+# Not merged with the other extension of account.move: credit limits become their own add-on (issue 16).
 class AccountMoveCreditLimit(models.Model):
-    _inherit = "account.move"
+    _inherit = "account.move"  # pylint: disable=consider-merging-classes-inherited
 
     collection_credit_check = fields.Boolean(related="company_id.account_use_credit_limit", groups="base.group_user")
     # What the invoice is decides whether the credit limit applies, never a context key (client input).
@@ -221,7 +222,7 @@ class AccountMoveCreditLimit(models.Model):
         to_check = self.filtered(lambda move: move.move_type == "out_invoice" and move.state == "draft"
                                  and move.company_id.account_use_credit_limit and not move.sudo().collection_charge)
         for company in to_check.company_id:
-            invoices = to_check.filtered(lambda move: move.company_id == company)
+            invoices = to_check.filtered(lambda move, company=company: move.company_id == company)
             amounts, reliefs = {}, {}
             for invoice in invoices:
                 partner = invoice.commercial_partner_id

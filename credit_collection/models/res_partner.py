@@ -199,10 +199,11 @@ class ResPartner(models.Model):
         return action
 
 
+# Not merged with the other extension of res.partner: credit risk becomes its own add-ons (issue 16).
 class ResPartnerRisk(models.Model):
     """Credit risk of a customer: limits and exposure, payer profile, segment, solvency."""
 
-    _inherit = "res.partner"
+    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
 
     # ------------------------------------------------------------------ credit limit and exposure
     collection_credit_group_id = fields.Many2one(

@@ -41,7 +41,7 @@ class TestCollectorDay(RolesCommon):
         with self.assertRaises(AccessError, msg="a collector edits no contact: the door is the button"):
             customer.write({"collection_blocked": True})
         action = customer.action_collection_block()
-        with Form(customer.env[action["res_model"]].with_context(action["context"])) as wizard:
+        with Form(customer.env[action["res_model"]].with_context(**action["context"])) as wizard:
             wizard.reason = "Customer in talks with the sales director"
         wizard.record.action_confirm()
         self.assertTrue(self.customer.collection_blocked)
@@ -61,7 +61,7 @@ class TestCollectorDay(RolesCommon):
 
     def test_block_needs_a_reason(self):
         action = self.customer.with_user(self.collector).action_collection_block()
-        wizard = Form(self.env[action["res_model"]].with_user(self.collector).with_context(action["context"]))
+        wizard = Form(self.env[action["res_model"]].with_user(self.collector).with_context(**action["context"]))
         with self.assertRaises(AssertionError):
             wizard.save()  # the reason is required
         self.assertFalse(self.customer.collection_blocked)
@@ -111,13 +111,13 @@ class TestCollectorDay(RolesCommon):
     def test_open_and_resolve_a_dispute(self):
         invoice = self._invoice(1200.0, self.today - timedelta(days=8))
         action = invoice.with_user(self.collector).action_open_collection_dispute()
-        with Form(self.env[action["res_model"]].with_user(self.collector).with_context(action["context"])) as dispute:
+        with Form(self.env[action["res_model"]].with_user(self.collector).with_context(**action["context"])) as dispute:
             dispute.reason = "quantity"
             dispute.description = "Two pallets missing"
         dispute = dispute.record
         self.assertEqual(invoice.collection_hold, "dispute")
         action = dispute.with_user(self.collector).action_credit_note()
-        with Form(self.env[action["res_model"]].with_user(self.collector).with_context(action["context"])) as resolve:
+        with Form(self.env[action["res_model"]].with_user(self.collector).with_context(**action["context"])) as resolve:
             resolve.note = "Pallets credited"
         resolve.record.action_confirm()
         self.assertEqual(dispute.state, "closed")
@@ -222,7 +222,7 @@ class TestManagerDay(RolesCommon):
     def test_provision_then_write_off(self):
         invoice = self._invoice(1000.0, self.today - timedelta(days=200))
         context = {"active_model": "account.move", "active_ids": invoice.ids}
-        Wizard = self.env["credit.collection.outcome.wizard"].with_user(self.manager).with_context(context)
+        Wizard = self.env["credit.collection.outcome.wizard"].with_user(self.manager).with_context(**context)
         with Form(Wizard) as wizard:
             wizard.outcome_type = "provision"
             wizard.amount = 1000.0
