@@ -100,7 +100,8 @@ def main():
     passed, failed = lint_passed + odoo_passed + py_passed, lint_failed + odoo_failed + py_failed
     line = f"{passed} passed, {failed} failed"
     print(line + (f", {py_skipped} skipped" if py_skipped else ""))
-    sys.exit(1 if failed or passed == 0 else 0)
+    tests_ran = bool(args.odoo_log or args.junit)  # not the lint alone: a test step that ran nothing fails
+    sys.exit(1 if failed or passed == 0 or (tests_ran and odoo_passed + py_passed == 0) else 0)
 
 
 if __name__ == "__main__":

@@ -37,7 +37,8 @@ class TestCollectorDay(RolesCommon):
 
     def test_block_dunning_with_a_reason_then_resume(self):
         invoice = self._invoice(800.0, self.today - timedelta(days=10))
-        customer = self.customer.with_user(self.collector).with_context(tracking_disable=False)
+        # tracking on, as in production (the test class turns it off)
+        customer = self.customer.with_user(self.collector).with_context(tracking_disable=False, mail_notrack=False)
         with self.assertRaises(AccessError, msg="a collector edits no contact: the door is the button"):
             customer.write({"collection_blocked": True})
         action = customer.action_collection_block()
