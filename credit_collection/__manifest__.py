@@ -1,11 +1,13 @@
 {
     "name": "Credit Collection",
     "summary": "Automated multi-channel dunning, collection cases, disputes, promises, "
-    "payment plans and collection KPIs on Odoo's receivables",
+    "payment plans, legal interest and insolvency proceedings on Odoo's receivables",
     "version": "19.0.1.1.0",
     "category": "Accounting/Accounting",
     "license": "LGPL-3",
     "author": "Credit Collection contributors",
+    "website": "https://github.com/credit-collection/credit-collection",
+    "maintainers": ["credit-collection"],
     "depends": ["account", "mail", "sms"],
     "external_dependencies": {"python": ["python-stdnum", "requests", "xlsxwriter"]},
     "data": [

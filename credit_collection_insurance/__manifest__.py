@@ -5,6 +5,8 @@
     "category": "Accounting/Accounting",
     "license": "LGPL-3",
     "author": "Credit Collection contributors",
+    "website": "https://github.com/credit-collection/credit-collection",
+    "maintainers": ["credit-collection"],
     "depends": ["credit_collection"],
     "external_dependencies": {"python": ["xlrd", "xlsxwriter"]},
     "data": [

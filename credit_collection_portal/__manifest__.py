@@ -5,6 +5,8 @@
     "category": "Accounting/Accounting",
     "license": "LGPL-3",
     "author": "Credit Collection contributors",
+    "website": "https://github.com/credit-collection/credit-collection",
+    "maintainers": ["credit-collection"],
     # payment_demo is NOT a dependency: installed, it publishes a provider that fakes payments.
     # The tests and the demo database install it next to this add-on (see readme/CONFIGURE.md).
     "depends": ["credit_collection", "portal", "account_payment"],

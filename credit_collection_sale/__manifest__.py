@@ -6,6 +6,8 @@
     "category": "Accounting/Accounting",
     "license": "LGPL-3",
     "author": "Credit Collection contributors",
+    "website": "https://github.com/credit-collection/credit-collection",
+    "maintainers": ["credit-collection"],
     "depends": ["credit_collection_credit_limit", "credit_collection_scoring", "sale"],
     "data": [
         "views/sale_order_views.xml",

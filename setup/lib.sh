@@ -89,6 +89,35 @@ ensure_venv() {
     echo "$want" >"$stamp"
 }
 
+# --- Lint tools --------------------------------------------------------------------------------
+# pre-commit in its own virtualenv; the hooks' environments (ruff, pylint-odoo, prettier, ...) are
+# built by pre-commit from PyPI and npm at the versions pinned in .pre-commit-config.yaml, once, in
+# the cache folder.
+LINT_VENV_DIR="${CC_LINT_VENV:-$CACHE_DIR/venv-lint}"
+export PRE_COMMIT_HOME="${PRE_COMMIT_HOME:-$CACHE_DIR/pre-commit}"
+
+ensure_lint_tools() {
+    local missing=()
+    command -v git >/dev/null || missing+=(git)
+    command -v node >/dev/null || missing+=(nodejs)
+    command -v npm >/dev/null || missing+=(npm)
+    command -v "$PYTHON_BIN" >/dev/null || missing+=(python3.11 python3.11-venv)
+    if [ ${#missing[@]} -gt 0 ]; then
+        log "installing system packages: ${missing[*]}"
+        command -v apt-get >/dev/null || die "apt-get not found; install by hand: ${missing[*]}"
+        as_root apt-get update -q >/dev/null
+        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+    fi
+    local stamp="$LINT_VENV_DIR/.credit_collection-lint" want
+    want=$(cat "$REPO_DIR/setup/lint-requirements.txt" "$REPO_DIR/.pre-commit-config.yaml" | sha1sum | cut -c1-12)
+    if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return; fi
+    log "preparing the lint tools in $LINT_VENV_DIR and $PRE_COMMIT_HOME (first time: a few minutes)"
+    [ -x "$LINT_VENV_DIR/bin/python" ] || "$PYTHON_BIN" -m venv "$LINT_VENV_DIR"
+    "$LINT_VENV_DIR/bin/python" -m pip install -q --disable-pip-version-check -r "$REPO_DIR/setup/lint-requirements.txt"
+    (cd "$REPO_DIR" && "$LINT_VENV_DIR/bin/pre-commit" install-hooks) || die "could not build the pre-commit hooks"
+    echo "$want" >"$stamp"
+}
+
 # --- PostgreSQL --------------------------------------------------------------------------------
 # Embedded by default: a cluster in .local/pgdata on its own port, run by a non-root user.
 # With PGHOST set, the existing server given by PGHOST/PGPORT/PGUSER/PGPASSWORD is used instead.

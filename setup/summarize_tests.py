@@ -1,4 +1,6 @@
-"""Adds up Odoo's test report and pytest's, prints "N passed, N failed" and sets the exit code.
+"""Adds up the lint, Odoo's test report and pytest's, prints "N passed, N failed" and sets the exit code.
+
+The lint (setup/lint) counts as one check: passed or failed.
 
 Odoo's runner only logs some problems (a module that fails to install, an error logged outside a
 test): any ERROR or CRITICAL line of the Odoo log counts as one more failure. So does any deprecation
@@ -80,6 +82,7 @@ def main():
     parser.add_argument("--junit")
     parser.add_argument("--pytest-rc", type=int, default=0)
     parser.add_argument("--server-log", help="log of the server the pytest suite ran against")
+    parser.add_argument("--lint-rc", type=int, default=-1, help="exit code of setup/lint (-1: not run)")
     args = parser.parse_args()
 
     odoo_passed, odoo_failed, problems = odoo_counts(args.odoo_log, args.odoo_rc)
@@ -90,12 +93,15 @@ def main():
     if warned:
         print("\nDeprecation warnings about our add-ons (each counts as a failure):", *warned[:30], sep="\n  ")
         odoo_failed += len(warned)
-    print(f"\nOdoo tests: {odoo_passed} passed, {odoo_failed} failed")
+    lint_passed, lint_failed = (0, 0) if args.lint_rc < 0 else (int(args.lint_rc == 0), int(args.lint_rc != 0))
+    print(f"\nLint:       {lint_passed} passed, {lint_failed} failed" + (" (not run)" if args.lint_rc < 0 else ""))
+    print(f"Odoo tests: {odoo_passed} passed, {odoo_failed} failed")
     print(f"pytest:     {py_passed} passed, {py_failed} failed, {py_skipped} skipped")
-    passed, failed = odoo_passed + py_passed, odoo_failed + py_failed
+    passed, failed = lint_passed + odoo_passed + py_passed, lint_failed + odoo_failed + py_failed
     line = f"{passed} passed, {failed} failed"
     print(line + (f", {py_skipped} skipped" if py_skipped else ""))
-    sys.exit(1 if failed or passed == 0 else 0)
+    tests_ran = bool(args.odoo_log or args.junit)  # not the lint alone: a test step that ran nothing fails
+    sys.exit(1 if failed or passed == 0 or (tests_ran and odoo_passed + py_passed == 0) else 0)
 
 
 if __name__ == "__main__":

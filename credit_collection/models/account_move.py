@@ -169,8 +169,9 @@ class AccountPartialReconcile(models.Model):
         return partials
 
 
+# Not merged with the other extension of account.move: credit limits become their own add-on (issue 16).
 class AccountMoveCreditLimit(models.Model):
-    _inherit = "account.move"
+    _inherit = "account.move"  # pylint: disable=consider-merging-classes-inherited
 
     # What the invoice is decides whether the credit limit applies, never a context key (client input).
     collection_charge = fields.Selection(

@@ -33,8 +33,9 @@ BATCH_SIZE = 4
 CRON_SLEEP = 70
 
 
+# Not merged with the other extension of credit.collection.action: the sending queue, apart from what a reminder is.
 class CreditCollectionAction(models.Model):
-    _inherit = "credit.collection.action"
+    _inherit = "credit.collection.action"  # pylint: disable=consider-merging-classes-inherited
 
     sms_number = fields.Char("SMS number", readonly=True)
     sms_text = fields.Text("SMS text", readonly=True)

@@ -14,7 +14,7 @@ class CreditCollectionAlert(models.AbstractModel):
     def _cron_daily_follow_up(self, today=None):
         """Settles promises and plans, closes the cases paid, then raises the day's alerts."""
         today = today or fields.Date.context_today(self)
-        companies = self.env["res.company"].search([])
+        companies = self.env["res.company"].search([])  # pylint: disable=no-search-all  # every company: a handful of rows
         # Company by company, in its language: a scheduled action has none, its notes would be half English.
         by_company = {company: self.with_company(company).with_context(lang=company._collection_lang())
                       for company in companies}
@@ -56,8 +56,8 @@ class CreditCollectionAlert(models.AbstractModel):
         for partner, partner_actions in by_partner.items():
             case = self.env["credit.collection.case"]._get_or_open(partner, company)
             self._schedule(case, today, _("Reminders to review today"),
-                           _("%s reminder(s) wait for review: %s",
-                             len(partner_actions), ", ".join(action.name for action in partner_actions)),
+                           _("%(count)s reminder(s) wait for review: %(reminders)s", count=len(partner_actions),
+                             reminders=", ".join(action.name for action in partner_actions)),
                            case.user_id or partner_actions[0].user_id)
 
     def _alert_promises_due(self, company, today):

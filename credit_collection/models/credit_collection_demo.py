@@ -328,7 +328,7 @@ class CreditCollectionDemo(models.AbstractModel):
         company_names = iter(COMPANY_NAMES)
         values, profiles = [], []
         for profile in PROFILES:
-            for index in range(profile.count):
+            for _index in range(profile.count):
                 name = next(names.get(profile.code, company_names))
                 city, zip_code = rng.choice(CITIES)
                 slug = "".join(c for c in name.lower() if c.isalnum())[:20]

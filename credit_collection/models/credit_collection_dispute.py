@@ -172,7 +172,7 @@ class CreditCollectionDispute(models.Model):
         lines = (invoice.line_ids | credit_note.line_ids).filtered(
             lambda line: line.account_type == "asset_receivable" and not line.reconciled)
         for account in lines.account_id:
-            lines.filtered(lambda line: line.account_id == account).reconcile()
+            lines.filtered(lambda line, account=account: line.account_id == account).reconcile()
 
     # ------------------------------------------------------------------ alerts
     @api.model

@@ -33,12 +33,13 @@ class MailMail(models.Model):
     _inherit = "mail.mail"
 
     def init(self):
-        super().init()
+        res = super().init()
         self.env.cr.execute("""
             CREATE TABLE IF NOT EXISTS credit_collection_mail_claim (
                 mail_id integer PRIMARY KEY,
                 claimed_at timestamp NOT NULL DEFAULT (now() AT TIME ZONE 'UTC'))
         """)
+        return res
 
     @api.autovacuum
     def _gc_collection_claims(self):

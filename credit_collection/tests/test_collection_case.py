@@ -140,7 +140,7 @@ class TestDisputes(CollectionCommon):
         self.assertFalse(disputed.collection_hold)
         later = self._run(self.today + days(10))
         self.assertEqual(later.action_ids.line_ids.move_id, disputed | other)
-        self.assertEqual(later.action_ids.line_ids.filtered(lambda l: l.move_id == disputed).level_id, self.level_2)
+        self.assertEqual(later.action_ids.line_ids.filtered(lambda line: line.move_id == disputed).level_id, self.level_2)
 
     def test_dispute_opened_after_planning_is_rechecked_at_send(self):
         invoice = self._invoice(1000.0, self.today - days(6))

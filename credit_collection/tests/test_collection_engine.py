@@ -1,3 +1,4 @@
+import contextlib
 from datetime import timedelta
 
 from odoo.tests import tagged
@@ -109,7 +110,7 @@ class TestLevelsAndRuns(CollectionCommon):
 
     def test_policy_override_per_customer_and_invoice(self):
         special = self.policy.copy({"name": "Special"})
-        special.level_ids.filtered(lambda l: l.delay_days == 5).delay_days = 2
+        special.level_ids.filtered(lambda level: level.delay_days == 5).delay_days = 2
         self.customer.with_company(self.company).collection_policy_id = special
         invoice = self._invoice(300.0, self.today - days(3))
         run = self._run(self.today)
@@ -156,19 +157,17 @@ class TestSendingSafety(CollectionCommon):
         action.action_approve()
         self._deliver()
         self.assertEqual(action.state, "sent")
-        self.assertEqual(action.line_ids.filtered(lambda l: l.state == "done").move_id, open_)
-        self.assertEqual(action.line_ids.filtered(lambda l: l.state == "cancelled").move_id, paid)
+        self.assertEqual(action.line_ids.filtered(lambda line: line.state == "done").move_id, open_)
+        self.assertEqual(action.line_ids.filtered(lambda line: line.state == "cancelled").move_id, paid)
 
     def test_killed_run_then_rerun_sends_nothing_twice(self):
         invoice = self._invoice(1000.0, self.today - days(6))
         run = self.env["credit.collection.run"].create({"company_id": self.company.id, "date": self.today})
-        try:
+        with contextlib.suppress(KeyboardInterrupt):
             with self.env.cr.savepoint():
                 run._plan()
                 self.assertTrue(self._actions(invoice))
                 raise KeyboardInterrupt  # the worker dies before committing
-        except KeyboardInterrupt:
-            pass
         self.env.invalidate_all()
         self.assertFalse(self._actions(invoice), "a killed run leaves nothing half-planned")
         self._run_and_deliver(self.today)

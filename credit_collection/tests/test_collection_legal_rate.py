@@ -1,6 +1,7 @@
 """Late interest as French law computes it: legal rates by half-year, computed half-year by half-year, the
 floor of a contract rate, the ECB fetch against a local server speaking the ECB API's SDMX-JSON."""
 
+import contextlib
 import json
 import threading
 import time
@@ -37,14 +38,13 @@ class EcbHandler(BaseHTTPRequestHandler):
         if self.server.delay:
             time.sleep(self.server.delay)
         body = self.server.body.encode()
-        try:
+        # the timeout case: the client gave up before the answer, as it should
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the timeout case: the client gave up before the answer, as it should
 
     def log_message(self, *args):
         pass
@@ -191,7 +191,7 @@ class TestLegalRateInterest(CollectionCommon):
         self.customer.lang = "en_US"
         letter_action.line_ids.state = "done"
         letter_action._invoice_fees()
-        interest_line = letter_action.fee_invoice_id.invoice_line_ids.filtered(lambda l: "interest" in l.name)
+        interest_line = letter_action.fee_invoice_id.invoice_line_ids.filtered(lambda line: "interest" in line.name)
         self.assertIn("(art. L441-10 C. com.)", interest_line.name)
         self.assertIn(invoice.name, interest_line.name)
         self.assertIn("07/01/2023 to 12/31/2023, 184 days at 14.00 %", interest_line.name)

@@ -1,11 +1,13 @@
 """A reminder's life after planning, as the people who act on it: approval, retry, delivery, the run."""
 
+import contextlib
 import xmlrpc.client
 from datetime import timedelta
 
 from odoo import SUPERUSER_ID
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
+from odoo.tools.safe_eval import safe_eval
 
 from .common import CollectionCommon
 
@@ -148,7 +150,7 @@ class TestDeliveryState(SendingCommon):
             self._invoice(300.0, self.today - days(6), partner=partner)
         run = self._run_and_deliver(self.today)
         for partner, address in ((bad, "not-an-email"), (double, "two@@at.example")):
-            action = run.action_ids.filtered(lambda a: a.partner_id == partner)
+            action = run.action_ids.filtered(lambda a, partner=partner: a.partner_id == partner)
             self.assertEqual(action.state, "failed")
             self.assertIn(address, action.error_message)
             self.assertFalse(action.case_id, "the case does not move on for a reminder that never left")
@@ -192,7 +194,7 @@ class TestDeliveryState(SendingCommon):
         self.assertEqual(failed.state, "failed")
         action = self.env["ir.actions.act_window"]._for_xml_id("credit_collection.action_collection_todays_work")
         self.assertIn("search_default_filter_attention", action["context"])
-        domain = action["domain"] and eval(action["domain"]) or []  # noqa: S307 - our own data
+        domain = action["domain"] and safe_eval(action["domain"]) or []
         found = self.env["credit.collection.action"].with_user(self.collector).search(
             domain + self._attention_domain())
         self.assertIn(failed, found)
@@ -305,13 +307,11 @@ class TestRunInTheBackground(SendingCommon):
         self._invoice(300.0, self.today - days(6))
         run = self.env["credit.collection.run"].create({"company_id": self.company.id, "date": self.today})
         run.with_user(self.manager).action_run()
-        try:
+        with contextlib.suppress(KeyboardInterrupt):
             with self.env.cr.savepoint():
                 self.env["credit.collection.run"]._cron_plan_runs()
                 self.assertEqual(run.state, "done")
                 raise KeyboardInterrupt  # the worker dies before committing
-        except KeyboardInterrupt:
-            pass
         self.env.invalidate_all()
         self.assertEqual(run.state, "queued", "not stuck in draft: the next planning job takes it")
         self.env["credit.collection.run"]._cron_plan_runs()

@@ -36,11 +36,12 @@ class TestCollectorDay(RolesCommon):
 
     def test_block_dunning_with_a_reason_then_resume(self):
         invoice = self._invoice(800.0, self.today - timedelta(days=10))
-        customer = self.customer.with_user(self.collector).with_context(tracking_disable=False)
+        # tracking on, as in production (the test class turns it off)
+        customer = self.customer.with_user(self.collector).with_context(tracking_disable=False, mail_notrack=False)
         with self.assertRaises(AccessError, msg="a collector edits no contact: the door is the button"):
             customer.write({"collection_blocked": True})
         action = customer.action_collection_block()
-        with Form(customer.env[action["res_model"]].with_context(action["context"])) as wizard:
+        with Form(customer.env[action["res_model"]].with_context(**action["context"])) as wizard:
             wizard.reason = "Customer in talks with the sales director"
         wizard.record.action_confirm()
         self.assertTrue(self.customer.collection_blocked)
@@ -60,7 +61,7 @@ class TestCollectorDay(RolesCommon):
 
     def test_block_needs_a_reason(self):
         action = self.customer.with_user(self.collector).action_collection_block()
-        wizard = Form(self.env[action["res_model"]].with_user(self.collector).with_context(action["context"]))
+        wizard = Form(self.env[action["res_model"]].with_user(self.collector).with_context(**action["context"]))
         with self.assertRaises(AssertionError):
             wizard.save()  # the reason is required
         self.assertFalse(self.customer.collection_blocked)
@@ -110,13 +111,13 @@ class TestCollectorDay(RolesCommon):
     def test_open_and_resolve_a_dispute(self):
         invoice = self._invoice(1200.0, self.today - timedelta(days=8))
         action = invoice.with_user(self.collector).action_open_collection_dispute()
-        with Form(self.env[action["res_model"]].with_user(self.collector).with_context(action["context"])) as dispute:
+        with Form(self.env[action["res_model"]].with_user(self.collector).with_context(**action["context"])) as dispute:
             dispute.reason = "quantity"
             dispute.description = "Two pallets missing"
         dispute = dispute.record
         self.assertEqual(invoice.collection_hold, "dispute")
         action = dispute.with_user(self.collector).action_credit_note()
-        with Form(self.env[action["res_model"]].with_user(self.collector).with_context(action["context"])) as resolve:
+        with Form(self.env[action["res_model"]].with_user(self.collector).with_context(**action["context"])) as resolve:
             resolve.note = "Pallets credited"
         resolve.record.action_confirm()
         self.assertEqual(dispute.state, "closed")

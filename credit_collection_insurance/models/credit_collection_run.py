@@ -12,8 +12,9 @@ class CreditCollectionRun(models.Model):
         "credit.insurance.declaration", "run_id", "Overdue declarations proposed")
 
     def _plan(self):
-        super()._plan()
+        res = super()._plan()
         self._insurance_daily()
+        return res
 
     def _insurance_daily(self):
         """Proposes the overdue declarations due and refreshes the coverage matching of the run's company.

@@ -44,7 +44,7 @@ class CreditInsuranceCoverageReport(models.Model):
     status = fields.Selection(COVERAGE_STATUS, readonly=True, index=True)
     coverage_share = fields.Float("Share covered (%)", readonly=True, aggregator=False)
     coverage_limit = fields.Monetary("Coverage granted", readonly=True)
-    outstanding = fields.Monetary("Outstanding", readonly=True)
+    outstanding = fields.Monetary(readonly=True)
     covered = fields.Monetary("Covered amount", readonly=True,
                               help="The outstanding within the coverage granted, times the share covered.")
     uncovered = fields.Monetary("Uncovered amount", readonly=True)
@@ -160,6 +160,7 @@ class CreditInsuranceCoverageReport(models.Model):
         """Daily, for every company with a policy (the collection run does it too; both are idempotent):
         proposes the overdue declarations due and rebuilds the matching."""
         today = fields.Date.context_today(self)
+        # pylint: disable-next=no-search-all  # the policies: a few per company
         for company in self.env["credit.insurance.policy"].search([]).company_id:
             report = self.with_company(company).with_context(lang=company._collection_lang())
             try:

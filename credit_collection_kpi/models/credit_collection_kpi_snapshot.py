@@ -13,6 +13,8 @@ from odoo.addons.credit_collection.models.credit_collection_level import CHANNEL
 # (field, label, xlsx kind) of the KPI table, in the order a finance manager reads it. Each entry is a named
 # call: Odoo's term extractor takes a bare tuple right after a lazy term for another term.
 KpiColumn = namedtuple("KpiColumn", "name label kind")
+# Lazy terms (_lt): at import there is no environment to ask self.env._ of.
+# pylint: disable=prefer-env-translation
 KPI_COLUMNS = [
     KpiColumn("date_to", _lt("Period end"), "date"),
     KpiColumn("sales", _lt("Credit sales"), "money"),
@@ -31,6 +33,7 @@ KPI_COLUMNS = [
     KpiColumn("promises_kept_rate", _lt("Promises kept (%)"), "number"),
     KpiColumn("disputes_opened", _lt("Disputes opened"), "integer"),
 ]
+# pylint: enable=prefer-env-translation
 # The ratios that may be "not available" (credit.collection.kpi._compute gives None): stored as NULL, so
 # that averages over several periods skip them, and listed in unavailable_kpis for the views.
 OPTIONAL_KPIS = (

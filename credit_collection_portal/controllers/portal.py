@@ -357,10 +357,10 @@ class CollectionPortal(PortalAccount):
         try:
             value = float(str(amount).replace(",", ".").replace(" ", ""))
         except ValueError:
-            raise InvalidRequest(_("The amount is not a number.")) from None
+            raise InvalidRequest(request.env._("The amount is not a number.")) from None
         # float() reads "inf", "nan" and "1e309" (infinite): none is an amount.
         if not math.isfinite(value) or abs(value) > MAX_AMOUNT:
-            raise InvalidRequest(_("The amount is not a number.")) from None
+            raise InvalidRequest(request.env._("The amount is not a number.")) from None
         return currency.round(value)
 
     def _balance_check_amount(self, moves, amount):
@@ -659,7 +659,7 @@ class CollectionPortal(PortalAccount):
         except ValueError:
             date = None
         if not date:
-            raise InvalidRequest(_("Enter a valid date."))
+            raise InvalidRequest(request.env._("Enter a valid date."))
         if date < today or date > today + timedelta(days=max_days):
-            raise InvalidRequest(_("The date must be between today and %s days from now.", max_days))
+            raise InvalidRequest(request.env._("The date must be between today and %s days from now.", max_days))
         return date

@@ -1,7 +1,7 @@
 import logging
 from datetime import timedelta
 
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
 from odoo.tools.misc import hmac
 
@@ -48,7 +48,7 @@ class TestPortalLinks(PortalAttackCommon):
         settings.execute()
         self.assertEqual(self.env["ir.config_parameter"].get_param(LINK_DAYS), "7")
         self.assertEqual(self._open_link(self._token(self.customer, days_ago=8)).status_code, 410)
-        with self.assertRaises(Exception):
+        with self.assertRaises(ValidationError):
             self.env["res.config.settings"].create({"collection_portal_link_days": 0})
 
     def test_collector_revokes_the_links_of_a_customer(self):

@@ -56,7 +56,8 @@ class SaleOrder(models.Model):
 
     def action_confirm(self):
         for company in self.company_id:
-            orders = self.filtered(lambda order: order.company_id == company and order.state in ("draft", "sent"))
+            orders = self.filtered(
+                lambda order, company=company: order.company_id == company and order.state in ("draft", "sent"))
             if orders:
                 self.env["res.partner"]._collection_check_credit(
                     company, orders._collection_credit_amounts(), orders)

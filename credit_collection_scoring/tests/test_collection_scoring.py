@@ -138,7 +138,7 @@ class TestPayerGrade(CollectionCommon):
         }
         partners = {name: self._payer(name, *counts) for name, (counts, *_expected) in ledgers.items()}
         self.env["credit.collection.payer.profile"]._recompute_company(self.company, self.today)
-        for name, (counts, share, grade, score) in ledgers.items():
+        for name, (_counts, share, grade, score) in ledgers.items():
             profile = self.env["credit.collection.payer.profile"].search([("partner_id", "=", partners[name].id)])
             self.assertAlmostEqual(profile.late_share, share, places=3, msg=name)
             self.assertEqual(profile.grade, grade, name)

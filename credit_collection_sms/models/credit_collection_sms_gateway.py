@@ -49,18 +49,13 @@ class CreditCollectionSmsGateway(models.Model):
         try:
             answer = gateway._session().post(gateway.url, json=payload, headers=headers, timeout=gateway.timeout)
         except requests.ConnectTimeout:
-            raise UserError(
-                _("SMS gateway %s unreachable: no connection within %s s.", self.name, gateway.timeout)
-            ) from None
+            raise UserError(_("SMS gateway %(name)s unreachable: no connection within %(timeout)s s.", name=self.name,
+                              timeout=gateway.timeout)) from None
         except requests.Timeout:
-            raise DeliveryUncertain(
-                _(
-                    "SMS gateway %s did not answer within %s s: the SMS may have left. A retry posts it again with "
-                    "the same reference, which the gateway does not deliver twice.",
-                    self.name,
-                    gateway.timeout,
-                )
-            ) from None
+            raise DeliveryUncertain(_(
+                "SMS gateway %(name)s did not answer within %(timeout)s s: the SMS may have left. A retry posts it "
+                "again with the same reference, which the gateway does not deliver twice.",
+                name=self.name, timeout=gateway.timeout)) from None
         except requests.ConnectionError as error:
             if _connection_refused(error):
                 raise UserError(_("SMS gateway %(name)s unreachable: %(error)s", name=self.name, error=error)) from None

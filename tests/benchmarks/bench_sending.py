@@ -130,7 +130,8 @@ def reset(env, company):
     cr = env.cr
     generate_ledger.reset_collection(cr, company.id)
     cr.execute("""DELETE FROM mail_mail USING mail_message
-                   WHERE mail_message.id = mail_mail.mail_message_id AND mail_message.model = 'credit.collection.action'""")
+                   WHERE mail_message.id = mail_mail.mail_message_id
+                     AND mail_message.model = 'credit.collection.action'""")
     cr.execute("DELETE FROM credit_collection_case WHERE company_id = %s", [company.id])
     cr.execute("DELETE FROM ir_attachment WHERE res_model IN ('credit.collection.action', 'res.company')")
     cr.commit()

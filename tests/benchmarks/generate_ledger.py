@@ -5,8 +5,8 @@ Creates (or reuses) a benchmark company with a chart of accounts and a copy of t
 plain SQL (``generate_series``): one ``INSERT ... SELECT`` per table, no ORM call per record.
 
 Every invoice has one receivable line (``payment_term``) and one income line (``product``), balanced,
-fully open (``amount_residual`` = total), in the company currency (USD with generic_coa). Due dates are spread from 10 days
-before to 200 days after the run date, so that every level of the policy gets items.
+fully open (``amount_residual`` = total), in the company currency (USD with generic_coa). Due dates are spread
+from 10 days before to 200 days after the run date, so that every level of the policy gets items.
 
 Usage, from Python with an Odoo environment::
 
@@ -144,7 +144,8 @@ def _insert_partners(cr, company, count):
         WITH new AS (SELECT nextval('res_partner_id_seq') AS id, g FROM generate_series(1, %(n)s) g)
         INSERT INTO res_partner (
             id, name, complete_name, commercial_partner_id, commercial_company_name, ref, company_id,
-            type, active, is_company, collection_customer_type, partner_share, customer_rank, supplier_rank, lang, email,
+            type, active, is_company, collection_customer_type, partner_share, customer_rank, supplier_rank, lang,
+            email,
             email_normalized, autopost_bills, color, message_bounce, create_uid, write_uid, create_date, write_date)
         SELECT id, 'Bench customer ' || lpad(g::text, 6, '0'), 'Bench customer ' || lpad(g::text, 6, '0'),
                id, 'Bench customer ' || lpad(g::text, 6, '0'), %(ref)s || lpad(g::text, 6, '0'), %(company)s,
