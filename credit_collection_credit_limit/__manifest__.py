@@ -1,7 +1,7 @@
 {
     "name": "Credit Collection - Credit limits",
     "summary": "Credit limits and exposure as a sum of contributions, credit groups, checks at posting and logged "
-               "overrides",
+    "overrides",
     "version": "19.0.1.0.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/credit-collection/credit-collection",

@@ -1,7 +1,7 @@
 {
     "name": "Credit Collection - Sales",
     "summary": "Confirmed orders not invoiced yet count in the credit exposure; credit limits checked at order "
-               "confirmation; the customer's risk shown to sales people",
+    "confirmation; the customer's risk shown to sales people",
     "version": "19.0.1.0.0",
     "category": "Accounting/Accounting",
     "license": "LGPL-3",

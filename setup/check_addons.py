@@ -37,8 +37,10 @@ def main():
                     if parts[:2] == ["odoo", "addons"] and len(parts) > 2:
                         other = parts[2]
                         if other in addons and other != name and other not in reachable[name]:
-                            problems.append(f"{path.relative_to(ROOT)}:{node.lineno}: imports {other}, "
-                                            f"which {name} does not depend on")
+                            problems.append(
+                                f"{path.relative_to(ROOT)}:{node.lineno}: imports {other}, "
+                                f"which {name} does not depend on"
+                            )
     for problem in sorted(set(problems)):
         print(problem)
     sys.exit(1 if problems else 0)

@@ -43,10 +43,13 @@ PAGES = {
 # name: (path, script run once the page is loaded: it may submit a form to reach the page to take)
 PORTAL_PAGES = {
     "portal-balance": ("/my/balance", None),
-    "portal-pay": ("/my/balance", """
+    "portal-pay": (
+        "/my/balance",
+        """
         const boxes = document.querySelectorAll(".o_balance_overdue input[name=invoice_ids]");
         boxes.forEach((box, index) => { box.checked = index < 2; });
-        document.querySelector(".o_balance_pay_form").submit();"""),
+        document.querySelector(".o_balance_pay_form").submit();""",
+    ),
     "portal-dispute": ("/my/balance", "document.querySelector('.o_balance_dispute_link').click();"),
     "portal-promise": ("/my/balance/promise", None),
     "portal-plan": ("/my/balance/plan", None),
@@ -65,10 +68,23 @@ def session_id(login="admin", password="admin"):
 def main():
     OUT.mkdir(parents=True, exist_ok=True)
     profile = tempfile.mkdtemp()
-    browser = subprocess.Popen([
-        "chromium", "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", f"--user-data-dir={profile}", "--remote-debugging-port=9333",
-        "--window-size=1440,900", "about:blank"], stderr=subprocess.DEVNULL)
+    browser = subprocess.Popen(
+        [
+            "chromium",
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={profile}",
+            "--remote-debugging-port=9333",
+            "--window-size=1440,900",
+            "about:blank",
+        ],
+        stderr=subprocess.DEVNULL,
+    )
     try:
         for _ in range(50):
             try:
@@ -90,16 +106,29 @@ def main():
         call("Network.enable")
         host = URL.split("//", 1)[-1].split("/", 1)[0].split(":", 1)[0]
         if PORTAL:
-            call("Network.setCookie", name="session_id", value=session_id("customer", "customer"),
-                 domain=host, path="/")
+            call(
+                "Network.setCookie", name="session_id", value=session_id("customer", "customer"), domain=host, path="/"
+            )
             portal_shots(call)
             return
         sid = session_id()
         call("Network.setCookie", name="session_id", value=sid, domain=host, path="/")
         # The aged balance page lists the rows the user asked for: ask for today's first.
-        requests.post(f"{URL}/web/dataset/call_kw", cookies={"session_id": sid}, timeout=120, json={
-            "jsonrpc": "2.0", "method": "call", "params": {
-                "model": "credit.collection.aged.balance", "method": "action_open", "args": [], "kwargs": {}}})
+        requests.post(
+            f"{URL}/web/dataset/call_kw",
+            cookies={"session_id": sid},
+            timeout=120,
+            json={
+                "jsonrpc": "2.0",
+                "method": "call",
+                "params": {
+                    "model": "credit.collection.aged.balance",
+                    "method": "action_open",
+                    "args": [],
+                    "kwargs": {},
+                },
+            },
+        )
         call("Emulation.setDeviceMetricsOverride", width=1440, height=900, deviceScaleFactor=1, mobile=False)
         for name, path in PAGES.items():
             call("Page.navigate", url=URL + path)
@@ -121,10 +150,19 @@ def portal_shots(call):
             if script:
                 call("Runtime.evaluate", expression=script)
                 time.sleep(5)
-            full = call("Runtime.evaluate", expression="(document.getElementById('wrapwrap') || document.documentElement).scrollHeight", returnByValue=True)
+            full = call(
+                "Runtime.evaluate",
+                expression="(document.getElementById('wrapwrap') || document.documentElement).scrollHeight",
+                returnByValue=True,
+            )
             page_height = min(int(full.get("result", {}).get("value") or height), 4000)
-            call("Emulation.setDeviceMetricsOverride", width=width, height=max(height, page_height),
-                 deviceScaleFactor=1, mobile=mobile)
+            call(
+                "Emulation.setDeviceMetricsOverride",
+                width=width,
+                height=max(height, page_height),
+                deviceScaleFactor=1,
+                mobile=mobile,
+            )
             time.sleep(1)
             shot = call("Page.captureScreenshot", format="png")
             target = OUT / ("%s-%s.png" % (name, width_name))

@@ -29,8 +29,12 @@ def deprecations(log_path, ours_only=True):
 
     def flush():
         text = "\n".join(record)
-        if record and " WARNING " in record[0] and DEPRECATION.search(text) \
-                and (OUR_ADDONS.search(text) or not ours_only):
+        if (
+            record
+            and " WARNING " in record[0]
+            and DEPRECATION.search(text)
+            and (OUR_ADDONS.search(text) or not ours_only)
+        ):
             found.append(record[0].rstrip()[:400])
 
     with open(log_path, encoding="utf-8", errors="replace") as log:

@@ -53,9 +53,17 @@ class OdooServer:
         self.process = None
 
     def start(self, timeout=180):
-        self.process = subprocess.Popen(odoo_command(
-            self.settings, "-d", self.db, f"--db-filter=^{self.db}$", f"--http-port={self.port}",
-            f"--logfile={self.log}", *self.options))
+        self.process = subprocess.Popen(
+            odoo_command(
+                self.settings,
+                "-d",
+                self.db,
+                f"--db-filter=^{self.db}$",
+                f"--http-port={self.port}",
+                f"--logfile={self.log}",
+                *self.options,
+            )
+        )
         try:
             self.wait_ready(timeout)
         except BaseException:
@@ -117,15 +125,21 @@ def odoo_server(odoo_settings, tmp_path_factory):
 def run_background_jobs(rpc, run_ids=(), timeout=900):
     """What the scheduler does after a click, for a server started without cron workers: plans the runs
     started, works the sending queue, sends the mail queue, until the given runs have nothing in progress."""
-    crons = [rpc.ref("credit_collection.ir_cron_plan_runs"), rpc.ref("credit_collection.ir_cron_send_queued_actions"),
-             rpc.ref("mail.ir_cron_mail_scheduler_action")]
+    crons = [
+        rpc.ref("credit_collection.ir_cron_plan_runs"),
+        rpc.ref("credit_collection.ir_cron_send_queued_actions"),
+        rpc.ref("mail.ir_cron_mail_scheduler_action"),
+    ]
     deadline = time.time() + timeout
     while time.time() < deadline:
         for cron in crons:
             rpc("ir.cron", "method_direct_trigger", [cron])
         busy = rpc("credit.collection.run", "search_count", [("id", "in", list(run_ids)), ("state", "=", "queued")])
-        busy += rpc("credit.collection.action", "search_count", [
-            ("run_id", "in", list(run_ids)), ("state", "in", ["queued", "sending"]), ("channel", "!=", "sms")])
+        busy += rpc(
+            "credit.collection.action",
+            "search_count",
+            [("run_id", "in", list(run_ids)), ("state", "in", ["queued", "sending"]), ("channel", "!=", "sms")],
+        )
         if not busy:
             return
     raise AssertionError(f"runs {run_ids} still busy after {timeout} s")
@@ -157,10 +171,17 @@ def smtp_inbox(admin_rpc):
     inbox = Inbox()
     controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
     controller.start()
-    server_id = admin_rpc("ir.mail_server", "create", {
-        "name": "test SMTP", "smtp_host": "127.0.0.1", "smtp_port": controller.port,
-        "smtp_encryption": "none", "sequence": 0,
-    })
+    server_id = admin_rpc(
+        "ir.mail_server",
+        "create",
+        {
+            "name": "test SMTP",
+            "smtp_host": "127.0.0.1",
+            "smtp_port": controller.port,
+            "smtp_encryption": "none",
+            "sequence": 0,
+        },
+    )
     yield inbox
     admin_rpc("ir.mail_server", "unlink", [server_id])
     controller.stop()

@@ -34,23 +34,45 @@ def test_customer_from_first_reminder_to_litigation_and_case_file(odoo_server, a
     company_id = rpc.ref("credit_collection.demo_company_fr")
     stamp = int(time.time())
     address = f"case-{stamp}@example.com"
-    customer = rpc("res.partner", "create", {
-        "name": f"Client Contentieux {stamp}", "email": address, "lang": "fr_FR", "is_company": True,
-        "street": "3 quai Saint-Vincent", "zip": "69001", "city": "Lyon"})
+    customer = rpc(
+        "res.partner",
+        "create",
+        {
+            "name": f"Client Contentieux {stamp}",
+            "email": address,
+            "lang": "fr_FR",
+            "is_company": True,
+            "street": "3 quai Saint-Vincent",
+            "zip": "69001",
+            "city": "Lyon",
+        },
+    )
     today = date.today()
     due = today - timedelta(days=41)
-    invoice = rpc("account.move", "create", {
-        "move_type": "out_invoice", "partner_id": customer, "company_id": company_id,
-        "invoice_date": (due - timedelta(days=30)).isoformat(), "invoice_date_due": due.isoformat(),
-        "invoice_line_ids": [(0, 0, {"name": "Maintenance", "quantity": 1, "price_unit": 2400.0, "tax_ids": [(5,)]})],
-    })
+    invoice = rpc(
+        "account.move",
+        "create",
+        {
+            "move_type": "out_invoice",
+            "partner_id": customer,
+            "company_id": company_id,
+            "invoice_date": (due - timedelta(days=30)).isoformat(),
+            "invoice_date_due": due.isoformat(),
+            "invoice_line_ids": [
+                (0, 0, {"name": "Maintenance", "quantity": 1, "price_unit": 2400.0, "tax_ids": [(5,)]})
+            ],
+        },
+    )
     rpc("account.move", "action_post", [invoice])
     invoice_name = rpc("account.move", "read", [invoice], fields=["name"])[0]["name"]
 
     def case():
-        rows = rpc("credit.collection.case", "search_read",
-                   [("partner_id", "=", customer), ("company_id", "=", company_id), ("stage", "!=", "closed")],
-                   fields=["stage", "escalated", "amount_due", "name"])
+        rows = rpc(
+            "credit.collection.case",
+            "search_read",
+            [("partner_id", "=", customer), ("company_id", "=", company_id), ("stage", "!=", "closed")],
+            fields=["stage", "escalated", "amount_due", "name"],
+        )
         assert len(rows) == 1, rows
         return rows[0]
 
@@ -58,8 +80,12 @@ def test_customer_from_first_reminder_to_litigation_and_case_file(odoo_server, a
     for offset, stage in [(6, "reminder_1"), (16, "reminder_2"), (41, "formal_notice")]:
         run_on(rpc, company_id, due + timedelta(days=offset))
         assert case()["stage"] == stage, offset
-    sent = rpc("credit.collection.action", "search_read",
-               [("partner_id", "=", customer), ("state", "=", "sent")], fields=["channel", "level_id", "date"])
+    sent = rpc(
+        "credit.collection.action",
+        "search_read",
+        [("partner_id", "=", customer), ("state", "=", "sent")],
+        fields=["channel", "level_id", "date"],
+    )
     assert {action["channel"] for action in sent} >= {"email", "letter"}, sent
     deadline = time.time() + 60
     while time.time() < deadline and len([m for rcpt, m in smtp_inbox.messages if address in rcpt]) < 3:
@@ -68,19 +94,39 @@ def test_customer_from_first_reminder_to_litigation_and_case_file(odoo_server, a
     case_id = rpc("credit.collection.case", "search", [("partner_id", "=", customer), ("stage", "!=", "closed")])[0]
 
     # A dispute on the invoice, rejected.
-    dispute = rpc("credit.collection.dispute", "create", {
-        "partner_id": customer, "company_id": company_id, "case_id": case_id, "move_ids": [(6, 0, [invoice])],
-        "reason": "price", "description": "Le prix ne correspond pas au devis."})
-    wizard = rpc("credit.collection.dispute.resolve", "create",
-                 {"dispute_id": dispute, "resolution": "rejected", "note": "Prix conforme au devis signé."})
+    dispute = rpc(
+        "credit.collection.dispute",
+        "create",
+        {
+            "partner_id": customer,
+            "company_id": company_id,
+            "case_id": case_id,
+            "move_ids": [(6, 0, [invoice])],
+            "reason": "price",
+            "description": "Le prix ne correspond pas au devis.",
+        },
+    )
+    wizard = rpc(
+        "credit.collection.dispute.resolve",
+        "create",
+        {"dispute_id": dispute, "resolution": "rejected", "note": "Prix conforme au devis signé."},
+    )
     rpc("credit.collection.dispute.resolve", "action_confirm", [wizard])
     state = rpc("credit.collection.dispute", "read", [dispute], fields=["state", "resolution"])[0]
     assert (state["state"], state["resolution"]) == ("closed", "rejected")
 
     # A promise for yesterday, nothing paid: the daily follow-up finds it broken and escalates the case.
-    promise = rpc("credit.collection.promise", "create", {
-        "partner_id": customer, "company_id": company_id, "case_id": case_id, "amount": 1000.0,
-        "promise_date": (today - timedelta(days=1)).isoformat()})
+    promise = rpc(
+        "credit.collection.promise",
+        "create",
+        {
+            "partner_id": customer,
+            "company_id": company_id,
+            "case_id": case_id,
+            "amount": 1000.0,
+            "promise_date": (today - timedelta(days=1)).isoformat(),
+        },
+    )
     cron = rpc.ref("credit_collection.ir_cron_daily_follow_up")
     rpc("ir.cron", "method_direct_trigger", [cron])
     assert rpc("credit.collection.promise", "read", [promise], fields=["state"])[0]["state"] == "broken"
@@ -88,21 +134,36 @@ def test_customer_from_first_reminder_to_litigation_and_case_file(odoo_server, a
 
     # Litigation: order for payment, transfer to a bailiff, a judgment archived on the case.
     rpc("credit.collection.case", "write", [case_id], {"stage": "litigation", "procedure": "order_for_payment"})
-    bailiff = rpc("res.partner", "create", {
-        "name": f"Maître Huissier {stamp}", "is_company": True, "collection_third_party_role": "bailiff"})
-    transfer = rpc("credit.collection.case.transfer", "create", {
-        "case_id": case_id, "third_party_id": bailiff, "fee_fixed": 150.0, "fee_percent": 8.0})
+    bailiff = rpc(
+        "res.partner",
+        "create",
+        {"name": f"Maître Huissier {stamp}", "is_company": True, "collection_third_party_role": "bailiff"},
+    )
+    transfer = rpc(
+        "credit.collection.case.transfer",
+        "create",
+        {"case_id": case_id, "third_party_id": bailiff, "fee_fixed": 150.0, "fee_percent": 8.0},
+    )
     rpc("credit.collection.case.transfer", "action_send", [transfer])
-    values = rpc("credit.collection.case.transfer", "read", [transfer],
-                 fields=["state", "role", "amount_transferred"])[0]
+    values = rpc("credit.collection.case.transfer", "read", [transfer], fields=["state", "role", "amount_transferred"])[
+        0
+    ]
     assert (values["state"], values["role"]) == ("sent", "bailiff")
     assert values["amount_transferred"] == pytest.approx(2400.0)
     blocked = rpc("res.partner", "read", [customer], fields=["collection_blocked", "collection_block_reason"])[0]
     assert blocked["collection_blocked"] and "Huissier" in blocked["collection_block_reason"]
     judgment = b"%PDF-1.4\n% ordonnance portant injonction de payer\n%%EOF\n"
-    rpc("credit.collection.case.document", "create", {
-        "case_id": case_id, "name": "Ordonnance IP", "category": "judgment",
-        "file": base64.b64encode(judgment).decode(), "file_name": "ordonnance.pdf"})
+    rpc(
+        "credit.collection.case.document",
+        "create",
+        {
+            "case_id": case_id,
+            "name": "Ordonnance IP",
+            "category": "judgment",
+            "file": base64.b64encode(judgment).decode(),
+            "file_name": "ordonnance.pdf",
+        },
+    )
     case_values = case()
     assert case_values["stage"] == "litigation"
 
@@ -110,8 +171,11 @@ def test_customer_from_first_reminder_to_litigation_and_case_file(odoo_server, a
     action = rpc("credit.collection.case.transfer", "action_export_case_file", [transfer])
     assert action["url"].startswith("/web/content/") and action["url"].endswith("download=true")
     session = requests.Session()
-    login = session.post(f"{odoo_server['url']}/web/session/authenticate", json={
-        "jsonrpc": "2.0", "params": {"db": odoo_server["db"], "login": "admin", "password": "admin"}}, timeout=60)
+    login = session.post(
+        f"{odoo_server['url']}/web/session/authenticate",
+        json={"jsonrpc": "2.0", "params": {"db": odoo_server["db"], "login": "admin", "password": "admin"}},
+        timeout=60,
+    )
     assert login.json().get("result", {}).get("uid"), login.text[:500]
     response = session.get(odoo_server["url"] + action["url"], timeout=120)
     assert response.status_code == 200, response.text[:500]
@@ -137,6 +201,9 @@ def test_customer_from_first_reminder_to_litigation_and_case_file(odoo_server, a
             assert name in index, name
     rows = list(csv.reader(io.StringIO(archive.read("index.csv").decode("utf-8-sig")), delimiter=";"))
     assert not [row for row in rows if row[-1].startswith(("Error", "Erreur"))], rows
-    on_transfer = rpc("ir.attachment", "search_count",
-                      [("res_model", "=", "credit.collection.case.transfer"), ("res_id", "=", transfer)])
+    on_transfer = rpc(
+        "ir.attachment",
+        "search_count",
+        [("res_model", "=", "credit.collection.case.transfer"), ("res_id", "=", transfer)],
+    )
     assert on_transfer == 1

@@ -11,20 +11,34 @@ def test_daily_run_on_demo_ledger_sends_reminders_by_smtp(admin_rpc, smtp_inbox)
     # On the fresh test database the run covers the whole demo ledger; a customer of our own makes
     # the test meaningful when it is run again on the same database.
     stamp = int(time.time())
-    customer = admin_rpc("res.partner", "create", {
-        "name": f"Client E2E {stamp}", "email": f"e2e-{stamp}@example.com", "lang": "fr_FR", "is_company": True})
+    customer = admin_rpc(
+        "res.partner",
+        "create",
+        {"name": f"Client E2E {stamp}", "email": f"e2e-{stamp}@example.com", "lang": "fr_FR", "is_company": True},
+    )
     overdue = (date.today() - timedelta(days=10)).isoformat()
-    invoice = admin_rpc("account.move", "create", {
-        "move_type": "out_invoice", "partner_id": customer, "company_id": company_id,
-        "invoice_date": (date.today() - timedelta(days=40)).isoformat(), "invoice_date_due": overdue,
-        "invoice_line_ids": [(0, 0, {"name": "Maintenance", "quantity": 1, "price_unit": 1234.0, "tax_ids": [(5,)]})],
-    })
+    invoice = admin_rpc(
+        "account.move",
+        "create",
+        {
+            "move_type": "out_invoice",
+            "partner_id": customer,
+            "company_id": company_id,
+            "invoice_date": (date.today() - timedelta(days=40)).isoformat(),
+            "invoice_date_due": overdue,
+            "invoice_line_ids": [
+                (0, 0, {"name": "Maintenance", "quantity": 1, "price_unit": 1234.0, "tax_ids": [(5,)]})
+            ],
+        },
+    )
     admin_rpc("account.move", "action_post", [invoice])
     run_id = admin_rpc("credit.collection.run", "create", {"company_id": company_id, "date": date.today().isoformat()})
     admin_rpc("credit.collection.run", "action_run", [run_id])
     run_background_jobs(admin_rpc, [run_id])
     actions = admin_rpc(
-        "credit.collection.action", "search_read", [("run_id", "=", run_id)],
+        "credit.collection.action",
+        "search_read",
+        [("run_id", "=", run_id)],
         fields=["partner_id", "channel", "state", "level_id", "mail_id", "error_message", "tone"],
     )
     assert actions, "the demo ledger has overdue items: the run must plan reminders"
@@ -32,11 +46,16 @@ def test_daily_run_on_demo_ledger_sends_reminders_by_smtp(admin_rpc, smtp_inbox)
     assert emails, actions
     assert customer in {a["partner_id"][0] for a in emails}
     assert not [a for a in actions if a["state"] == "failed" and a["channel"] != "sms"], [
-        a["error_message"] for a in actions]
+        a["error_message"] for a in actions
+    ]
     assert {a["state"] for a in actions if a["channel"] != "sms"} <= {"sent", "to_review", "cancelled"}
 
-    partners = {p["id"]: p for p in admin_rpc(
-        "res.partner", "read", list({a["partner_id"][0] for a in emails}), fields=["email", "lang", "name"])}
+    partners = {
+        p["id"]: p
+        for p in admin_rpc(
+            "res.partner", "read", list({a["partner_id"][0] for a in emails}), fields=["email", "lang", "name"]
+        )
+    }
     customer_addresses = {p["email"] for p in partners.values()}
 
     def to_customers():
@@ -72,6 +91,8 @@ def test_daily_run_on_demo_ledger_sends_reminders_by_smtp(admin_rpc, smtp_inbox)
     admin_rpc("credit.collection.run", "action_run", [again])
     run_background_jobs(admin_rpc, [again])
     assert admin_rpc("credit.collection.action", "search_count", [("run_id", "=", again)]) == 0
-    assert admin_rpc("mail.mail", "search_count", [
-        ("model", "=", "credit.collection.action"), ("state", "=", "outgoing")]) == 0
+    assert (
+        admin_rpc("mail.mail", "search_count", [("model", "=", "credit.collection.action"), ("state", "=", "outgoing")])
+        == 0
+    )
     assert len(to_customers()) == len(emails)

@@ -4,7 +4,6 @@ import subprocess
 
 import psycopg2
 import pytest
-
 from conftest import odoo_command
 
 
@@ -25,7 +24,9 @@ def scratch_db(odoo_settings):
 def install(settings, db, module):
     result = subprocess.run(
         odoo_command(settings, "-d", db, "-i", module, "--without-demo", "--stop-after-init", "--log-level=warn"),
-        capture_output=True, text=True, timeout=900,
+        capture_output=True,
+        text=True,
+        timeout=900,
     )
     errors = [line for line in result.stderr.splitlines() if " ERROR " in line or " CRITICAL " in line]
     assert result.returncode == 0 and not errors, result.stderr[-3000:]
@@ -38,8 +39,15 @@ def test_addons_install_one_by_one(odoo_settings, scratch_db):
     assert installed_modules(scratch_db) == {"credit_collection", "credit_collection_portal"}
     install(odoo_settings, scratch_db, "credit_collection_insurance")
     assert installed_modules(scratch_db) == {
-        "credit_collection", "credit_collection_portal", "credit_collection_insurance"}
+        "credit_collection",
+        "credit_collection_portal",
+        "credit_collection_insurance",
+    }
     # The sale bridge installs by itself once the sale app is there.
     install(odoo_settings, scratch_db, "sale")
     assert installed_modules(scratch_db) == {
-        "credit_collection", "credit_collection_portal", "credit_collection_insurance", "credit_collection_sale"}
+        "credit_collection",
+        "credit_collection_portal",
+        "credit_collection_insurance",
+        "credit_collection_sale",
+    }

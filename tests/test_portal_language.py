@@ -8,16 +8,18 @@ import requests
 def _login(url, session, login, password):
     page = session.get(f"{url}/web/login", timeout=30)
     csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
-    return session.post(f"{url}/web/login", data={"login": login, "password": password, "csrf_token": csrf},
-                        timeout=60)
+    return session.post(f"{url}/web/login", data={"login": login, "password": password, "csrf_token": csrf}, timeout=60)
 
 
 def test_site_is_french_by_default(admin_rpc):
     langs = admin_rpc("res.lang", "search_read", [("active", "=", True)], fields=["code"])
     assert "fr_FR" in {lang["code"] for lang in langs}
-    default = admin_rpc("ir.default", "search_read", [
-        ("field_id.model", "=", "res.partner"), ("field_id.name", "=", "lang"), ("company_id", "=", False)],
-        fields=["json_value"])
+    default = admin_rpc(
+        "ir.default",
+        "search_read",
+        [("field_id.model", "=", "res.partner"), ("field_id.name", "=", "lang"), ("company_id", "=", False)],
+        fields=["json_value"],
+    )
     assert [row["json_value"] for row in default] == ['"fr_FR"']
 
 

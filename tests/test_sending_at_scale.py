@@ -78,9 +78,17 @@ def smtp_sink(admin_rpc):
     stale = admin_rpc("ir.mail_server", "search", [("name", "=", "scale SMTP sink")])
     if stale:  # left by an interrupted session: Odoo would take the first one
         admin_rpc("ir.mail_server", "unlink", stale)
-    server_id = admin_rpc("ir.mail_server", "create", {
-        "name": "scale SMTP sink", "smtp_host": "127.0.0.1", "smtp_port": controller.port,
-        "smtp_encryption": "none", "sequence": 0})
+    server_id = admin_rpc(
+        "ir.mail_server",
+        "create",
+        {
+            "name": "scale SMTP sink",
+            "smtp_host": "127.0.0.1",
+            "smtp_port": controller.port,
+            "smtp_encryption": "none",
+            "sequence": 0,
+        },
+    )
     yield sink
     admin_rpc("ir.mail_server", "unlink", [server_id])
     controller.stop()
@@ -114,52 +122,120 @@ def company(admin_rpc, sms_gateway):
     rpc = admin_rpc
     eur = rpc("res.currency", "search", [("name", "=", "EUR")], context={"active_test": False})[0]
     rpc("res.currency", "write", [eur], {"active": True})
-    company_id = rpc("res.company", "create", {"name": f"Envois en nombre {stamp}", "currency_id": eur,
-                                               "email": "relances@envois.example"})
+    company_id = rpc(
+        "res.company",
+        "create",
+        {"name": f"Envois en nombre {stamp}", "currency_id": eur, "email": "relances@envois.example"},
+    )
     rpc("res.users", "write", [rpc.uid], {"company_ids": [(4, company_id)]})
     context = {"allowed_company_ids": [company_id]}
     rpc("account.chart.template", "try_loading", [], "generic_coa", company_id, False, context=context)
-    gateway = rpc("credit.collection.sms.gateway", "create", {
-        "name": "Sink", "url": f"http://127.0.0.1:{sms_gateway.server_port}/sms", "timeout": 5, "retries": 0})
-    rpc("res.company", "write", [company_id], {
-        "collection_sms_gateway_id": gateway,
-        "collection_fee_product_id": rpc.ref("credit_collection.product_collection_fee")})
+    gateway = rpc(
+        "credit.collection.sms.gateway",
+        "create",
+        {"name": "Sink", "url": f"http://127.0.0.1:{sms_gateway.server_port}/sms", "timeout": 5, "retries": 0},
+    )
+    rpc(
+        "res.company",
+        "write",
+        [company_id],
+        {
+            "collection_sms_gateway_id": gateway,
+            "collection_fee_product_id": rpc.ref("credit_collection.product_collection_fee"),
+        },
+    )
     users = {}
     for login, group in (("manager", "group_collection_manager"), ("collector", "group_collection_user")):
-        users[login] = rpc("res.users", "create", {
-            "name": f"{login.title()} {stamp}", "login": f"{login}-{stamp}", "password": f"{login}-{stamp}-pw",
-            "company_id": company_id, "company_ids": [(6, 0, [company_id])], "lang": "fr_FR",
-            "group_ids": [(6, 0, [rpc.ref(f"credit_collection.{group}")])]})
-    return {"id": company_id, "stamp": stamp, "context": context,
-            "manager": OdooRPC(rpc.url, rpc.db, f"manager-{stamp}", f"manager-{stamp}-pw"),
-            "collector": OdooRPC(rpc.url, rpc.db, f"collector-{stamp}", f"collector-{stamp}-pw")}
+        users[login] = rpc(
+            "res.users",
+            "create",
+            {
+                "name": f"{login.title()} {stamp}",
+                "login": f"{login}-{stamp}",
+                "password": f"{login}-{stamp}-pw",
+                "company_id": company_id,
+                "company_ids": [(6, 0, [company_id])],
+                "lang": "fr_FR",
+                "group_ids": [(6, 0, [rpc.ref(f"credit_collection.{group}")])],
+            },
+        )
+    return {
+        "id": company_id,
+        "stamp": stamp,
+        "context": context,
+        "manager": OdooRPC(rpc.url, rpc.db, f"manager-{stamp}", f"manager-{stamp}-pw"),
+        "collector": OdooRPC(rpc.url, rpc.db, f"collector-{stamp}", f"collector-{stamp}-pw"),
+    }
 
 
 def make_policy(rpc, company, name, sms=False, auto_send=True, statement=False, delay=5):
-    return rpc("credit.collection.policy", "create", {
-        "name": name, "company_id": company["id"],
-        "level_ids": [(0, 0, {
-            "name": "Relance", "delay_days": delay, "tone": "courteous", "case_stage": "reminder_1",
-            "channel_email": True, "email_template_id": rpc.ref("credit_collection.mail_template_reminder_courteous"),
-            "channel_sms": sms, "sms_template_id": rpc.ref("credit_collection.sms_template_reminder"),
-            "auto_send": auto_send, "email_attach_statement": statement})],
-    }, context=company["context"])
+    return rpc(
+        "credit.collection.policy",
+        "create",
+        {
+            "name": name,
+            "company_id": company["id"],
+            "level_ids": [
+                (
+                    0,
+                    0,
+                    {
+                        "name": "Relance",
+                        "delay_days": delay,
+                        "tone": "courteous",
+                        "case_stage": "reminder_1",
+                        "channel_email": True,
+                        "email_template_id": rpc.ref("credit_collection.mail_template_reminder_courteous"),
+                        "channel_sms": sms,
+                        "sms_template_id": rpc.ref("credit_collection.sms_template_reminder"),
+                        "auto_send": auto_send,
+                        "email_attach_statement": statement,
+                    },
+                )
+            ],
+        },
+        context=company["context"],
+    )
 
 
 def make_customers(rpc, company, tag, count, policy, overdue=10):
     """``count`` customers of the company, each with one invoice ``overdue`` days late under ``policy``."""
     stamp = company["stamp"]
-    partners = rpc("res.partner", "create", [{
-        "name": f"Client {tag} {i:04d}", "is_company": True, "lang": "fr_FR",
-        "email": f"{tag}-{i:04d}-{stamp}@clients.example", "phone": f"+3361{stamp % 10000:04d}{i:04d}",
-    } for i in range(count)], context=company["context"])
+    partners = rpc(
+        "res.partner",
+        "create",
+        [
+            {
+                "name": f"Client {tag} {i:04d}",
+                "is_company": True,
+                "lang": "fr_FR",
+                "email": f"{tag}-{i:04d}-{stamp}@clients.example",
+                "phone": f"+3361{stamp % 10000:04d}{i:04d}",
+            }
+            for i in range(count)
+        ],
+        context=company["context"],
+    )
     due = date.today() - timedelta(days=overdue)
-    invoices = rpc("account.move", "create", [{
-        "move_type": "out_invoice", "partner_id": partner, "company_id": company["id"],
-        "invoice_date": (due - timedelta(days=30)).isoformat(), "invoice_date_due": due.isoformat(),
-        "collection_policy_id": policy,
-        "invoice_line_ids": [(0, 0, {"name": "Prestation", "quantity": 1, "price_unit": 100.0 + i, "tax_ids": [(5,)]})],
-    } for i, partner in enumerate(partners)], context=company["context"])
+    invoices = rpc(
+        "account.move",
+        "create",
+        [
+            {
+                "move_type": "out_invoice",
+                "partner_id": partner,
+                "company_id": company["id"],
+                "invoice_date": (due - timedelta(days=30)).isoformat(),
+                "invoice_date_due": due.isoformat(),
+                "collection_policy_id": policy,
+                "invoice_line_ids": [
+                    (0, 0, {"name": "Prestation", "quantity": 1, "price_unit": 100.0 + i, "tax_ids": [(5,)]})
+                ],
+            }
+            for i, partner in enumerate(partners)
+        ],
+        context=company["context"],
+    )
     rpc("account.move", "action_post", invoices, context=company["context"])
     return partners, invoices
 
@@ -170,8 +246,12 @@ def addresses(rpc, partners):
 
 def start_run(company):
     manager = company["manager"]
-    run = manager("credit.collection.run", "create", {"company_id": company["id"], "date": date.today().isoformat()},
-                  context=company["context"])
+    run = manager(
+        "credit.collection.run",
+        "create",
+        {"company_id": company["id"], "date": date.today().isoformat()},
+        context=company["context"],
+    )
     started = time.time()
     answer = manager("credit.collection.run", "action_run", [run], context=company["context"])
     return run, time.time() - started, answer
@@ -190,25 +270,43 @@ def wait_until_delivered(rpc, run, timeout=900, states=("queued", "sending")):
 
 def server_with_cron(odoo_settings, tmp_path, name, workers=2, crons=2, cron_limit=300):
     """A server as in production: HTTP and cron worker processes (prefork)."""
-    return OdooServer(odoo_settings, tmp_path / f"{name}.log", free_port(), f"--workers={workers}",
-                      f"--max-cron-threads={crons}", f"--limit-time-real-cron={cron_limit}",
-                      f"--gevent-port={free_port()}").start()
+    return OdooServer(
+        odoo_settings,
+        tmp_path / f"{name}.log",
+        free_port(),
+        f"--workers={workers}",
+        f"--max-cron-threads={crons}",
+        f"--limit-time-real-cron={cron_limit}",
+        f"--gevent-port={free_port()}",
+    ).start()
 
 
 def threaded_server(odoo_settings, tmp_path, name, crons=2, cron_limit=CRON_LIMIT):
     """A one-process server whose cron threads are held to ``cron_limit``: past it, Odoo reloads the server
     (a worker process's idle sleep counts in its limit, so a limit under a minute only makes sense here)."""
-    return OdooServer(odoo_settings, tmp_path / f"{name}.log", free_port(), "--workers=0",
-                      f"--max-cron-threads={crons}", f"--limit-time-real-cron={cron_limit}").start()
+    return OdooServer(
+        odoo_settings,
+        tmp_path / f"{name}.log",
+        free_port(),
+        "--workers=0",
+        f"--max-cron-threads={crons}",
+        f"--limit-time-real-cron={cron_limit}",
+    ).start()
 
 
 def log_problems(server, refused=0):
     """Errors, time limits and deadlocks in the server's log; Odoo logs each email the SMTP server refused
     as an error: ``refused`` of them are expected."""
     text = server.log.read_text(errors="replace")
-    problems = [line for line in text.splitlines()
-                if " ERROR " in line or " CRITICAL " in line or "timeout after" in line or "real time limit" in line
-                or "deadlock" in line.lower()]
+    problems = [
+        line
+        for line in text.splitlines()
+        if " ERROR " in line
+        or " CRITICAL " in line
+        or "timeout after" in line
+        or "real time limit" in line
+        or "deadlock" in line.lower()
+    ]
     refusals = [line for line in problems if "odoo.addons.mail.models.mail_mail: failed sending mail" in line]
     return [line for line in problems if line not in refusals] + (refusals if len(refusals) != refused else [])
 
@@ -239,8 +337,9 @@ def test_several_hundred_reminders_with_a_10s_cron_limit(odoo_settings, tmp_path
         run, click, answer = start_run(company)
         assert answer["tag"] == "display_notification"
         wait_until_delivered(rpc, run)
-        to_review = company["collector"]("credit.collection.action", "search",
-                                          [("run_id", "=", run), ("state", "=", "to_review")])
+        to_review = company["collector"](
+            "credit.collection.action", "search", [("run_id", "=", run), ("state", "=", "to_review")]
+        )
         assert len(to_review) == 300
         started = time.time()
         company["collector"]("credit.collection.action", "action_approve", to_review, context=company["context"])
@@ -249,8 +348,15 @@ def test_several_hundred_reminders_with_a_10s_cron_limit(odoo_settings, tmp_path
     finally:
         server.stop()
     print(f"\nrun now answered in {click:.2f} s, approving 300 in {approve:.2f} s")
-    actions = {a["partner_id"][0]: a for a in rpc("credit.collection.action", "search_read", [("run_id", "=", run)],
-                                                   fields=["partner_id", "state", "error_message"])}
+    actions = {
+        a["partner_id"][0]: a
+        for a in rpc(
+            "credit.collection.action",
+            "search_read",
+            [("run_id", "=", run)],
+            fields=["partner_id", "state", "error_message"],
+        )
+    }
     assert len(actions) == 300
     for partner, address in emails.items():
         if address == refused:
@@ -263,8 +369,9 @@ def test_several_hundred_reminders_with_a_10s_cron_limit(odoo_settings, tmp_path
     assert not log_problems(server, refused=1), log_problems(server, refused=1)[:10]
 
 
-def test_kill_9_of_the_sending_workers_then_restart(odoo_settings, tmp_path, admin_rpc, company, smtp_sink,
-                                                    sms_gateway):
+def test_kill_9_of_the_sending_workers_then_restart(
+    odoo_settings, tmp_path, admin_rpc, company, smtp_sink, sms_gateway
+):
     """Cron workers killed (-9) at random moments, then the whole server killed and started again:
     every customer receives its email once and its SMS once."""
     rpc = admin_rpc
@@ -289,8 +396,12 @@ def test_kill_9_of_the_sending_workers_then_restart(odoo_settings, tmp_path, adm
         server.stop()
         sms_gateway.delay = 0.05
     assert kills
-    actions = rpc("credit.collection.action", "search_read", [("run_id", "=", run)],
-                  fields=["partner_id", "channel", "state", "delivery_reference", "error_message"])
+    actions = rpc(
+        "credit.collection.action",
+        "search_read",
+        [("run_id", "=", run)],
+        fields=["partner_id", "channel", "state", "delivery_reference", "error_message"],
+    )
     assert len(actions) == 300
     assert {a["state"] for a in actions} == {"sent"}, [a for a in actions if a["state"] != "sent"][:5]
     for address in emails.values():
@@ -338,15 +449,18 @@ class LockWatch(Thread):
         with psycopg2.connect(dbname="postgres") as cnx, cnx.cursor() as cr:
             cnx.autocommit = True
             while self.running:
-                cr.execute("""SELECT COALESCE(MAX(EXTRACT(EPOCH FROM now() - state_change)), 0)
+                cr.execute(
+                    """SELECT COALESCE(MAX(EXTRACT(EPOCH FROM now() - state_change)), 0)
                                 FROM pg_stat_activity WHERE application_name = %s AND wait_event_type = 'Lock'""",
-                           [self.application])
+                    [self.application],
+                )
                 self.longest = max(self.longest, float(cr.fetchone()[0]))
                 time.sleep(0.02)
 
 
-def test_payment_during_sending_is_not_blocked_and_gets_no_reminder(odoo_settings, tmp_path, odoo_server, admin_rpc,
-                                                                    company, smtp_sink):
+def test_payment_during_sending_is_not_blocked_and_gets_no_reminder(
+    odoo_settings, tmp_path, odoo_server, admin_rpc, company, smtp_sink
+):
     """Emails with the statement PDF are being sent; a payment registered meanwhile waits on no lock
     (less than 1 s), and its invoice is not reminded."""
     rpc = admin_rpc
@@ -359,8 +473,12 @@ def test_payment_during_sending_is_not_blocked_and_gets_no_reminder(odoo_setting
         watch = LockWatch(odoo_server["pid"])
         watch.start()
         started = time.time()
-        wizard = rpc("account.payment.register", "create", {}, context={
-            **company["context"], "active_model": "account.move", "active_ids": [invoice]})
+        wizard = rpc(
+            "account.payment.register",
+            "create",
+            {},
+            context={**company["context"], "active_model": "account.move", "active_ids": [invoice]},
+        )
         rpc("account.payment.register", "action_create_payments", [wizard], context=company["context"])
         elapsed = time.time() - started
         watch.running = False
@@ -377,11 +495,17 @@ def test_payment_during_sending_is_not_blocked_and_gets_no_reminder(odoo_setting
         wait_until_delivered(rpc, run)
     finally:
         server.stop()
-    print(f"\npayment registered in {during:.2f} s while sending (longest lock wait {lock_wait:.2f} s), "
-          f"{idle:.2f} s on an idle ledger")
+    print(
+        f"\npayment registered in {during:.2f} s while sending (longest lock wait {lock_wait:.2f} s), "
+        f"{idle:.2f} s on an idle ledger"
+    )
     assert lock_wait < 1.0
-    paid = rpc("credit.collection.action", "search_read", [("run_id", "=", run), ("partner_id", "=", partners[-1])],
-               fields=["state", "cancel_reason"])
+    paid = rpc(
+        "credit.collection.action",
+        "search_read",
+        [("run_id", "=", run), ("partner_id", "=", partners[-1])],
+        fields=["state", "cancel_reason"],
+    )
     assert paid and paid[0]["state"] == "cancelled", paid
     assert smtp_sink.count(emails[partners[-1]]) == 0
     for partner in partners[:-1]:
@@ -390,13 +514,28 @@ def test_payment_during_sending_is_not_blocked_and_gets_no_reminder(odoo_setting
 
 def test_the_server_reloads_after_a_time_limit(odoo_settings, tmp_path, admin_rpc):
     """Threaded mode: a job past the cron time limit makes Odoo reload itself; the reloaded server serves."""
-    cron = admin_rpc("ir.cron", "create", {
-        "name": "Slow job", "model_id": admin_rpc.ref("base.model_res_partner"), "state": "code",
-        # Longer than the 60 s between two checks of Odoo's threaded server: one check sees it running late.
-        "code": "time.sleep(75)", "interval_number": 1, "interval_type": "days",
-        "nextcall": "2000-01-01 00:00:00"})
-    server = OdooServer(odoo_settings, tmp_path / "reload.log", free_port(), "--workers=0", "--max-cron-threads=1",
-                        "--limit-time-real-cron=2").start()
+    cron = admin_rpc(
+        "ir.cron",
+        "create",
+        {
+            "name": "Slow job",
+            "model_id": admin_rpc.ref("base.model_res_partner"),
+            "state": "code",
+            # Longer than the 60 s between two checks of Odoo's threaded server: one check sees it running late.
+            "code": "time.sleep(75)",
+            "interval_number": 1,
+            "interval_type": "days",
+            "nextcall": "2000-01-01 00:00:00",
+        },
+    )
+    server = OdooServer(
+        odoo_settings,
+        tmp_path / "reload.log",
+        free_port(),
+        "--workers=0",
+        "--max-cron-threads=1",
+        "--limit-time-real-cron=2",
+    ).start()
     try:
         deadline = time.time() + 300
         while time.time() < deadline and server.log.read_text().count("HTTP service (werkzeug) running") < 2:

@@ -40,10 +40,18 @@ def test_demo_ledger_over_rpc(admin_rpc):
     assert company["currency_id"][1] == "EUR"
     assert company["chart_template"] == "fr"
     today = date.today().isoformat()
-    open_domain = [("company_id", "=", company_id), ("move_type", "=", "out_invoice"), ("state", "=", "posted"),
-                   ("payment_state", "in", ["not_paid", "partial"])]
-    overdue = admin_rpc("account.move", "search_read", open_domain + [("invoice_date_due", "<", today)],
-                        fields=["amount_residual", "partner_id"])
+    open_domain = [
+        ("company_id", "=", company_id),
+        ("move_type", "=", "out_invoice"),
+        ("state", "=", "posted"),
+        ("payment_state", "in", ["not_paid", "partial"]),
+    ]
+    overdue = admin_rpc(
+        "account.move",
+        "search_read",
+        open_domain + [("invoice_date_due", "<", today)],
+        fields=["amount_residual", "partner_id"],
+    )
     assert len(overdue) > 30
     assert sum(move["amount_residual"] for move in overdue) > 10000
     receivership = admin_rpc.ref("credit_collection.demo_customer_43")

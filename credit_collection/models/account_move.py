@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.fields import Domain
 
@@ -16,34 +16,65 @@ class AccountMove(models.Model):
     # The collectors' data on an invoice: readable by collection users only (not by the customer on
     # the portal, nor by sales people or accountants outside collection).
     collection_policy_id = fields.Many2one(
-        "credit.collection.policy", "Dunning policy", copy=False, groups=COLLECTION_USER,
-        help="Overrides the customer's policy for this invoice.")
+        "credit.collection.policy",
+        "Dunning policy",
+        copy=False,
+        groups=COLLECTION_USER,
+        help="Overrides the customer's policy for this invoice.",
+    )
     collection_blocked = fields.Boolean("Dunning blocked", copy=False, tracking=True, groups=COLLECTION_USER)
     collection_block_reason = fields.Char("Dunning block reason", copy=False, groups=COLLECTION_USER)
     # Derived from the reminder items rather than stored: writing them back on every invoice a run
     # touches would cost more than the whole rest of the planning.
     collection_level_id = fields.Many2one(
-        "credit.collection.level", "Dunning level", compute="_compute_collection_level",
-        search="_search_collection_level", groups=COLLECTION_USER)
+        "credit.collection.level",
+        "Dunning level",
+        compute="_compute_collection_level",
+        search="_search_collection_level",
+        groups=COLLECTION_USER,
+    )
     collection_last_date = fields.Date("Last reminder", compute="_compute_collection_level", groups=COLLECTION_USER)
-    collection_next_date = fields.Date(
-        "Next reminder", compute="_compute_collection_next_date", groups=COLLECTION_USER)
+    collection_next_date = fields.Date("Next reminder", compute="_compute_collection_next_date", groups=COLLECTION_USER)
     collection_action_line_ids = fields.One2many(
-        "credit.collection.action.line", "move_id", "Reminder history", groups=COLLECTION_USER)
+        "credit.collection.action.line", "move_id", "Reminder history", groups=COLLECTION_USER
+    )
     collection_days_late = fields.Integer("Days late", compute="_compute_collection_next_date", groups=COLLECTION_USER)
     collection_dispute_ids = fields.Many2many(
-        "credit.collection.dispute", "credit_collection_dispute_move_rel", "move_id", "dispute_id", "Disputes",
-        copy=False, groups=COLLECTION_USER)
+        "credit.collection.dispute",
+        "credit_collection_dispute_move_rel",
+        "move_id",
+        "dispute_id",
+        "Disputes",
+        copy=False,
+        groups=COLLECTION_USER,
+    )
     collection_promise_ids = fields.Many2many(
-        "credit.collection.promise", "credit_collection_promise_move_rel", "move_id", "promise_id",
-        "Payment promises", copy=False, groups=COLLECTION_USER)
+        "credit.collection.promise",
+        "credit_collection_promise_move_rel",
+        "move_id",
+        "promise_id",
+        "Payment promises",
+        copy=False,
+        groups=COLLECTION_USER,
+    )
     collection_plan_ids = fields.Many2many(
-        "credit.collection.payment.plan", "credit_collection_plan_move_rel", "move_id", "plan_id",
-        "Payment plans", copy=False, groups=COLLECTION_USER)
+        "credit.collection.payment.plan",
+        "credit_collection_plan_move_rel",
+        "move_id",
+        "plan_id",
+        "Payment plans",
+        copy=False,
+        groups=COLLECTION_USER,
+    )
     # Stored so that the engine's SQL reads it like the manual block.
     collection_hold = fields.Selection(
-        HOLDS, "Dunning on hold", compute="_compute_collection_hold", store=True, groups=COLLECTION_USER,
-        help="An open dispute, a pending payment promise or a running payment plan holds the reminders.")
+        HOLDS,
+        "Dunning on hold",
+        compute="_compute_collection_hold",
+        store=True,
+        groups=COLLECTION_USER,
+        help="An open dispute, a pending payment promise or a running payment plan holds the reminders.",
+    )
 
     @api.depends("collection_dispute_ids.state", "collection_promise_ids.state", "collection_plan_ids.state")
     def _compute_collection_hold(self):
@@ -62,11 +93,14 @@ class AccountMove(models.Model):
         self.env["credit.collection.dispute"].check_access("create")
         return {
             "type": "ir.actions.act_window",
-            "name": _("Dispute"),
+            "name": self.env._("Dispute"),
             "res_model": "credit.collection.dispute",
             "view_mode": "form",
-            "context": {"default_partner_id": self.commercial_partner_id.id, "default_company_id": self.company_id.id,
-                        "default_move_ids": [(6, 0, self.ids)]},
+            "context": {
+                "default_partner_id": self.commercial_partner_id.id,
+                "default_company_id": self.company_id.id,
+                "default_move_ids": [(6, 0, self.ids)],
+            },
         }
 
     def _collection_policy(self):
@@ -75,8 +109,11 @@ class AccountMove(models.Model):
         company = self.company_id
         chosen = self.collection_policy_id | self.commercial_partner_id.with_company(company).collection_policy_id
         if self.commercial_partner_id.collection_customer_type == "consumer":
-            return (chosen.filtered(lambda policy: policy.customer_type == "consumer")[:1]
-                    or company.collection_policy_consumer_id or company.collection_policy_id)
+            return (
+                chosen.filtered(lambda policy: policy.customer_type == "consumer")[:1]
+                or company.collection_policy_consumer_id
+                or company.collection_policy_id
+            )
         return chosen[:1] or company.collection_policy_id
 
     @api.depends("collection_action_line_ids.level_id", "collection_action_line_ids.action_id.sent_date")
@@ -109,19 +146,29 @@ class AccountMove(models.Model):
     @api.depends("invoice_date_due", "collection_level_id", "payment_state", "collection_hold")
     def _compute_collection_next_date(self):
         today = fields.Date.context_today(self)
-        proceedings = self.env["credit.collection.insolvency"].sudo().search([
-            ("partner_id", "in", self.commercial_partner_id.ids), ("state", "=", "open")])
+        proceedings = (
+            self.env["credit.collection.insolvency"]
+            .sudo()
+            .search([("partner_id", "in", self.commercial_partner_id.ids), ("state", "=", "open")])
+        )
         openings = {}
         for proceeding in proceedings:
             key = (proceeding.partner_id.id, proceeding.company_id.id)
             openings[key] = min(openings.get(key, proceeding.opening_date), proceeding.opening_date)
         for move in self:
             due = move.invoice_date_due
-            move.collection_days_late = (today - due).days if due and due < today and move.payment_state in (
-                "not_paid", "partial") else 0
+            move.collection_days_late = (
+                (today - due).days if due and due < today and move.payment_state in ("not_paid", "partial") else 0
+            )
             next_date = False
-            if due and move.move_type in ("out_invoice", "out_receipt") and move.state == "posted" \
-                    and move.payment_state in ("not_paid", "partial") and not move.collection_blocked and not move.collection_hold:
+            if (
+                due
+                and move.move_type in ("out_invoice", "out_receipt")
+                and move.state == "posted"
+                and move.payment_state in ("not_paid", "partial")
+                and not move.collection_blocked
+                and not move.collection_hold
+            ):
                 current = move.collection_level_id.delay_days if move.collection_level_id else None
                 policy = move._collection_policy()
                 opening = openings.get((move.commercial_partner_id.id, move.company_id.id))
@@ -141,11 +188,13 @@ class AccountMoveLine(models.Model):
     # The engine's selection: open receivable items of a company by due date.
     _collection_due_idx = models.Index(
         "(company_id, date_maturity, account_id)"
-        " WHERE reconciled IS NOT TRUE AND parent_state = 'posted' AND amount_residual > 0")
+        " WHERE reconciled IS NOT TRUE AND parent_state = 'posted' AND amount_residual > 0"
+    )
     # The aged balance's open lines with every column it reads: an index-only scan.
     _collection_aged_idx = models.Index(
         "(account_id, date) INCLUDE (company_id, partner_id, date_maturity, amount_residual)"
-        " WHERE reconciled IS NOT TRUE AND parent_state = 'posted'")
+        " WHERE reconciled IS NOT TRUE AND parent_state = 'posted'"
+    )
 
 
 class AccountPartialReconcile(models.Model):
@@ -176,9 +225,13 @@ class AccountMoveCreditLimit(models.Model):
     # What the invoice is decides whether the credit limit applies, never a context key (client input).
     collection_charge = fields.Selection(
         [("fee", "Recovery fees and late interest"), ("plan_interest", "Payment plan interest")],
-        "Collection charge", readonly=True, copy=False, groups="base.group_user",
+        "Collection charge",
+        readonly=True,
+        copy=False,
+        groups="base.group_user",
         help="Set by the collection engine on the invoices of its own charges: they add no credit, so the "
-             "customer's credit limit does not apply to them.")
+        "customer's credit limit does not apply to them.",
+    )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -195,6 +248,5 @@ class AccountMoveCreditLimit(models.Model):
         if self.env.su:
             return
         if "collection_charge" in names:
-            raise AccessError(_("Only the collection engine marks an invoice as a collection charge."))
+            raise AccessError(self.env._("Only the collection engine marks an invoice as a collection charge."))
         check_fields_access(self, names, "write")
-

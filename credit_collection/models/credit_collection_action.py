@@ -5,7 +5,7 @@ import psycopg2
 import pytz
 from markupsafe import Markup
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools.mail import generate_tracking_message_id
 from odoo.tools.misc import format_date, formatLang
@@ -59,11 +59,15 @@ class CreditCollectionAction(models.Model):
     fee_amount = fields.Monetary(compute="_compute_amounts", store=True, currency_field="currency_id")
     interest_amount = fields.Monetary(compute="_compute_amounts", store=True, currency_field="currency_id")
     amount_total = fields.Monetary(
-        "Total claimed", compute="_compute_amounts", store=True, currency_field="currency_id")
+        "Total claimed", compute="_compute_amounts", store=True, currency_field="currency_id"
+    )
     max_days_late = fields.Integer(compute="_compute_amounts", store=True)
     approved_by_id = fields.Many2one("res.users", "Approved by", readonly=True)
-    sent_date = fields.Datetime(readonly=True, help="When the mail server accepted the email, the gateway the "
-                                                     "SMS, or the letter went to the day's print batch.")
+    sent_date = fields.Datetime(
+        readonly=True,
+        help="When the mail server accepted the email, the gateway the "
+        "SMS, or the letter went to the day's print batch.",
+    )
     sent_by_id = fields.Many2one("res.users", readonly=True)
     error_message = fields.Text("Failure reason", readonly=True)
     cancel_reason = fields.Char(readonly=True)
@@ -74,9 +78,11 @@ class CreditCollectionAction(models.Model):
     mail_id = fields.Many2one("mail.mail", readonly=True, index="btree_not_null")
     sms_id = fields.Many2one("sms.sms", readonly=True, index="btree_not_null")
     delivery_reference = fields.Char(
-        readonly=True, copy=False,
+        readonly=True,
+        copy=False,
         help="Idempotency key of the SMS given to the gateway: a message re-posted after a lost answer keeps it, "
-             "so the gateway never delivers it twice.")
+        "so the gateway never delivers it twice.",
+    )
     body = fields.Html("Content sent", readonly=True, sanitize=True)
 
     @api.depends("partner_id", "level_id", "channel")
@@ -84,15 +90,23 @@ class CreditCollectionAction(models.Model):
     def _compute_name(self):
         for action in self:
             action.name = "%s - %s - %s" % (
-                action.level_id.name or "", selection_label(action, "channel"), action.partner_id.name or "")
+                action.level_id.name or "",
+                selection_label(action, "channel"),
+                action.partner_id.name or "",
+            )
 
     @api.depends("line_ids.move_id")
     def _compute_move_ids(self):
         for action in self:
             action.move_ids = action.line_ids.move_id
 
-    @api.depends("line_ids.amount_residual", "line_ids.fee_amount", "line_ids.interest_amount",
-                 "line_ids.state", "line_ids.days_late")
+    @api.depends(
+        "line_ids.amount_residual",
+        "line_ids.fee_amount",
+        "line_ids.interest_amount",
+        "line_ids.state",
+        "line_ids.days_late",
+    )
     def _compute_amounts(self):
         for action in self:
             lines = action.line_ids.filtered(lambda line: line.state != "cancelled")
@@ -107,7 +121,7 @@ class CreditCollectionAction(models.Model):
         """The collector's decision; rendering and delivery are the system's, in the background queue."""
         to_send = self.filtered(lambda action: action.state == "to_review")
         to_send.write({"state": "queued", "approved_by_id": self.env.uid})
-        return self._queued_notification(to_send, _("Approved"))
+        return self._queued_notification(to_send, self.env._("Approved"))
 
     def action_retry(self):
         """Delivery is done again from the start; the outcome shows on the action when the queue has run."""
@@ -115,30 +129,40 @@ class CreditCollectionAction(models.Model):
         failed.write({"state": "queued", "error_message": False, "approved_by_id": self.env.uid})
         # The system's bookkeeping of a new attempt (claim, SMS reference, documents of the failed one).
         failed.sudo()._reset_delivery()
-        return self._queued_notification(failed, _("Retry"))
+        return self._queued_notification(failed, self.env._("Retry"))
 
     def action_cancel(self):
         cancellable = self.filtered(lambda action: action.state in PENDING_STATES + ("failed",))
-        cancellable._cancel(_("Cancelled by %s", self.env.user.name))
+        cancellable._cancel(self.env._("Cancelled by %s", self.env.user.name))
         return True
 
     def _queued_notification(self, actions, title):
         if actions:
             self._trigger_sending()
-        message = _("%s reminder(s) queued: they are sent in the background and their status follows delivery.",
-                    len(actions)) if actions else _("Nothing to send in the selection.")
+        message = (
+            self.env._(
+                "%s reminder(s) queued: they are sent in the background and their status follows delivery.",
+                len(actions),
+            )
+            if actions
+            else self.env._("Nothing to send in the selection.")
+        )
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": {
-                "title": title, "message": message, "type": "success" if actions else "warning", "sticky": False,
+                "title": title,
+                "message": message,
+                "type": "success" if actions else "warning",
+                "sticky": False,
                 "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },
         }
 
     def _cancel(self, reason):
         self.line_ids.filtered(lambda line: line.state == "planned").write(
-            {"state": "cancelled", "cancel_reason": reason})
+            {"state": "cancelled", "cancel_reason": reason}
+        )
         self.write({"state": "cancelled", "cancel_reason": reason})
 
     # ------------------------------------------------------------------ what a reminder leaves behind
@@ -155,8 +179,11 @@ class CreditCollectionAction(models.Model):
         planned.write({"state": "done"})
         if self.level_id.invoice_fees:
             self._invoice_fees()
-        case = self.env["credit.collection.case"]._get_or_open(
-            self.partner_id, self.company_id, self.level_id.case_stage).sudo()
+        case = (
+            self.env["credit.collection.case"]
+            ._get_or_open(self.partner_id, self.company_id, self.level_id.case_stage)
+            .sudo()
+        )
         self.case_id = case
         case._advance_to(self.level_id.case_stage, self.level_id.name)
         if self.level_id.escalate:
@@ -170,9 +197,13 @@ class CreditCollectionAction(models.Model):
         if not self.env.user._is_superuser() and self.env.lang:
             return self.env.lang
         starter = self.run_id.create_uid
-        return (self.approved_by_id.lang or self.user_id.lang
-                or (starter.lang if starter and not starter._is_superuser() else False)
-                or self.company_id.partner_id.lang or self.env.lang)
+        return (
+            self.approved_by_id.lang
+            or self.user_id.lang
+            or (starter.lang if starter and not starter._is_superuser() else False)
+            or self.company_id.partner_id.lang
+            or self.env.lang
+        )
 
     def _in_note_lang(self):
         self.ensure_one()
@@ -190,36 +221,56 @@ class CreditCollectionAction(models.Model):
             action._in_note_lang()._log_delivery_one()
 
     def _log_delivery_one(self):
-        summary = _("%(level)s sent by %(channel)s: %(amount)s due on %(count)s item(s).",
-                    level=self.level_id.name, channel=self._channel_label(),
-                    amount=self._format_amount(self.amount_due),
-                    count=len(self.line_ids.filtered(lambda line: line.state == "done")))
+        summary = self.env._(
+            "%(level)s sent by %(channel)s: %(amount)s due on %(count)s item(s).",
+            level=self.level_id.name,
+            channel=self._channel_label(),
+            amount=self._format_amount(self.amount_due),
+            count=len(self.line_ids.filtered(lambda line: line.state == "done")),
+        )
         note = Markup("%s %s") % (summary, self._record_link())
         author = (self.approved_by_id or self.sent_by_id).partner_id.id or None
-        records = [record for record in [self.partner_id.commercial_partner_id, self.case_id, *self.line_ids.move_id]
-                   if record]
+        records = [
+            record for record in [self.partner_id.commercial_partner_id, self.case_id, *self.line_ids.move_id] if record
+        ]
         self._log_notes([(record, note) for record in records] + [(self, Markup("%s") % summary)], author)
 
     def _log_notes(self, notes, author=None):
         """Log notes (no notification) on records of any model, in one insert: ``_message_log`` for many."""
         author_id, email_from = self._message_compute_author(author, None)
         note = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note")
-        self.env["mail.thread"].sudo()._message_create([{
-            "author_id": author_id, "email_from": email_from, "model": record._name, "res_id": record.id,
-            "body": body, "message_type": "notification", "is_internal": True, "subtype_id": note,
-            "email_add_signature": False, "record_alias_domain_id": False,
-            "record_company_id": False,
-            "message_id": generate_tracking_message_id("message-notify"),
-            "reply_to": self.env["mail.thread"]._notify_get_reply_to(default=email_from)[False],
-        } for record, body in notes])
+        self.env["mail.thread"].sudo()._message_create(
+            [
+                {
+                    "author_id": author_id,
+                    "email_from": email_from,
+                    "model": record._name,
+                    "res_id": record.id,
+                    "body": body,
+                    "message_type": "notification",
+                    "is_internal": True,
+                    "subtype_id": note,
+                    "email_add_signature": False,
+                    "record_alias_domain_id": False,
+                    "record_company_id": False,
+                    "message_id": generate_tracking_message_id("message-notify"),
+                    "reply_to": self.env["mail.thread"]._notify_get_reply_to(default=email_from)[False],
+                }
+                for record, body in notes
+            ]
+        )
 
     def _log_failure(self):
         for action in self:
             action._in_note_lang()._log_failure_one()
 
     def _log_failure_one(self):
-        note = _("%(level)s by %(channel)s not delivered: %(reason)s",
-                 level=self.level_id.name, channel=self._channel_label(), reason=self.error_message)
+        note = self.env._(
+            "%(level)s by %(channel)s not delivered: %(reason)s",
+            level=self.level_id.name,
+            channel=self._channel_label(),
+            reason=self.error_message,
+        )
         self._message_log(body=Markup("%s") % note)
         if self.case_id:
             self.case_id._message_log(body=Markup("%s %s") % (note, self._record_link()))
@@ -230,30 +281,58 @@ class CreditCollectionAction(models.Model):
     def _invoice_fees(self):
         product = self.company_id.collection_fee_product_id
         if not product:
-            raise UserError(_("Set the product used to invoice collection fees in the settings."))
+            raise UserError(self.env._("Set the product used to invoice collection fees in the settings."))
         lines = []
         for line in self.line_ids.filtered(lambda line: line.state == "done"):
             if line.fee_amount:
-                lines.append((0, 0, {
-                    "product_id": product.id, "quantity": 1, "price_unit": line.fee_amount, "tax_ids": [(5, 0, 0)],
-                    "name": _("Fixed compensation for recovery costs (art. L441-10 C. com.) - %s", line.move_id.name),
-                }))
+                lines.append(
+                    (
+                        0,
+                        0,
+                        {
+                            "product_id": product.id,
+                            "quantity": 1,
+                            "price_unit": line.fee_amount,
+                            "tax_ids": [(5, 0, 0)],
+                            "name": self.env._(
+                                "Fixed compensation for recovery costs (art. L441-10 C. com.) - %s", line.move_id.name
+                            ),
+                        },
+                    )
+                )
             if line.interest_amount:
-                lines.append((0, 0, {
-                    "product_id": product.id, "quantity": 1, "price_unit": line.interest_amount, "tax_ids": [(5, 0, 0)],
-                    "name": line._interest_label(),
-                }))
+                lines.append(
+                    (
+                        0,
+                        0,
+                        {
+                            "product_id": product.id,
+                            "quantity": 1,
+                            "price_unit": line.interest_amount,
+                            "tax_ids": [(5, 0, 0)],
+                            "name": line._interest_label(),
+                        },
+                    )
+                )
         if not lines:
             return
         # Created as the system: only the engine marks an invoice as its own charge.
-        invoice = self.env["account.move"].with_company(self.company_id).sudo().create({
-            "move_type": "out_invoice",
-            "partner_id": self.partner_id.id,
-            "invoice_date": self.date,
-            "invoice_origin": self.name,
-            "invoice_line_ids": lines,
-            "collection_charge": "fee",
-        }).sudo(False)
+        invoice = (
+            self.env["account.move"]
+            .with_company(self.company_id)
+            .sudo()
+            .create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": self.partner_id.id,
+                    "invoice_date": self.date,
+                    "invoice_origin": self.name,
+                    "invoice_line_ids": lines,
+                    "collection_charge": "fee",
+                }
+            )
+            .sudo(False)
+        )
         invoice.action_post()
         self.fee_invoice_id = invoice
 
@@ -286,11 +365,19 @@ class CreditCollectionAction(models.Model):
         self.ensure_one()
         if self.statement_attachment_id:
             return self.statement_attachment_id
-        same_day = self.search([
-            ("partner_id", "=", self.partner_id.id), ("company_id", "=", self.company_id.id),
-            ("statement_attachment_id", "!=", False),
-            ("statement_attachment_id.create_date", ">=", fields.Datetime.to_string(
-                fields.Datetime.now().replace(hour=0, minute=0, second=0)))], limit=1)
+        same_day = self.search(
+            [
+                ("partner_id", "=", self.partner_id.id),
+                ("company_id", "=", self.company_id.id),
+                ("statement_attachment_id", "!=", False),
+                (
+                    "statement_attachment_id.create_date",
+                    ">=",
+                    fields.Datetime.to_string(fields.Datetime.now().replace(hour=0, minute=0, second=0)),
+                ),
+            ],
+            limit=1,
+        )
         if same_day:
             self.statement_attachment_id = same_day.statement_attachment_id
             return self.statement_attachment_id
@@ -305,14 +392,27 @@ class CreditCollectionAction(models.Model):
         self.ensure_one()
         if not self.run_id:
             return self.browse()
-        return self.search([("run_id", "=", self.run_id.id), ("partner_id", "=", self.partner_id.id),
-                            ("level_id", "=", self.level_id.id), ("channel", "=", channel),
-                            ("id", "!=", self.id)], limit=1)
+        return self.search(
+            [
+                ("run_id", "=", self.run_id.id),
+                ("partner_id", "=", self.partner_id.id),
+                ("level_id", "=", self.level_id.id),
+                ("channel", "=", channel),
+                ("id", "!=", self.id),
+            ],
+            limit=1,
+        )
 
     def _attach(self, name, content):
-        return self.env["ir.attachment"].create({
-            "name": name, "raw": content, "res_model": self._name, "res_id": self.id, "mimetype": "application/pdf",
-        })
+        return self.env["ir.attachment"].create(
+            {
+                "name": name,
+                "raw": content,
+                "res_model": self._name,
+                "res_id": self.id,
+                "mimetype": "application/pdf",
+            }
+        )
 
     def _customer_file_name(self, kind):
         """A document's file name in the customer's language, not the collector's."""
@@ -320,7 +420,7 @@ class CreditCollectionAction(models.Model):
         return action._file_name(kind)
 
     def _file_name(self, kind):
-        label = _("Reminder") if kind == "letter" else _("Statement")
+        label = self.env._("Reminder") if kind == "letter" else self.env._("Statement")
         return "%s %s.pdf" % (label, (self.partner_id.name or "").replace("/", "-"))
 
     @api.model
@@ -329,8 +429,9 @@ class CreditCollectionAction(models.Model):
         began): a payment never waits for the queue, which re-checks the items itself."""
         try:
             with self.env.cr.savepoint(flush=False):
-                self.env.cr.execute("SELECT id FROM credit_collection_action WHERE id = %s "
-                                    "FOR NO KEY UPDATE SKIP LOCKED", [action_id])
+                self.env.cr.execute(
+                    "SELECT id FROM credit_collection_action WHERE id = %s FOR NO KEY UPDATE SKIP LOCKED", [action_id]
+                )
                 return bool(self.env.cr.fetchone())
         except psycopg2.errors.SerializationFailure:
             return False
@@ -340,10 +441,16 @@ class CreditCollectionAction(models.Model):
     def _letters_of_day(self, company, day):
         """The letters delivered to the print batch on ``day`` (in the user's timezone), whatever their run."""
         start = self._day_start_utc(day)
-        return self.search([
-            ("company_id", "=", company.id), ("channel", "=", "letter"), ("state", "=", "sent"),
-            ("sent_date", ">=", start), ("sent_date", "<", start + timedelta(days=1)),
-        ], order="sent_date, id")
+        return self.search(
+            [
+                ("company_id", "=", company.id),
+                ("channel", "=", "letter"),
+                ("state", "=", "sent"),
+                ("sent_date", ">=", start),
+                ("sent_date", "<", start + timedelta(days=1)),
+            ],
+            order="sent_date, id",
+        )
 
     @api.model
     def _day_start_utc(self, day):
@@ -355,18 +462,26 @@ class CreditCollectionAction(models.Model):
         """One PDF of the day's letters for printing, attached to the company and downloaded."""
         letters = self._letters_of_day(company, day)
         if not letters:
-            raise UserError(_("No letter was delivered to the print batch on %s.", format_date(self.env, day)))
+            raise UserError(self.env._("No letter was delivered to the print batch on %s.", format_date(self.env, day)))
         documents = [letter._letter_attachment().raw for letter in letters]
         content = documents[0] if len(documents) == 1 else merge_pdf(documents)
-        name = _("Letters to print %s.pdf", fields.Date.to_string(day))
+        name = self.env._("Letters to print %s.pdf", fields.Date.to_string(day))
         attachments = self.env["ir.attachment"].sudo()
-        batch = attachments.search([("res_model", "=", "res.company"), ("res_id", "=", company.id),
-                                    ("name", "=", name)], limit=1)
+        batch = attachments.search(
+            [("res_model", "=", "res.company"), ("res_id", "=", company.id), ("name", "=", name)], limit=1
+        )
         if batch:
             batch.raw = content
         else:
-            batch = attachments.create({"name": name, "raw": content, "res_model": "res.company",
-                                        "res_id": company.id, "mimetype": "application/pdf"})
+            batch = attachments.create(
+                {
+                    "name": name,
+                    "raw": content,
+                    "res_model": "res.company",
+                    "res_id": company.id,
+                    "mimetype": "application/pdf",
+                }
+            )
         return {"type": "ir.actions.act_url", "target": "self", "url": "/web/content/%s?download=true" % batch.id}
 
     @api.model
@@ -386,17 +501,21 @@ class CreditCollectionAction(models.Model):
         if not paid:
             return
         self.env["credit.collection.action.line"].flush_model()
-        self.env.cr.execute("""
+        self.env.cr.execute(
+            """
             SELECT a.id FROM credit_collection_action a
              WHERE a.id IN (SELECT action_id FROM credit_collection_action_line
                              WHERE move_line_id IN %s AND state != 'cancelled')
                AND (a.state IN %s OR (a.state = 'sending' AND a.channel = 'email'))
-        """, [tuple(paid.ids), PENDING_STATES])
-        actions = self.sudo().browse([action_id for (action_id,) in self.env.cr.fetchall()
-                                      if self._lock_if_free(action_id)])
+        """,
+            [tuple(paid.ids), PENDING_STATES],
+        )
+        actions = self.sudo().browse(
+            [action_id for (action_id,) in self.env.cr.fetchall() if self._lock_if_free(action_id)]
+        )
         if not actions:
             return
-        reason = _("paid")
+        reason = self.env._("paid")
         lines = actions.line_ids.filtered(lambda line: line.move_line_id in paid and line.state != "cancelled")
         waiting = actions.filtered(lambda action: action.state in PENDING_STATES)
         lines.filtered(lambda line: line.action_id in waiting).write({"state": "cancelled", "cancel_reason": reason})

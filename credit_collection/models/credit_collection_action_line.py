@@ -1,4 +1,4 @@
-from odoo import _, fields, models
+from odoo import fields, models
 from odoo.tools.misc import format_date, formatLang
 
 
@@ -26,24 +26,33 @@ class CreditCollectionActionLine(models.Model):
     # [{date_from, date_to, days, rate, amount}]: the half-years and rates the interest was computed with.
     interest_periods = fields.Json("Interest periods", readonly=True)
     state = fields.Selection(
-        [("planned", "Planned"), ("done", "Done"), ("cancelled", "Cancelled")], default="planned", required=True)
+        [("planned", "Planned"), ("done", "Done"), ("cancelled", "Cancelled")], default="planned", required=True
+    )
     cancel_reason = fields.Char()
 
     _item_level_channel_unique = models.Constraint(
-        "UNIQUE(move_line_id, level_id, channel)", "An item is reminded once per level and channel.")
+        "UNIQUE(move_line_id, level_id, channel)", "An item is reminded once per level and channel."
+    )
 
     def _interest_label(self):
         """The interest invoice line: the legal ground, then each half-year with its rate."""
         self.ensure_one()
         if self.level_id.interest_mode == "legal_consumer":
-            ground = _("Late-payment interest at the legal interest rate (art. 1231-6 C. civ.)")
+            ground = self.env._("Late-payment interest at the legal interest rate (art. 1231-6 C. civ.)")
         else:
-            ground = _("Late-payment interest (art. L441-10 C. com.)")
-        periods = "; ".join(_(
-            "%(date_from)s to %(date_to)s, %(days)s days at %(rate)s %%",
-            date_from=format_date(self.env, period["date_from"]), date_to=format_date(self.env, period["date_to"]),
-            days=period["days"], rate=formatLang(self.env, period["rate"], digits=2))
-            for period in self.interest_periods or [])
+            ground = self.env._("Late-payment interest (art. L441-10 C. com.)")
+        periods = "; ".join(
+            self.env._(
+                "%(date_from)s to %(date_to)s, %(days)s days at %(rate)s %%",
+                date_from=format_date(self.env, period["date_from"]),
+                date_to=format_date(self.env, period["date_to"]),
+                days=period["days"],
+                rate=formatLang(self.env, period["rate"], digits=2),
+            )
+            for period in self.interest_periods or []
+        )
         if not periods:
             return "%s - %s" % (ground, self.move_id.name)
-        return _("%(ground)s - %(invoice)s: %(periods)s", ground=ground, invoice=self.move_id.name, periods=periods)
+        return self.env._(
+            "%(ground)s - %(invoice)s: %(periods)s", ground=ground, invoice=self.move_id.name, periods=periods
+        )

@@ -17,7 +17,7 @@ import time
 import psycopg2
 from markupsafe import Markup
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import config, email_split, format_date, is_html_empty
 
@@ -44,15 +44,18 @@ class CreditCollectionAction(models.Model):
     @api.model
     def _send_lanes(self):
         """The cron jobs that work the queue; an administrator adds one by duplicating it."""
-        return self.env["ir.cron"].sudo().search([
-            ("model_id.model", "=", self._name), ("code", "=", SEND_CRON_CODE), ("active", "=", True)])
+        return (
+            self.env["ir.cron"]
+            .sudo()
+            .search([("model_id.model", "=", self._name), ("code", "=", SEND_CRON_CODE), ("active", "=", True)])
+        )
 
     @api.model
     def _trigger_sending(self, count=None):
         """Wakes as many lanes as the work needs, at once (an ir.cron trigger, not a schedule)."""
         lanes = self._send_lanes()
         if count is not None:
-            lanes = lanes[:max(1, math.ceil(count / BATCH_SIZE))]
+            lanes = lanes[: max(1, math.ceil(count / BATCH_SIZE))]
         lanes._collection_trigger()
 
     @api.model
@@ -125,10 +128,13 @@ class CreditCollectionAction(models.Model):
         handled = self._post_pending_deliveries(only, deadline)
         self._fresh_snapshot()
         try:
-            self.env.cr.execute("""
+            self.env.cr.execute(
+                """
                 SELECT id FROM credit_collection_action WHERE state = 'queued' AND (%s OR id = ANY(%s))
                  ORDER BY id LIMIT %s FOR NO KEY UPDATE SKIP LOCKED
-            """, [only is None, only.ids if only is not None else [], BATCH_SIZE])
+            """,
+                [only is None, only.ids if only is not None else [], BATCH_SIZE],
+            )
             ids = [row[0] for row in self.env.cr.fetchall()]
             if not ids:
                 return handled
@@ -202,24 +208,29 @@ class CreditCollectionAction(models.Model):
         partner = self.partner_id
         if self.channel == "email":
             if not partner.email:
-                raise UserError(_("%s has no email address.", partner.display_name))
+                raise UserError(self.env._("%s has no email address.", partner.display_name))
             addresses = email_split(partner.email)
             if not addresses or not all(ADDRESS.fullmatch(address) for address in addresses):
-                raise UserError(_("The email address of %(customer)s is not valid: %(email)s",
-                                  customer=partner.display_name, email=partner.email))
+                raise UserError(
+                    self.env._(
+                        "The email address of %(customer)s is not valid: %(email)s",
+                        customer=partner.display_name,
+                        email=partner.email,
+                    )
+                )
         elif self.channel == "sms" and not partner.phone:
-            raise UserError(_("%s has no phone number.", partner.display_name))
+            raise UserError(self.env._("%s has no phone number.", partner.display_name))
         elif self.channel == "letter" and not (partner.street and (partner.zip or partner.city)):
-            raise UserError(_("%s has no postal address: the letter cannot be posted.", partner.display_name))
+            raise UserError(self.env._("%s has no postal address: the letter cannot be posted.", partner.display_name))
 
     def _render_documents(self):
         """The PDFs this reminder carries: the letter of a letter; for an email, what its level asks for."""
         level = self.level_id
         documents = self.env["ir.attachment"]
         if self.channel == "letter" or (self.channel == "email" and level.email_attach_letter):
-            documents |= self._render_pdf(self._letter_attachment, _("the letter"))
+            documents |= self._render_pdf(self._letter_attachment, self.env._("the letter"))
         if self.channel == "email" and level.email_attach_statement:
-            documents |= self._render_pdf(self._statement_attachment, _("the statement"))
+            documents |= self._render_pdf(self._statement_attachment, self.env._("the statement"))
         return documents
 
     def _render_pdf(self, render, what):
@@ -230,8 +241,11 @@ class CreditCollectionAction(models.Model):
         except Exception as error:
             if is_transient(error):
                 raise  # the database's "try again": the batch goes back to the queue
-            raise UserError(_("%(document)s could not be rendered: %(cause)s",
-                              document=what, cause=self._root_cause(error))) from error
+            raise UserError(
+                self.env._(
+                    "%(document)s could not be rendered: %(cause)s", document=what, cause=self._root_cause(error)
+                )
+            ) from error
 
     def _render_emails(self):
         """The emails of these reminders, rendered per template in one pass (a template compiles once):
@@ -261,9 +275,25 @@ class CreditCollectionAction(models.Model):
 
     def _render_email_values(self, template):
         """What ``mail.template.send_mail`` renders, for many records at once, in our layout."""
-        values = template._generate_template(self.ids, (
-            "attachment_ids", "auto_delete", "body_html", "email_cc", "email_from", "email_to", "mail_server_id",
-            "model", "partner_to", "reply_to", "report_template_ids", "res_id", "scheduled_date", "subject"))
+        values = template._generate_template(
+            self.ids,
+            (
+                "attachment_ids",
+                "auto_delete",
+                "body_html",
+                "email_cc",
+                "email_from",
+                "email_to",
+                "mail_server_id",
+                "model",
+                "partner_to",
+                "reply_to",
+                "report_template_ids",
+                "res_id",
+                "scheduled_date",
+                "subject",
+            ),
+        )
         langs = template._render_lang(self.ids) if template.lang else {}
         for action in self:
             body = values[action.id].get("body_html")
@@ -276,21 +306,37 @@ class CreditCollectionAction(models.Model):
         model = self.env["ir.model"]._get(self._name)
         if lang:
             model = model.with_context(lang=lang)
-        layout = model.env["ir.qweb"]._render("credit_collection.mail_layout_reminder", {
-            "message": self.env["mail.message"].sudo().new({"body": body, "record_name": self.display_name}),
-            "record": self, "company": self.company_id, "model_description": model.display_name,
-            "record_name": False, "subtitles": False, "email_add_signature": False, "signature": "",
-            "website_url": "", "subtype": self.env["mail.message.subtype"].sudo(), "is_html_empty": is_html_empty,
-        }, minimal_qcontext=True)
+        layout = model.env["ir.qweb"]._render(
+            "credit_collection.mail_layout_reminder",
+            {
+                "message": self.env["mail.message"].sudo().new({"body": body, "record_name": self.display_name}),
+                "record": self,
+                "company": self.company_id,
+                "model_description": model.display_name,
+                "record_name": False,
+                "subtitles": False,
+                "email_add_signature": False,
+                "signature": "",
+                "website_url": "",
+                "subtype": self.env["mail.message.subtype"].sudo(),
+                "is_html_empty": is_html_empty,
+            },
+            minimal_qcontext=True,
+        )
         return self.env["mail.render.mixin"]._replace_local_links(layout)
 
     def _hand_over_email(self, documents, values):
         template = self.level_id.email_template_id
         if not template:
-            raise UserError(_("Level %s has no email template.", self.level_id.name))
+            raise UserError(self.env._("Level %s has no email template.", self.level_id.name))
         if isinstance(values, Exception) or values is None:
-            raise UserError(_("The email template «%(template)s» could not be rendered: %(cause)s",
-                              template=template.name, cause=self._root_cause(values or UserError("?"))))
+            raise UserError(
+                self.env._(
+                    "The email template «%(template)s» could not be rendered: %(cause)s",
+                    template=template.name,
+                    cause=self._root_cause(values or UserError("?")),
+                )
+            )
         values = dict(values)
         values.pop("partner_ids", None)
         values["recipient_ids"] = [(6, 0, self.partner_id.ids)]
@@ -301,22 +347,41 @@ class CreditCollectionAction(models.Model):
             values.pop("email_from", None)
         mail = self.env["mail.mail"].sudo().create(values)
         if reports:
-            mail.attachment_ids = [(4, self.env["ir.attachment"].create({
-                "name": name, "datas": content, "type": "binary", "res_model": "mail.message",
-                "res_id": mail.mail_message_id.id}).id) for name, content in reports]
+            mail.attachment_ids = [
+                (
+                    4,
+                    self.env["ir.attachment"]
+                    .create(
+                        {
+                            "name": name,
+                            "datas": content,
+                            "type": "binary",
+                            "res_model": "mail.message",
+                            "res_id": mail.mail_message_id.id,
+                        }
+                    )
+                    .id,
+                )
+                for name, content in reports
+            ]
         self.write({"mail_id": mail.id, "body": mail.body_html, "state": "sending"})
 
     def _hand_over_sms(self, documents, _values=None):
         template = self.level_id.sms_template_id
         if not template:
-            raise UserError(_("Level %s has no SMS template.", self.level_id.name))
+            raise UserError(self.env._("Level %s has no SMS template.", self.level_id.name))
         try:
             text = template._render_field("body", self.ids, compute_lang=True)[self.id]
         except Exception as error:
             if is_transient(error):
                 raise  # the database's "try again": the batch goes back to the queue
-            raise UserError(_("The SMS template «%(template)s» could not be rendered: %(cause)s",
-                              template=template.name, cause=self._root_cause(error))) from error
+            raise UserError(
+                self.env._(
+                    "The SMS template «%(template)s» could not be rendered: %(cause)s",
+                    template=template.name,
+                    cause=self._root_cause(error),
+                )
+            ) from error
         number = self.partner_id.phone
         values = {"state": "sending", "sms_number": number, "sms_text": text, "body": Markup("<p>%s</p>") % text}
         values.update(self._sms_delivery_values(number, text))
@@ -333,11 +398,17 @@ class CreditCollectionAction(models.Model):
         commit; its state comes back through sms.sms. An add-on that posts it itself after the commit returns a
         ``delivery_reference`` instead (see ``_post_delivery``)."""
         self.ensure_one()
-        return {"sms_id": self.env["sms.sms"].sudo().create({
-            "number": number, "body": text, "partner_id": self.partner_id.id}).id}
+        return {
+            "sms_id": self.env["sms.sms"]
+            .sudo()
+            .create({"number": number, "body": text, "partner_id": self.partner_id.id})
+            .id
+        }
 
     def _hand_over_letter(self, documents, _values=None):
-        self.write({"body": Markup("<p>%s</p>") % _("Letter in the print batch of the day."), "state": "sending"})
+        self.write(
+            {"body": Markup("<p>%s</p>") % self.env._("Letter in the print batch of the day."), "state": "sending"}
+        )
 
     def _hand_over_phone(self, documents, _values=None):
         self._in_note_lang()._schedule_call()
@@ -347,17 +418,23 @@ class CreditCollectionAction(models.Model):
         """The call task, in the collector's language: the items, the amount and the level's script."""
         lines = self.line_ids.filtered(lambda line: line.state == "planned")
         items = Markup("").join(
-            Markup("<li>%s - %s - %s</li>") % (
-                line.move_id.name, format_date(self.env, line.date_maturity), self._format_amount(line.amount_residual))
-            for line in lines)
+            Markup("<li>%s - %s - %s</li>")
+            % (line.move_id.name, format_date(self.env, line.date_maturity), self._format_amount(line.amount_residual))
+            for line in lines
+        )
         note = Markup("<p>%s</p><ul>%s</ul>%s") % (
-            _("Call %(customer)s about %(amount)s overdue.", customer=self.partner_id.display_name,
-              amount=self._format_amount(self.amount_due)),
-            items, self.level_id.call_script or "")
+            self.env._(
+                "Call %(customer)s about %(amount)s overdue.",
+                customer=self.partner_id.display_name,
+                amount=self._format_amount(self.amount_due),
+            ),
+            items,
+            self.level_id.call_script or "",
+        )
         self.partner_id.activity_schedule(
             "mail.mail_activity_data_call",
             date_deadline=self.date,
-            summary=_("Collection call: %s", self.level_id.name),
+            summary=self.env._("Collection call: %s", self.level_id.name),
             note=note,
             user_id=(self.user_id or self.approved_by_id or self.env.user).id,
         )
@@ -376,12 +453,15 @@ class CreditCollectionAction(models.Model):
         while not deadline or time.monotonic() < deadline:
             self._fresh_snapshot()
             try:
-                self.env.cr.execute("""
+                self.env.cr.execute(
+                    """
                     SELECT id FROM credit_collection_action
                      WHERE state = 'sending' AND delivery_reference IS NOT NULL
                        AND (%s OR id = ANY(%s))
                      ORDER BY id LIMIT 1 FOR NO KEY UPDATE SKIP LOCKED
-                """, [only is None, only.ids if only is not None else []])
+                """,
+                    [only is None, only.ids if only is not None else []],
+                )
                 row = self.env.cr.fetchone()
                 if not row:
                     return posted
@@ -399,15 +479,19 @@ class CreditCollectionAction(models.Model):
         the outcome (``_delivered`` or ``_fail``). Overridden by the add-on whose service set the reference;
         none here: the reminder fails with a reason the collector can act on."""
         self.ensure_one()
-        self._fail(_("No service is configured any more to send this reminder for %s.", self.company_id.name))
+        self._fail(self.env._("No service is configured any more to send this reminder for %s.", self.company_id.name))
 
     # ------------------------------------------------------------------ outcomes
     def _delivered(self):
         for action in self:
-            action.write({
-                "state": "sent", "sent_date": fields.Datetime.now(), "error_message": False,
-                "sent_by_id": (action.approved_by_id or action.run_id.create_uid or self.env.user).id,
-            })
+            action.write(
+                {
+                    "state": "sent",
+                    "sent_date": fields.Datetime.now(),
+                    "error_message": False,
+                    "sent_by_id": (action.approved_by_id or action.run_id.create_uid or self.env.user).id,
+                }
+            )
         self._log_delivery()
 
     def _fail(self, reason, uncertain=False):
@@ -446,7 +530,7 @@ class CreditCollectionAction(models.Model):
         if isinstance(error, UserError):
             return error.args[0]
         if isinstance(error, psycopg2.Error):
-            return _("Database error (%s): the reminder can be retried.", error.pgcode or type(error).__name__)
+            return self.env._("Database error (%s): the reminder can be retried.", error.pgcode or type(error).__name__)
         return self._root_cause(error)
 
     # ------------------------------------------------------------------ re-checks
@@ -456,7 +540,8 @@ class CreditCollectionAction(models.Model):
         self.env["account.move"].flush_model(["collection_blocked", "collection_hold"])
         self.env["res.partner"].flush_model(["collection_blocked"])
         self.env["credit.collection.action.line"].flush_model()
-        self.env.cr.execute("""
+        self.env.cr.execute(
+            """
             SELECT al.id,
                    CASE WHEN aml.reconciled OR aml.amount_residual <= 0 THEN 'paid'
                         WHEN aml.no_followup OR m.collection_blocked OR p.collection_blocked
@@ -469,20 +554,23 @@ class CreditCollectionAction(models.Model):
              WHERE al.action_id IN %s AND al.state != 'cancelled'
                AND (aml.reconciled OR aml.amount_residual <= 0 OR aml.no_followup
                     OR m.collection_blocked OR p.collection_blocked OR m.collection_hold IS NOT NULL)
-        """, [tuple(self.ids)])
+        """,
+            [tuple(self.ids)],
+        )
         rows = self.env.cr.fetchall()
         if not rows:
             return
-        paid, blocked = _("paid since planning"), _("dunning blocked since planning")
+        paid, blocked = self.env._("paid since planning"), self.env._("dunning blocked since planning")
         reasons = {paid: [], blocked: []}
         for line_id, why in rows:
             reasons[paid if why == "paid" else blocked].append(line_id)
         for reason, line_ids in reasons.items():
             self.env["credit.collection.action.line"].browse(line_ids).write(
-                {"state": "cancelled", "cancel_reason": reason})
+                {"state": "cancelled", "cancel_reason": reason}
+            )
         for action in self:
             if all(line.state == "cancelled" for line in action.line_ids):
-                action._cancel(action.line_ids[:1].cancel_reason or _("nothing left to remind"))
+                action._cancel(action.line_ids[:1].cancel_reason or self.env._("nothing left to remind"))
 
     def _cancel_outgoing_email(self, paid_lines, reason):
         """Emails handed over but not yet sent whose every item is now paid: the mail is withdrawn."""
@@ -490,9 +578,12 @@ class CreditCollectionAction(models.Model):
             lines = action.line_ids.filtered(lambda line: line.state != "cancelled")
             if not lines or not all(line.move_line_id in paid_lines or line.move_line_id.reconciled for line in lines):
                 continue
-            self.env.cr.execute("""
+            self.env.cr.execute(
+                """
                 SELECT id FROM mail_mail WHERE id = %s AND state = 'outgoing' FOR NO KEY UPDATE SKIP LOCKED
-            """, [action.mail_id.id])
+            """,
+                [action.mail_id.id],
+            )
             if self.env.cr.fetchone():
                 action.mail_id.write({"state": "cancel"})
                 lines.write({"state": "cancelled", "cancel_reason": reason})
@@ -501,5 +592,5 @@ class CreditCollectionAction(models.Model):
     def _message_receive_bounce(self, email, partner):
         """A bounce that comes back after the mail server accepted the email: the reminder did not arrive."""
         for action in self.filtered(lambda action: action.channel == "email" and action.state in ("sending", "sent")):
-            action._fail(_("The email to %s bounced: the address does not receive mail.", email))
+            action._fail(self.env._("The email to %s bounced: the address does not receive mail.", email))
         return super()._message_receive_bounce(email, partner)

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Domain
 from odoo.tools.misc import formatLang
@@ -28,18 +28,22 @@ class CreditCollectionCase(models.Model):
 
     name = fields.Char(required=True, copy=False, readonly=True, default="/")
     partner_id = fields.Many2one(
-        "res.partner", "Customer", required=True, index=True, tracking=True,
-        domain="[('parent_id', '=', False)]")
-    company_id = fields.Many2one(
-        "res.company", required=True, index=True, default=lambda self: self.env.company)
+        "res.partner", "Customer", required=True, index=True, tracking=True, domain="[('parent_id', '=', False)]"
+    )
+    company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
     currency_id = fields.Many2one(related="company_id.currency_id")
     user_id = fields.Many2one(
-        "res.users", "Collector", tracking=True, compute="_compute_user_id", store=True, readonly=False)
+        "res.users", "Collector", tracking=True, compute="_compute_user_id", store=True, readonly=False
+    )
     stage = fields.Selection(
-        CASE_STAGE_SELECTION, required=True, default="pre_reminder", tracking=True, index=True,
-        group_expand="_expand_stages")
-    procedure = fields.Selection(
-        PROCEDURES, tracking=True, help="The court procedure once the case is in litigation.")
+        CASE_STAGE_SELECTION,
+        required=True,
+        default="pre_reminder",
+        tracking=True,
+        index=True,
+        group_expand="_expand_stages",
+    )
+    procedure = fields.Selection(PROCEDURES, tracking=True, help="The court procedure once the case is in litigation.")
     close_reason = fields.Selection(CLOSE_REASONS, tracking=True, readonly=True)
     escalated = fields.Boolean(tracking=True, help="Left automated dunning: a collector follows it.")
     open_date = fields.Date(required=True, default=fields.Date.context_today, readonly=True)
@@ -77,9 +81,14 @@ class CreditCollectionCase(models.Model):
 
     def _open_items_domain(self):
         self.ensure_one()
-        return [("partner_id", "child_of", self.partner_id.id), ("company_id", "=", self.company_id.id),
-                ("account_type", "=", "asset_receivable"), ("parent_state", "=", "posted"),
-                ("reconciled", "=", False), ("amount_residual", "!=", 0)]
+        return [
+            ("partner_id", "child_of", self.partner_id.id),
+            ("company_id", "=", self.company_id.id),
+            ("account_type", "=", "asset_receivable"),
+            ("parent_state", "=", "posted"),
+            ("reconciled", "=", False),
+            ("amount_residual", "!=", 0),
+        ]
 
     @api.depends("partner_id", "company_id")
     def _compute_amounts(self):
@@ -105,8 +114,11 @@ class CreditCollectionCase(models.Model):
                 activity = case.activity_ids.sorted("date_deadline")[0]
                 options.append((activity.date_deadline, activity.summary or activity.activity_type_id.name))
             if case.stage != "closed":
-                next_dates = [(move.collection_next_date, self.env._("Next reminder on %s", move.name))
-                              for move in case.move_ids if move.collection_next_date]
+                next_dates = [
+                    (move.collection_next_date, self.env._("Next reminder on %s", move.name))
+                    for move in case.move_ids
+                    if move.collection_next_date
+                ]
                 options.extend(next_dates)
             first = min(options, key=lambda option: option[0]) if options else (False, False)
             case.next_action_date, case.next_action = first
@@ -123,8 +135,9 @@ class CreditCollectionCase(models.Model):
         for vals in vals_list:
             if vals.get("name", "/") == "/":
                 company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
-                vals["name"] = self.env["ir.sequence"].with_company(company).next_by_code(
-                    "credit.collection.case") or "/"
+                vals["name"] = (
+                    self.env["ir.sequence"].with_company(company).next_by_code("credit.collection.case") or "/"
+                )
         return super().create(vals_list)
 
     def write(self, vals):
@@ -138,13 +151,27 @@ class CreditCollectionCase(models.Model):
     def _check_formal_notice_sent(self):
         """Litigation comes after a formal notice: one sent by the engine, or one archived on the case."""
         self.ensure_one()
-        sent = self.env["credit.collection.action"].sudo().search_count([
-            ("partner_id", "child_of", self.partner_id.id), ("company_id", "=", self.company_id.id),
-            ("state", "=", "sent"), ("level_id.is_formal_notice", "=", True)], limit=1)
+        sent = (
+            self.env["credit.collection.action"]
+            .sudo()
+            .search_count(
+                [
+                    ("partner_id", "child_of", self.partner_id.id),
+                    ("company_id", "=", self.company_id.id),
+                    ("state", "=", "sent"),
+                    ("level_id.is_formal_notice", "=", True),
+                ],
+                limit=1,
+            )
+        )
         if not sent and not self._formal_notice_archived():
-            raise UserError(_(
-                "%s has not been sent a formal notice: send one (or archive on the case the one sent, category "
-                "formal notice) before litigation.", self.partner_id.display_name))
+            raise UserError(
+                self.env._(
+                    "%s has not been sent a formal notice: send one (or archive on the case the one sent, category "
+                    "formal notice) before litigation.",
+                    self.partner_id.display_name,
+                )
+            )
 
     def _formal_notice_archived(self):
         """Whether a formal notice sent outside the engine (a registered letter...) is on record for the case.
@@ -157,27 +184,53 @@ class CreditCollectionCase(models.Model):
     def _get_or_open(self, partner, company, stage=None):
         """The customer's open case in ``company``, opened (at ``stage``) if there is none."""
         partner = partner.commercial_partner_id
-        case = self.sudo().search([("partner_id", "=", partner.id), ("company_id", "=", company.id),
-                                   ("stage", "!=", "closed")], limit=1)
+        case = self.sudo().search(
+            [("partner_id", "=", partner.id), ("company_id", "=", company.id), ("stage", "!=", "closed")], limit=1
+        )
         if not case:
-            case = self.sudo().create({"partner_id": partner.id, "company_id": company.id,
-                                       "stage": stage or self._stage_reached(partner, company)})
-            case._message_log(body=_("Case opened."))
+            case = self.sudo().create(
+                {
+                    "partner_id": partner.id,
+                    "company_id": company.id,
+                    "stage": stage or self._stage_reached(partner, company),
+                }
+            )
+            case._message_log(body=self.env._("Case opened."))
         return case.sudo(False)
 
     @api.model
     def _stage_reached(self, partner, company):
         """Stage of a case opened outside the engine (a dispute, a promise): the latest level sent
         on the customer's open items, else reminder 1 when something is overdue."""
-        lines = self.env["credit.collection.action.line"].sudo().search([
-            ("move_line_id.partner_id", "child_of", partner.id), ("company_id", "=", company.id),
-            ("move_line_id.reconciled", "=", False), ("state", "=", "done")])
+        lines = (
+            self.env["credit.collection.action.line"]
+            .sudo()
+            .search(
+                [
+                    ("move_line_id.partner_id", "child_of", partner.id),
+                    ("company_id", "=", company.id),
+                    ("move_line_id.reconciled", "=", False),
+                    ("state", "=", "done"),
+                ]
+            )
+        )
         if lines:
             return max(lines.level_id, key=lambda level: level.delay_days).case_stage
-        overdue = self.env["account.move.line"].sudo().search_count([
-            ("partner_id", "child_of", partner.id), ("company_id", "=", company.id),
-            ("account_type", "=", "asset_receivable"), ("parent_state", "=", "posted"), ("reconciled", "=", False),
-            ("amount_residual", ">", 0), ("date_maturity", "<", fields.Date.context_today(self))])
+        overdue = (
+            self.env["account.move.line"]
+            .sudo()
+            .search_count(
+                [
+                    ("partner_id", "child_of", partner.id),
+                    ("company_id", "=", company.id),
+                    ("account_type", "=", "asset_receivable"),
+                    ("parent_state", "=", "posted"),
+                    ("reconciled", "=", False),
+                    ("amount_residual", ">", 0),
+                    ("date_maturity", "<", fields.Date.context_today(self)),
+                ]
+            )
+        )
         return "reminder_1" if overdue else "pre_reminder"
 
     def _advance_to(self, stage, origin=None):
@@ -188,14 +241,18 @@ class CreditCollectionCase(models.Model):
             case.stage = stage
             if origin:
                 # A log, not a post: the sending queue moves thousands of cases, nobody is notified.
-                case._message_log(body=_("Stage %(stage)s after %(origin)s.",
-                                         stage=selection_label(case, "stage", stage), origin=origin))
+                case._message_log(
+                    body=self.env._(
+                        "Stage %(stage)s after %(origin)s.", stage=selection_label(case, "stage", stage), origin=origin
+                    )
+                )
 
     def _close(self, reason):
         for case in self.filtered(lambda case: case.stage != "closed"):
             case.write({"stage": "closed", "close_reason": reason, "close_date": fields.Date.context_today(case)})
             case.activity_ids.action_feedback(
-                feedback=_("Case closed: %s", selection_label(case, "close_reason", reason)))
+                feedback=self.env._("Case closed: %s", selection_label(case, "close_reason", reason))
+            )
 
     def _escalate(self, reason):
         for case in self:
@@ -203,11 +260,14 @@ class CreditCollectionCase(models.Model):
                 case.escalated = True
                 case.partner_id.sudo().collection_escalated = True
             case.activity_schedule(
-                "mail.mail_activity_data_todo", summary=_("Escalated: %s", reason),
-                note=_("%(reason)s. %(amount)s overdue.", reason=reason,
-                       amount=case._format_amount(case.amount_overdue)),
-                user_id=(case.user_id or self.env.user).id)
-            case.message_post(body=_("Escalated: %s", reason), subtype_xmlid="mail.mt_note")
+                "mail.mail_activity_data_todo",
+                summary=self.env._("Escalated: %s", reason),
+                note=self.env._(
+                    "%(reason)s. %(amount)s overdue.", reason=reason, amount=case._format_amount(case.amount_overdue)
+                ),
+                user_id=(case.user_id or self.env.user).id,
+            )
+            case.message_post(body=self.env._("Escalated: %s", reason), subtype_xmlid="mail.mt_note")
 
     def _format_amount(self, amount):
         return formatLang(self.env, amount, currency_obj=self.currency_id)
@@ -222,14 +282,17 @@ class CreditCollectionCase(models.Model):
         if not cases:
             return
         self.env["account.move.line"].flush_model(["amount_residual", "reconciled"])
-        self.env.cr.execute("""
+        self.env.cr.execute(
+            """
             SELECT DISTINCT m.commercial_partner_id, aml.company_id
               FROM account_move_line aml
               JOIN account_move m ON m.id = aml.move_id
               JOIN account_account a ON a.id = aml.account_id AND a.account_type = 'asset_receivable'
              WHERE m.commercial_partner_id IN %s AND aml.parent_state = 'posted'
                AND aml.reconciled IS NOT TRUE AND aml.amount_residual > 0
-        """, [tuple(cases.partner_id.ids)])
+        """,
+            [tuple(cases.partner_id.ids)],
+        )
         still_owing = set(self.env.cr.fetchall())
         cases.filtered(lambda case: (case.partner_id.id, case.company_id.id) not in still_owing)._close("paid")
 
@@ -245,19 +308,28 @@ class CreditCollectionCase(models.Model):
         for case in self:
             if case.stage != "closed":
                 continue
-            if self.search_count([("partner_id", "=", case.partner_id.id), ("company_id", "=", case.company_id.id),
-                                  ("stage", "!=", "closed"), ("id", "!=", case.id)]):
-                raise UserError(_("%s already has an open case.", case.partner_id.display_name))
+            if self.search_count(
+                [
+                    ("partner_id", "=", case.partner_id.id),
+                    ("company_id", "=", case.company_id.id),
+                    ("stage", "!=", "closed"),
+                    ("id", "!=", case.id),
+                ]
+            ):
+                raise UserError(self.env._("%s already has an open case.", case.partner_id.display_name))
             case.write({"stage": "reminder_1", "close_reason": False, "close_date": False})
 
     def action_escalate(self):
-        self._escalate(_("by %s", self.env.user.name))
+        self._escalate(self.env._("by %s", self.env.user.name))
 
     def _open_related(self, xmlid, model_domain):
         action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
         action["domain"] = model_domain
-        action["context"] = {"default_partner_id": self.partner_id.id, "default_case_id": self.id,
-                             "default_company_id": self.company_id.id}
+        action["context"] = {
+            "default_partner_id": self.partner_id.id,
+            "default_case_id": self.id,
+            "default_company_id": self.company_id.id,
+        }
         return action
 
     def action_open_actions(self):

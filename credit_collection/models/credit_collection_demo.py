@@ -39,24 +39,63 @@ PROFILES = (
     PaymentProfile("disputer", 2, 10, (1000, 8000), (0, 15), unpaid_rate=0.2),
     PaymentProfile("receivership", 1, 8, (2000, 20000), (20, 60)),
     PaymentProfile(
-        "consumer", 4, 4, (60, 900), (0, 45), unpaid_rate=0.15, is_company=False,
+        "consumer",
+        4,
+        4,
+        (60, 900),
+        (0, 45),
+        unpaid_rate=0.15,
+        is_company=False,
         payment_term="account.account_payment_term_immediate",
     ),
     PaymentProfile("foreign", 3, 8, (1000, 10000), (0, 30), lang="en_US", country="BE"),
 )
 
 COMPANY_NAMES = [
-    "Boulangeries Martin", "Transports Lefèvre", "Menuiserie Garnier", "Clinique des Alpes",
-    "Hôtel Le Méridien Lyon", "Garage Roux", "Imprimerie Morel", "Pharmacie Centrale Fournier",
-    "Bâtiment Girard", "Restaurant Chez Bonnet", "Cabinet Dupuis Avocats", "Agence Lambert Immobilier",
-    "Fromagerie Fontaine", "Électricité Rousseau", "Plomberie Vincent", "Librairie Muller",
-    "Boucherie Lefebvre", "Transports Mercier", "Hôtel du Parc Blanc", "Scierie Guerin",
-    "Vins Boyer", "Cave Chevalier", "Ambulances François", "Laboratoire Legrand",
-    "Atelier Gauthier", "Carrosserie Perrin", "Fleurs Robin", "Optique Clément",
-    "Traiteur Morin", "Chauffage Nicolas", "Bureautique Henry", "Serrurerie Roussel",
-    "Pressing Mathieu", "Papeterie Dumont", "Nettoyage Masson", "Informatique Marchand",
-    "Textile Duval", "Sport Denis", "Charpente Lemaire", "Verrerie Dufour", "Brasserie Meunier",
-    "Isolation Brun", "Jardins Blanchard", "Mécanique Giraud",
+    "Boulangeries Martin",
+    "Transports Lefèvre",
+    "Menuiserie Garnier",
+    "Clinique des Alpes",
+    "Hôtel Le Méridien Lyon",
+    "Garage Roux",
+    "Imprimerie Morel",
+    "Pharmacie Centrale Fournier",
+    "Bâtiment Girard",
+    "Restaurant Chez Bonnet",
+    "Cabinet Dupuis Avocats",
+    "Agence Lambert Immobilier",
+    "Fromagerie Fontaine",
+    "Électricité Rousseau",
+    "Plomberie Vincent",
+    "Librairie Muller",
+    "Boucherie Lefebvre",
+    "Transports Mercier",
+    "Hôtel du Parc Blanc",
+    "Scierie Guerin",
+    "Vins Boyer",
+    "Cave Chevalier",
+    "Ambulances François",
+    "Laboratoire Legrand",
+    "Atelier Gauthier",
+    "Carrosserie Perrin",
+    "Fleurs Robin",
+    "Optique Clément",
+    "Traiteur Morin",
+    "Chauffage Nicolas",
+    "Bureautique Henry",
+    "Serrurerie Roussel",
+    "Pressing Mathieu",
+    "Papeterie Dumont",
+    "Nettoyage Masson",
+    "Informatique Marchand",
+    "Textile Duval",
+    "Sport Denis",
+    "Charpente Lemaire",
+    "Verrerie Dufour",
+    "Brasserie Meunier",
+    "Isolation Brun",
+    "Jardins Blanchard",
+    "Mécanique Giraud",
 ]
 RECEIVERSHIP_NAME = "Métallerie Bertrand (en redressement judiciaire)"
 RECEIVERSHIP_OPENED_DAYS_AGO = 40  # opening judgment; published in the BODACC 10 days later
@@ -64,8 +103,14 @@ DEMO_COMPANY_IBAN = "FR7630004003210001234567880"
 FOREIGN_NAMES = ["Brussels Office Supply SA", "Antwerp Logistics NV", "Liège Food Services SRL"]
 CONSUMER_NAMES = ["Sophie Laurent", "Pierre Michel", "Camille Leroy", "Antoine Simon"]
 CITIES = [
-    ("Lyon", "69003"), ("Villeurbanne", "69100"), ("Grenoble", "38000"), ("Saint-Étienne", "42000"),
-    ("Annecy", "74000"), ("Chambéry", "73000"), ("Valence", "26000"), ("Mâcon", "71000"),
+    ("Lyon", "69003"),
+    ("Villeurbanne", "69100"),
+    ("Grenoble", "38000"),
+    ("Saint-Étienne", "42000"),
+    ("Annecy", "74000"),
+    ("Chambéry", "73000"),
+    ("Valence", "26000"),
+    ("Mâcon", "71000"),
 ]
 # (French name, English name, price): the company is French, its Belgian customers read English.
 PRODUCTS = [
@@ -76,9 +121,14 @@ PRODUCTS = [
     ("Location de matériel (semaine)", "Equipment rental (week)", 390.0),
 ]
 PROFILE_LABELS = {
-    "prompt": "paie à l'heure", "regular": "paie à 45 jours", "chronic_late": "retards chroniques",
-    "partial_payer": "paiements partiels", "disputer": "conteste souvent", "receivership": "en redressement judiciaire",
-    "consumer": "particulier", "foreign": "client belge",
+    "prompt": "paie à l'heure",
+    "regular": "paie à 45 jours",
+    "chronic_late": "retards chroniques",
+    "partial_payer": "paiements partiels",
+    "disputer": "conteste souvent",
+    "receivership": "en redressement judiciaire",
+    "consumer": "particulier",
+    "foreign": "client belge",
 }
 
 
@@ -135,7 +185,10 @@ class CreditCollectionDemo(models.AbstractModel):
     def _demo_sudo(self):
         # A French company: what the generator writes (notes, names, chatter) is in French.
         return self.sudo().with_context(
-            tracking_disable=True, mail_create_nolog=True, mail_notrack=True, mail_create_nosubscribe=True,
+            tracking_disable=True,
+            mail_create_nolog=True,
+            mail_notrack=True,
+            mail_create_nosubscribe=True,
             lang="fr_FR",
         )
 
@@ -152,103 +205,153 @@ class CreditCollectionDemo(models.AbstractModel):
         if not company or self.env.ref(done, raise_if_not_found=False):
             return
         env = self.with_company(company).env
-        getattr(self, "_demo_%s" % part)(env, company, self._demo_generated_customers(), fields.Date.context_today(self))
+        getattr(self, "_demo_%s" % part)(
+            env, company, self._demo_generated_customers(), fields.Date.context_today(self)
+        )
         self.env["ir.model.data"]._update_xmlids([{"xml_id": done, "record": company, "noupdate": True}])
 
     def _demo_generated_customers(self):
         """[(partner, profile)] of the demo company, as ``_demo_customers`` returned them."""
         profiles = [profile for profile in PROFILES for _index in range(profile.count)]
-        return [(self.env.ref("credit_collection.demo_customer_%02d" % (index + 1)), profile)
-                for index, profile in enumerate(profiles)]
+        return [
+            (self.env.ref("credit_collection.demo_customer_%02d" % (index + 1)), profile)
+            for index, profile in enumerate(profiles)
+        ]
 
     def _demo_follow_up(self, env, company, customers, today):
         """A few disputes, a promise, a payment plan and a case in court, as a collector leaves them."""
+
         def overdue(partner):
-            return env["account.move"].search([
-                ("commercial_partner_id", "=", partner.id), ("move_type", "=", "out_invoice"),
-                ("state", "=", "posted"), ("payment_state", "in", ("not_paid", "partial")),
-                ("invoice_date_due", "<", today)], order="invoice_date_due")
+            return env["account.move"].search(
+                [
+                    ("commercial_partner_id", "=", partner.id),
+                    ("move_type", "=", "out_invoice"),
+                    ("state", "=", "posted"),
+                    ("payment_state", "in", ("not_paid", "partial")),
+                    ("invoice_date_due", "<", today),
+                ],
+                order="invoice_date_due",
+            )
 
         by_profile = {}
         for partner, profile in customers:
             by_profile.setdefault(profile.code, []).append(partner)
-        for partner, reason, deadline in zip(by_profile["disputer"], ("quality", "price"), (10, -3)):
+        for partner, reason, deadline in zip(by_profile["disputer"], ("quality", "price"), (10, -3), strict=False):
             invoices = overdue(partner)[:1]
             if invoices:
-                env["credit.collection.dispute"].create({
-                    "partner_id": partner.id, "move_ids": [(6, 0, invoices.ids)], "reason": reason,
-                    "deadline": today + timedelta(days=deadline),
-                    "description": "Le client conteste la facture : %s." % (
-                        "pièces livrées abîmées" if reason == "quality" else "remise négociée non appliquée"),
-                })
+                env["credit.collection.dispute"].create(
+                    {
+                        "partner_id": partner.id,
+                        "move_ids": [(6, 0, invoices.ids)],
+                        "reason": reason,
+                        "deadline": today + timedelta(days=deadline),
+                        "description": "Le client conteste la facture : %s."
+                        % ("pièces livrées abîmées" if reason == "quality" else "remise négociée non appliquée"),
+                    }
+                )
         late = next((partner for partner in by_profile["chronic_late"] if overdue(partner)), None)
         if late:
             invoices = overdue(late)
-            env["credit.collection.promise"].create({
-                "partner_id": late.id, "move_ids": [(6, 0, invoices.ids)],
-                "amount": sum(invoices.mapped("amount_residual")), "promise_date": today + timedelta(days=5),
-                "note": "Promesse obtenue par téléphone : virement en fin de semaine prochaine.",
-            })
+            env["credit.collection.promise"].create(
+                {
+                    "partner_id": late.id,
+                    "move_ids": [(6, 0, invoices.ids)],
+                    "amount": sum(invoices.mapped("amount_residual")),
+                    "promise_date": today + timedelta(days=5),
+                    "note": "Promesse obtenue par téléphone : virement en fin de semaine prochaine.",
+                }
+            )
         payer = next((partner for partner in by_profile["partial_payer"] if overdue(partner)), None)
         if payer:
-            env["credit.collection.payment.plan"].create({
-                "partner_id": payer.id, "move_ids": [(6, 0, overdue(payer).ids)], "instalment_count": 4,
-                "first_date": today + timedelta(days=10),
-                "note": "Échéancier accordé après appel : trésorerie tendue jusqu'à la fin du trimestre.",
-            }).action_confirm()
-        mandatary = env["res.partner"].create({
-            "name": "SELARL Dubois & Associés, mandataire judiciaire", "is_company": True, "lang": "fr_FR",
-            "street": "8 quai Jules Courmont", "zip": "69002", "city": "Lyon", "country_id": env.ref("base.fr").id,
-            "email": "creances@mj-dubois.example"})
+            env["credit.collection.payment.plan"].create(
+                {
+                    "partner_id": payer.id,
+                    "move_ids": [(6, 0, overdue(payer).ids)],
+                    "instalment_count": 4,
+                    "first_date": today + timedelta(days=10),
+                    "note": "Échéancier accordé après appel : trésorerie tendue jusqu'à la fin du trimestre.",
+                }
+            ).action_confirm()
+        mandatary = env["res.partner"].create(
+            {
+                "name": "SELARL Dubois & Associés, mandataire judiciaire",
+                "is_company": True,
+                "lang": "fr_FR",
+                "street": "8 quai Jules Courmont",
+                "zip": "69002",
+                "city": "Lyon",
+                "country_id": env.ref("base.fr").id,
+                "email": "creances@mj-dubois.example",
+            }
+        )
         for partner in by_profile["receivership"]:
             # In court first, then the receivership: the opening suspends the order for payment.
             case = env["credit.collection.case"]._get_or_open(partner, company, "litigation")
-            case.write({"procedure": "order_for_payment",
-                        "note": "<p>Requête en injonction de payer déposée au tribunal de commerce de Lyon avant "
-                                "l'ouverture du redressement judiciaire : suspendue (art. L622-21 C. com.).</p>"})
+            case.write(
+                {
+                    "procedure": "order_for_payment",
+                    "note": "<p>Requête en injonction de payer déposée au tribunal de commerce de Lyon avant "
+                    "l'ouverture du redressement judiciaire : suspendue (art. L622-21 C. com.).</p>",
+                }
+            )
             opened = today - timedelta(days=RECEIVERSHIP_OPENED_DAYS_AGO)
-            env["credit.collection.insolvency"].create({
-                "partner_id": partner.id, "company_id": company.id, "procedure": "receivership",
-                "opening_date": opened, "publication_date": opened + timedelta(days=10),
-                "court": "Tribunal de commerce de Lyon", "mandatary_id": mandatary.id,
-            })
+            env["credit.collection.insolvency"].create(
+                {
+                    "partner_id": partner.id,
+                    "company_id": company.id,
+                    "procedure": "receivership",
+                    "opening_date": opened,
+                    "publication_date": opened + timedelta(days=10),
+                    "court": "Tribunal de commerce de Lyon",
+                    "mandatary_id": mandatary.id,
+                }
+            )
 
     def _demo_company(self):
         france = self.env.ref("base.fr")
         siren = siren_with_check_digit("48273419")
-        company = self.env["res.company"].create({
-            "name": "Ateliers Dupont SAS",
-            "street": "12 rue de la République",
-            "zip": "69002",
-            "city": "Lyon",
-            "country_id": france.id,
-            "currency_id": self.env.ref("base.EUR").id,
-            "email": "comptabilite@ateliers-dupont.example",
-            "phone": "+33 4 72 00 00 00",
-            "vat": french_vat(siren),
-            "company_registry": siren,
-            "website": "https://www.ateliers-dupont.example",
-            "collection_legal_form": "SAS",
-            "collection_share_capital": 150000.0,
-            "collection_trade_register": "RCS Lyon",
-        })
+        company = self.env["res.company"].create(
+            {
+                "name": "Ateliers Dupont SAS",
+                "street": "12 rue de la République",
+                "zip": "69002",
+                "city": "Lyon",
+                "country_id": france.id,
+                "currency_id": self.env.ref("base.EUR").id,
+                "email": "comptabilite@ateliers-dupont.example",
+                "phone": "+33 4 72 00 00 00",
+                "vat": french_vat(siren),
+                "company_registry": siren,
+                "website": "https://www.ateliers-dupont.example",
+                "collection_legal_form": "SAS",
+                "collection_share_capital": 150000.0,
+                "collection_trade_register": "RCS Lyon",
+            }
+        )
         company.partner_id.lang = "fr_FR"
         self._demo_company_layout(company)
-        self.env["ir.model.data"]._update_xmlids([
-            {"xml_id": DEMO_COMPANY_XMLID, "record": company, "noupdate": True},
-        ])
+        self.env["ir.model.data"]._update_xmlids(
+            [
+                {"xml_id": DEMO_COMPANY_XMLID, "record": company, "noupdate": True},
+            ]
+        )
         # The French chart when l10n_fr_account is there (setup/run installs it first), else the generic one:
         # a chart module cannot be installed while the registry is loading.
-        chart_installed = self.env["ir.module.module"].search([("name", "=", "l10n_fr_account"), ("state", "=", "installed")])
+        chart_installed = self.env["ir.module.module"].search(
+            [("name", "=", "l10n_fr_account"), ("state", "=", "installed")]
+        )
         template = "fr" if chart_installed else "generic_coa"
         # _load, as account does for a new company: try_loading warns when the registry is not loaded yet.
         self.env["account.chart.template"]._load(template, company, install_demo=False)
-        company.write({
-            "collection_policy_id": self._demo_copy_policy("credit_collection.policy_france_b2b", company).id,
-            "collection_policy_consumer_id": self._demo_copy_policy(
-                "credit_collection.policy_france_b2c", company).id,
-            "collection_fee_product_id": self.env.ref("credit_collection.product_collection_fee").id,
-        })
+        company.write(
+            {
+                "collection_policy_id": self._demo_copy_policy("credit_collection.policy_france_b2b", company).id,
+                "collection_policy_consumer_id": self._demo_copy_policy(
+                    "credit_collection.policy_france_b2c", company
+                ).id,
+                "collection_fee_product_id": self.env.ref("credit_collection.product_collection_fee").id,
+            }
+        )
         admin = self.env.ref("base.user_admin")
         admin.write({"company_ids": [(4, company.id)], "company_id": company.id})
         # Trusted by the administrator, as account requires before invoices show it (the superuser outside an
@@ -261,10 +364,12 @@ class CreditCollectionDemo(models.AbstractModel):
         policy = self.env.ref(xmlid)
         copy = policy.copy({"company_id": company.id, "name": policy.name})
         for lang, _name in self.env["res.lang"].get_installed():  # copy() keeps one language only
-            copy.with_context(lang=lang).write({
-                "name": policy.with_context(lang=lang).name,
-                "description": policy.with_context(lang=lang).description})
-            for source, target in zip(policy.level_ids.sorted("delay_days"), copy.level_ids.sorted("delay_days")):
+            copy.with_context(lang=lang).write(
+                {"name": policy.with_context(lang=lang).name, "description": policy.with_context(lang=lang).description}
+            )
+            for source, target in zip(
+                policy.level_ids.sorted("delay_days"), copy.level_ids.sorted("delay_days"), strict=False
+            ):
                 source = source.with_context(lang=lang)
                 target.with_context(lang=lang).write({"name": source.name, "call_script": source.call_script})
         return copy
@@ -274,14 +379,21 @@ class CreditCollectionDemo(models.AbstractModel):
         with file_open("credit_collection/static/img/demo_company_logo.png", "rb") as logo:
             company.logo = base64.b64encode(logo.read())
         layout = self.env.ref("web.external_layout_standard", raise_if_not_found=False)
-        company.write({
-            "external_report_layout_id": layout.id if layout else False,
-            "primary_color": "#1c375c", "secondary_color": "#d66e24",
-        })
-        self.env["res.partner.bank"].create({
-            "acc_number": DEMO_COMPANY_IBAN, "partner_id": company.partner_id.id, "company_id": company.id,
-            "bank_id": self.env["res.bank"].create({"name": "Banque du Rhône (exemple)", "bic": "BDRHFRPPXXX"}).id,
-        })
+        company.write(
+            {
+                "external_report_layout_id": layout.id if layout else False,
+                "primary_color": "#1c375c",
+                "secondary_color": "#d66e24",
+            }
+        )
+        self.env["res.partner.bank"].create(
+            {
+                "acc_number": DEMO_COMPANY_IBAN,
+                "partner_id": company.partner_id.id,
+                "company_id": company.id,
+                "bank_id": self.env["res.bank"].create({"name": "Banque du Rhône (exemple)", "bic": "BDRHFRPPXXX"}).id,
+            }
+        )
 
     def _demo_users(self, company):
         users = self.env["res.users"].with_context(no_reset_password=True)
@@ -289,31 +401,50 @@ class CreditCollectionDemo(models.AbstractModel):
             ("claire", "Claire Martin", "credit_collection.group_collection_user"),
             ("julien", "Julien Moreau", "credit_collection.group_collection_manager"),
         ):
-            user = users.create({
-                "login": login, "password": login, "name": name, "email": "%s@ateliers-dupont.example" % login,
-                "company_id": company.id, "company_ids": [(6, 0, company.ids)], "lang": "fr_FR",
-                "group_ids": [(6, 0, [self.env.ref("base.group_user").id, self.env.ref(group).id])],
-            })
-            self.env["ir.model.data"]._update_xmlids([
-                {"xml_id": "credit_collection.demo_user_%s" % login, "record": user, "noupdate": True}])
+            user = users.create(
+                {
+                    "login": login,
+                    "password": login,
+                    "name": name,
+                    "email": "%s@ateliers-dupont.example" % login,
+                    "company_id": company.id,
+                    "company_ids": [(6, 0, company.ids)],
+                    "lang": "fr_FR",
+                    "group_ids": [(6, 0, [self.env.ref("base.group_user").id, self.env.ref(group).id])],
+                }
+            )
+            self.env["ir.model.data"]._update_xmlids(
+                [{"xml_id": "credit_collection.demo_user_%s" % login, "record": user, "noupdate": True}]
+            )
 
     def _demo_products(self, env, company):
         # Goods-style VAT due on invoice: cash-basis VAT would add a tax entry to every payment.
-        tax = env["account.tax"].search([
-            ("company_id", "=", company.id), ("type_tax_use", "=", "sale"), ("amount", "=", 20),
-            ("price_include", "=", False), ("tax_exigibility", "=", "on_invoice"),
-        ], limit=1) or company.account_sale_tax_id
-        products = env["product.product"].create([
-            {
-                "name": french,
-                "type": "service",
-                "list_price": price,
-                "taxes_id": [(6, 0, tax.ids)],
-                "company_id": company.id,
-            }
-            for french, _english, price in PRODUCTS
-        ])
-        for product, (french, english, _price) in zip(products, PRODUCTS):
+        tax = (
+            env["account.tax"].search(
+                [
+                    ("company_id", "=", company.id),
+                    ("type_tax_use", "=", "sale"),
+                    ("amount", "=", 20),
+                    ("price_include", "=", False),
+                    ("tax_exigibility", "=", "on_invoice"),
+                ],
+                limit=1,
+            )
+            or company.account_sale_tax_id
+        )
+        products = env["product.product"].create(
+            [
+                {
+                    "name": french,
+                    "type": "service",
+                    "list_price": price,
+                    "taxes_id": [(6, 0, tax.ids)],
+                    "company_id": company.id,
+                }
+                for french, _english, price in PRODUCTS
+            ]
+        )
+        for product, (french, english, _price) in zip(products, PRODUCTS, strict=False):
             product.product_tmpl_id.update_field_translations("name", {"en_US": english, "fr_FR": french})
         return products
 
@@ -337,7 +468,8 @@ class CreditCollectionDemo(models.AbstractModel):
                     "is_company": profile.is_company,
                     "lang": profile.lang,
                     "country_id": countries[profile.country].id,
-                    "street": "%d rue %s" % (rng.randint(1, 120), rng.choice(["Victor Hugo", "Pasteur", "Jean Jaurès", "de la Gare"])),
+                    "street": "%d rue %s"
+                    % (rng.randint(1, 120), rng.choice(["Victor Hugo", "Pasteur", "Jean Jaurès", "de la Gare"])),
                     "city": "Bruxelles" if profile.country == "BE" else city,
                     "zip": "1000" if profile.country == "BE" else zip_code,
                     "email": "%s@example.com" % slug,
@@ -356,15 +488,21 @@ class CreditCollectionDemo(models.AbstractModel):
         domestic = env["account.chart.template"].ref("fiscal_position_template_domestic", raise_if_not_found=False)
         if domestic:
             partners.filtered(lambda partner: partner.country_id == countries["FR"]).with_company(
-                env.company).property_account_position_id = domestic
-        collectors = [self.env.ref("credit_collection.demo_user_claire"), self.env.ref("credit_collection.demo_user_julien")]
+                env.company
+            ).property_account_position_id = domestic
+        collectors = [
+            self.env.ref("credit_collection.demo_user_claire"),
+            self.env.ref("credit_collection.demo_user_julien"),
+        ]
         for index, partner in enumerate(partners):
             partner.collection_user_id = collectors[index % 2]
-        self.env["ir.model.data"]._update_xmlids([
-            {"xml_id": "credit_collection.demo_customer_%02d" % (i + 1), "record": partner, "noupdate": True}
-            for i, partner in enumerate(partners)
-        ])
-        return list(zip(partners, profiles))
+        self.env["ir.model.data"]._update_xmlids(
+            [
+                {"xml_id": "credit_collection.demo_customer_%02d" % (i + 1), "record": partner, "noupdate": True}
+                for i, partner in enumerate(partners)
+            ]
+        )
+        return list(zip(partners, profiles, strict=False))
 
     def _demo_ledger(self, env, company, products, customers, rng, today):
         invoice_values, plans = [], []
@@ -375,14 +513,18 @@ class CreditCollectionDemo(models.AbstractModel):
                 target = rng.uniform(*profile.amount_range)
                 for product in rng.sample(list(products), rng.randint(1, 3)):
                     quantity = max(1, round(target / len(products) / product.list_price))
-                    lines.append((0, 0, {"product_id": product.id, "quantity": quantity, "price_unit": product.list_price}))
-                invoice_values.append({
-                    "move_type": "out_invoice",
-                    "partner_id": partner.id,
-                    "invoice_date": invoice_date,
-                    "invoice_payment_term_id": partner.property_payment_term_id.id,
-                    "invoice_line_ids": lines,
-                })
+                    lines.append(
+                        (0, 0, {"product_id": product.id, "quantity": quantity, "price_unit": product.list_price})
+                    )
+                invoice_values.append(
+                    {
+                        "move_type": "out_invoice",
+                        "partner_id": partner.id,
+                        "invoice_date": invoice_date,
+                        "invoice_payment_term_id": partner.property_payment_term_id.id,
+                        "invoice_line_ids": lines,
+                    }
+                )
                 plans.append(profile)
         invoices = env["account.move"].create(invoice_values)
         invoices.action_post()
@@ -390,7 +532,7 @@ class CreditCollectionDemo(models.AbstractModel):
         # Decide everything first, then create credit notes and payments in batches: one ORM call
         # per invoice would take minutes.
         refunded, payments = [], []
-        for invoice, profile in zip(invoices, plans):
+        for invoice, profile in zip(invoices, plans, strict=False):
             if rng.random() < 0.03:
                 refunded.append((invoice, rng.uniform(0.1, 0.3), rng.randint(3, 15)))
             payments.extend(self._demo_payment_plan(invoice, profile, rng, today))
@@ -400,26 +542,29 @@ class CreditCollectionDemo(models.AbstractModel):
         # Payments post their entry on the outstanding receipts account: the customer's receivable is
         # reconciled when the payment is registered, as the ledger of the demo needs (without an
         # outstanding account, a payment waits for the bank statement and posts nothing).
-        bank.inbound_payment_method_line_ids.payment_account_id = env["account.chart.template"].with_company(
-            company).ref("account_journal_payment_debit_account_id")
+        bank.inbound_payment_method_line_ids.payment_account_id = (
+            env["account.chart.template"].with_company(company).ref("account_journal_payment_debit_account_id")
+        )
         payment_values, targets, remaining = [], [], {}
         for invoice, share, date in payments:
             residual = remaining.get(invoice, invoice.amount_residual)
             amount = invoice.currency_id.round(residual * share)
             remaining[invoice] = residual - amount
-            payment_values.append({
-                "payment_type": "inbound",
-                "partner_type": "customer",
-                "partner_id": invoice.partner_id.id,
-                "amount": amount,
-                "date": max(date, invoice.invoice_date),
-                "journal_id": bank.id,
-                "memo": invoice.name,
-            })
+            payment_values.append(
+                {
+                    "payment_type": "inbound",
+                    "partner_type": "customer",
+                    "partner_id": invoice.partner_id.id,
+                    "amount": amount,
+                    "date": max(date, invoice.invoice_date),
+                    "journal_id": bank.id,
+                    "memo": invoice.name,
+                }
+            )
             targets.append(invoice)
         records = env["account.payment"].create(payment_values)
         records.action_post()
-        for payment, invoice in zip(records, targets):
+        for payment, invoice in zip(records, targets, strict=False):
             self._demo_reconcile(payment.move_id | invoice)
 
     def _demo_payment_plan(self, invoice, profile, rng, today):
@@ -451,25 +596,31 @@ class CreditCollectionDemo(models.AbstractModel):
         ).reconcile()
 
     def _demo_credit_notes(self, env, refunded):
-        refunds = env["account.move"].create([
-            {
-                "move_type": "out_refund",
-                "partner_id": invoice.partner_id.id,
-                "invoice_date": invoice.invoice_date + timedelta(days=delay),
-                "reversed_entry_id": invoice.id,
-                "ref": "Geste commercial sur %s" % invoice.name,
-                "invoice_line_ids": [
-                    (0, 0, {
-                        "product_id": line.product_id.id,
-                        "quantity": line.quantity,
-                        "price_unit": invoice.currency_id.round(line.price_unit * share),
-                        "tax_ids": [(6, 0, line.tax_ids.ids)],
-                    })
-                    for line in invoice.invoice_line_ids
-                ],
-            }
-            for invoice, share, delay in refunded
-        ])
+        refunds = env["account.move"].create(
+            [
+                {
+                    "move_type": "out_refund",
+                    "partner_id": invoice.partner_id.id,
+                    "invoice_date": invoice.invoice_date + timedelta(days=delay),
+                    "reversed_entry_id": invoice.id,
+                    "ref": "Geste commercial sur %s" % invoice.name,
+                    "invoice_line_ids": [
+                        (
+                            0,
+                            0,
+                            {
+                                "product_id": line.product_id.id,
+                                "quantity": line.quantity,
+                                "price_unit": invoice.currency_id.round(line.price_unit * share),
+                                "tax_ids": [(6, 0, line.tax_ids.ids)],
+                            },
+                        )
+                        for line in invoice.invoice_line_ids
+                    ],
+                }
+                for invoice, share, delay in refunded
+            ]
+        )
         refunds.action_post()
-        for refund, (invoice, _share, _delay) in zip(refunds, refunded):
+        for refund, (invoice, _share, _delay) in zip(refunds, refunded, strict=False):
             self._demo_reconcile(refund | invoice)

@@ -17,5 +17,6 @@ class CreditCollectionFieldAccessMixin(models.AbstractModel):
     @api.model
     def _search(self, domain, offset=0, limit=None, order=None, *, active_test=True, bypass_access=False):
         check_domain_field_access(self, domain, bypass_access)
-        return super()._search(domain, offset=offset, limit=limit, order=order,
-                               active_test=active_test, bypass_access=bypass_access)
+        return super()._search(
+            domain, offset=offset, limit=limit, order=order, active_test=active_test, bypass_access=bypass_access
+        )

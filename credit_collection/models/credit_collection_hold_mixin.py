@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 SOURCES = [("backend", "Backend"), ("portal", "Customer portal")]
@@ -20,7 +20,8 @@ class CreditCollectionHoldMixin(models.AbstractModel):
     _hold_details_field = "note"
 
     partner_id = fields.Many2one(
-        "res.partner", "Customer", required=True, index=True, tracking=True, domain="[('parent_id', '=', False)]")
+        "res.partner", "Customer", required=True, index=True, tracking=True, domain="[('parent_id', '=', False)]"
+    )
     company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
     currency_id = fields.Many2one(related="company_id.currency_id")
     case_id = fields.Many2one("credit.collection.case", "Case", index=True, readonly=True)
@@ -31,8 +32,13 @@ class CreditCollectionHoldMixin(models.AbstractModel):
         for record in self:
             for move in record.move_ids:
                 if move.commercial_partner_id != record.partner_id or move.company_id != record.company_id:
-                    raise ValidationError(_("%(invoice)s is not an invoice of %(customer)s.",
-                                            invoice=move.display_name, customer=record.partner_id.display_name))
+                    raise ValidationError(
+                        self.env._(
+                            "%(invoice)s is not an invoice of %(customer)s.",
+                            invoice=move.display_name,
+                            customer=record.partner_id.display_name,
+                        )
+                    )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -48,10 +54,15 @@ class CreditCollectionHoldMixin(models.AbstractModel):
 
     def _open_invoices(self):
         """The customer's invoices still to be paid, in the record's company."""
-        return self.env["account.move"].search([
-            ("commercial_partner_id", "=", self.partner_id.id), ("company_id", "=", self.company_id.id),
-            ("move_type", "in", ("out_invoice", "out_receipt")), ("state", "=", "posted"),
-            ("payment_state", "in", ("not_paid", "partial"))])
+        return self.env["account.move"].search(
+            [
+                ("commercial_partner_id", "=", self.partner_id.id),
+                ("company_id", "=", self.company_id.id),
+                ("move_type", "in", ("out_invoice", "out_receipt")),
+                ("state", "=", "posted"),
+                ("payment_state", "in", ("not_paid", "partial")),
+            ]
+        )
 
     def _trace(self, message, details=None):
         """Writes the event on the record and on the records of its timeline (``_trace_records``)."""

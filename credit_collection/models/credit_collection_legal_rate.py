@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 import requests
 
-from odoo import _, api, fields, models, tools
+from odoo import api, fields, models, tools
 from odoo.exceptions import UserError
 
 _logger = logging.getLogger(__name__)
@@ -40,17 +40,16 @@ class CreditCollectionLegalRate(models.Model):
 
     kind = fields.Selection(RATE_KINDS, required=True)
     year = fields.Integer(required=True)
-    half = fields.Selection([("1", "First half (from 1 January)"), ("2", "Second half (from 1 July)")],
-                            required=True)
+    half = fields.Selection([("1", "First half (from 1 January)"), ("2", "Second half (from 1 July)")], required=True)
     rate = fields.Float("Rate (% a year)", digits=(16, 4), required=True)
     date_start = fields.Date("From", compute="_compute_dates", store=True)
     date_end = fields.Date("To", compute="_compute_dates", store=True)
     source = fields.Char(help="Where the value comes from: the arrêté, the ECB's decision, the automatic fetch.")
 
-    _kind_half_unique = models.Constraint(
-        "UNIQUE(kind, year, half)", "A rate is entered once per kind and half-year.")
+    _kind_half_unique = models.Constraint("UNIQUE(kind, year, half)", "A rate is entered once per kind and half-year.")
     _year_valid = models.Constraint(
-        "CHECK(year BETWEEN 1999 AND 2999)", "The year of a legal rate must be a year of the euro.")
+        "CHECK(year BETWEEN 1999 AND 2999)", "The year of a legal rate must be a year of the euro."
+    )
 
     @api.depends("year", "half")
     def _compute_dates(self):
@@ -95,8 +94,9 @@ class CreditCollectionLegalRate(models.Model):
     @api.model
     def _half_year_label(self, kind, start):
         kinds = dict(self._fields["kind"]._description_selection(self.env))
-        return _("%(kind)s of %(year)s S%(half)s", kind=kinds[kind], year=start.year,
-                 half=1 if start.month == 1 else 2)
+        return self.env._(
+            "%(kind)s of %(year)s S%(half)s", kind=kinds[kind], year=start.year, half=1 if start.month == 1 else 2
+        )
 
     # ------------------------------------------------------------------ ECB fetch
     @api.model
@@ -134,15 +134,28 @@ class CreditCollectionLegalRate(models.Model):
             in_force = [rate for day, rate in changes if day <= start]
             if start > prepared or not in_force:
                 break
-            values.append({"kind": "ecb_mro", "year": start.year, "half": "1" if start.month == 1 else "2",
-                           "rate": in_force[-1], "source": _("ECB statistical data API")})
+            values.append(
+                {
+                    "kind": "ecb_mro",
+                    "year": start.year,
+                    "half": "1" if start.month == 1 else "2",
+                    "rate": in_force[-1],
+                    "source": self.env._("ECB statistical data API"),
+                }
+            )
         if not values:
-            _logger.warning("ECB main refinancing rate: no new value for the half-year from %s in the answer "
-                            "of %s (prepared %s)", missing[0], url, prepared)
+            _logger.warning(
+                "ECB main refinancing rate: no new value for the half-year from %s in the answer of %s (prepared %s)",
+                missing[0],
+                url,
+                prepared,
+            )
             return self.browse()
         created = self.sudo().create(values)
-        _logger.info("ECB main refinancing rate added: %s", ", ".join(
-            "%s S%s %.2f %%" % (r.year, r.half, r.rate) for r in created))
+        _logger.info(
+            "ECB main refinancing rate added: %s",
+            ", ".join("%s S%s %.2f %%" % (r.year, r.half, r.rate) for r in created),
+        )
         return created
 
     @api.model

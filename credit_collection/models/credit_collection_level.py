@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from .credit_collection_legal_rate import MissingLegalRate, half_year_end, half_year_start
@@ -27,87 +27,114 @@ class CreditCollectionLevel(models.Model):
     currency_id = fields.Many2one(related="company_id.currency_id")
     active = fields.Boolean(default=True)
     delay_days = fields.Integer(
-        "Days after due date", required=True,
-        help="Days relative to the due date; a negative number is a pre-reminder before the due date.")
+        "Days after due date",
+        required=True,
+        help="Days relative to the due date; a negative number is a pre-reminder before the due date.",
+    )
     tone = fields.Selection(
-        [("courteous", "Courteous"), ("firm", "Firm"), ("formal", "Formal notice")],
-        required=True, default="courteous")
+        [("courteous", "Courteous"), ("firm", "Firm"), ("formal", "Formal notice")], required=True, default="courteous"
+    )
     channel_email = fields.Boolean("Email", default=True)
     channel_sms = fields.Boolean("SMS")
     channel_letter = fields.Boolean("Postal letter")
     channel_phone = fields.Boolean("Phone call")
-    email_template_id = fields.Many2one(
-        "mail.template", domain=[("model", "=", "credit.collection.action")])
+    email_template_id = fields.Many2one("mail.template", domain=[("model", "=", "credit.collection.action")])
     sms_template_id = fields.Many2one("sms.template", domain=[("model", "=", "credit.collection.action")])
     call_script = fields.Html(translate=True, sanitize=True)
     min_overdue_amount = fields.Monetary(
-        "Minimum overdue", currency_field="currency_id",
-        help="The customer's items at this level must add up to at least this amount.")
+        "Minimum overdue",
+        currency_field="currency_id",
+        help="The customer's items at this level must add up to at least this amount.",
+    )
     recovery_fee = fields.Monetary(
-        "Recovery fee per invoice", currency_field="currency_id",
+        "Recovery fee per invoice",
+        currency_field="currency_id",
         help="Fixed compensation for recovery costs, charged once per invoice "
-             "(France: EUR 40, article L441-10 of the Code de commerce).")
+        "(France: EUR 40, article L441-10 of the Code de commerce).",
+    )
     interest_mode = fields.Selection(
-        [("none", "No late interest"),
-         ("legal_b2b", "Legal rate (B2B: ECB + 10 points)"),
-         ("legal_consumer", "Legal rate (consumer)"),
-         ("contract", "Contract rate")],
-        "Late interest", default="none", required=True,
+        [
+            ("none", "No late interest"),
+            ("legal_b2b", "Legal rate (B2B: ECB + 10 points)"),
+            ("legal_consumer", "Legal rate (consumer)"),
+            ("contract", "Contract rate"),
+        ],
+        "Late interest",
+        default="none",
+        required=True,
         help="Legal rate (B2B): the ECB main refinancing rate in force on 1 January or 1 July plus 10 points "
-             "(article L441-10 of the Code de commerce). Legal rate (consumer): the legal interest rate of the "
-             "half-year, for a creditor that is a company the rate of the other cases (article 1231-6 of the "
-             "Code civil). Contract rate: the rate agreed, never below three times the legal interest rate. "
-             "A delay over several half-years is computed half-year by half-year.")
+        "(article L441-10 of the Code de commerce). Legal rate (consumer): the legal interest rate of the "
+        "half-year, for a creditor that is a company the rate of the other cases (article 1231-6 of the "
+        "Code civil). Contract rate: the rate agreed, never below three times the legal interest rate. "
+        "A delay over several half-years is computed half-year by half-year.",
+    )
     interest_rate = fields.Float(
-        "Contract rate (% a year)", digits=(16, 4),
+        "Contract rate (% a year)",
+        digits=(16, 4),
         help="The late-payment rate of the contract (general terms of sale); never below three times the "
-             "legal interest rate (article L441-10 of the Code de commerce): below it, the floor applies.")
-    interest_day_count = fields.Selection(
-        [("365", "Actual/365"), ("360", "Actual/360")], default="365", required=True)
+        "legal interest rate (article L441-10 of the Code de commerce): below it, the floor applies.",
+    )
+    interest_day_count = fields.Selection([("365", "Actual/365"), ("360", "Actual/360")], default="365", required=True)
     interest_start = fields.Selection(
         [("due_date", "From the due date"), ("formal_notice", "From the formal notice")],
-        "Interest runs", default="due_date", required=True,
+        "Interest runs",
+        default="due_date",
+        required=True,
         help="Between professionals late interest runs from the day after the due date (L441-10 C. com.); "
-             "against a consumer only from the formal notice (articles 1231-6 and 1344-1 of the Code civil).")
+        "against a consumer only from the formal notice (articles 1231-6 and 1344-1 of the Code civil).",
+    )
     is_formal_notice = fields.Boolean(
-        "Formal notice", compute="_compute_is_formal_notice", store=True, readonly=False, help="This level puts the customer on notice to pay (mise en demeure, article 1344 of the "
-                              "Code civil): levels that require a formal notice wait for it.")
+        "Formal notice",
+        compute="_compute_is_formal_notice",
+        store=True,
+        readonly=False,
+        help="This level puts the customer on notice to pay (mise en demeure, article 1344 of the "
+        "Code civil): levels that require a formal notice wait for it.",
+    )
     notice_days = fields.Integer(
-        "Days given to pay", default=8,
+        "Days given to pay",
+        default=8,
         help="The deadline the formal notice gives, from its receipt; a level that requires a formal notice "
-             "is not reached before it has passed.")
+        "is not reached before it has passed.",
+    )
     requires_formal_notice = fields.Boolean(
         "Requires a formal notice",
         help="Never reached for an invoice that was not sent a formal notice first, nor before that notice's "
-             "deadline: an older invoice first gets the formal notice.")
+        "deadline: an older invoice first gets the formal notice.",
+    )
     min_gap_days = fields.Integer(
         "Days after the previous reminder",
-        help="Minimum number of days between the last reminder sent about an invoice and this level.")
+        help="Minimum number of days between the last reminder sent about an invoice and this level.",
+    )
     invoice_fees = fields.Boolean(
-        "Invoice fees and interest", help="Post a customer invoice for the fee and the interest.")
+        "Invoice fees and interest", help="Post a customer invoice for the fee and the interest."
+    )
     case_stage = fields.Selection(CASE_STAGES, required=True, default="reminder_1")
-    escalate = fields.Boolean(
-        help="The customer leaves automated dunning and goes to its collector.")
+    escalate = fields.Boolean(help="The customer leaves automated dunning and goes to its collector.")
     auto_send = fields.Boolean(
-        "Send automatically", default=True,
-        help="Otherwise the run leaves the actions to review for a collector.")
+        "Send automatically", default=True, help="Otherwise the run leaves the actions to review for a collector."
+    )
     # An email carries the amounts and the link to the balance page; PDFs cost a rendering each.
     email_attach_letter = fields.Boolean(
-        "Attach the letter to the email", help="The reminder letter as a PDF, e.g. the formal notice.")
+        "Attach the letter to the email", help="The reminder letter as a PDF, e.g. the formal notice."
+    )
     email_attach_statement = fields.Boolean(
-        "Attach the statement to the email", help="The customer's statement of account as a PDF.")
+        "Attach the statement to the email", help="The customer's statement of account as a PDF."
+    )
 
     _delay_unique = models.Constraint(
-        "UNIQUE(policy_id, delay_days)", "Two levels of a policy cannot share their delay.")
+        "UNIQUE(policy_id, delay_days)", "Two levels of a policy cannot share their delay."
+    )
     _notice_days_positive = models.Constraint(
         "CHECK(notice_days >= 0 AND min_gap_days >= 0)",
-        "Days given to pay and days after the previous reminder cannot be negative.")
+        "Days given to pay and days after the previous reminder cannot be negative.",
+    )
 
     @api.constrains("channel_email", "channel_sms", "channel_letter", "channel_phone", "escalate")
     def _check_channel(self):
         for level in self:
             if not level._channels() and not level.escalate:
-                raise ValidationError(_("Level %s needs at least one channel.", level.name))
+                raise ValidationError(self.env._("Level %s needs at least one channel.", level.name))
 
     @api.depends("case_stage")
     def _compute_is_formal_notice(self):
@@ -124,26 +151,43 @@ class CreditCollectionLevel(models.Model):
             legal = self.env["credit.collection.legal.rate"]._rates_by_half_year(kind, today, today)
             floor = 3 * legal.get(half_year_start(today), 0.0)
             if level.interest_rate <= 0 or level.interest_rate < floor:
-                raise ValidationError(_(
-                    "Level %(level)s: the contract rate (%(rate).2f %%) cannot be below three times the legal "
-                    "interest rate of the half-year, %(floor).2f %% (article L441-10 of the Code de commerce).",
-                    level=level.name, rate=level.interest_rate, floor=floor))
+                raise ValidationError(
+                    self.env._(
+                        "Level %(level)s: the contract rate (%(rate).2f %%) cannot be below three times the legal "
+                        "interest rate of the half-year, %(floor).2f %% (article L441-10 of the Code de commerce).",
+                        level=level.name,
+                        rate=level.interest_rate,
+                        floor=floor,
+                    )
+                )
 
     @api.constrains("recovery_fee", "interest_start", "interest_mode", "policy_id")
     def _check_consumer_charges(self):
         for level in self.filtered(lambda level: level.policy_id.customer_type == "consumer"):
             if level.recovery_fee:
-                raise ValidationError(_(
-                    "Level %s: the fixed recovery indemnity (article L441-10 of the Code de commerce) applies "
-                    "between professionals only, not to consumers.", level.name))
+                raise ValidationError(
+                    self.env._(
+                        "Level %s: the fixed recovery indemnity (article L441-10 of the Code de commerce) applies "
+                        "between professionals only, not to consumers.",
+                        level.name,
+                    )
+                )
             if level.interest_mode == "legal_b2b":
-                raise ValidationError(_(
-                    "Level %s: the rate of article L441-10 of the Code de commerce (ECB + 10 points) applies "
-                    "between professionals only; a consumer owes the legal interest rate.", level.name))
+                raise ValidationError(
+                    self.env._(
+                        "Level %s: the rate of article L441-10 of the Code de commerce (ECB + 10 points) applies "
+                        "between professionals only; a consumer owes the legal interest rate.",
+                        level.name,
+                    )
+                )
             if level.interest_mode != "none" and level.interest_start != "formal_notice":
-                raise ValidationError(_(
-                    "Level %s: a consumer owes late interest only from the formal notice (article 1231-6 of "
-                    "the Code civil).", level.name))
+                raise ValidationError(
+                    self.env._(
+                        "Level %s: a consumer owes late interest only from the formal notice (article 1231-6 of "
+                        "the Code civil).",
+                        level.name,
+                    )
+                )
 
     def _channels(self):
         self.ensure_one()
@@ -184,9 +228,12 @@ class CreditCollectionLevel(models.Model):
             period_end = min(half_year_end(period_start), end)
             half = half_year_start(period_start)
             if half not in table:
-                raise MissingLegalRate(_(
-                    "no %(rate)s: enter it under Collection > Configuration > Legal rates",
-                    rate=rates._half_year_label(kind, half)))
+                raise MissingLegalRate(
+                    self.env._(
+                        "no %(rate)s: enter it under Collection > Configuration > Legal rates",
+                        rate=rates._half_year_label(kind, half),
+                    )
+                )
             if self.interest_mode == "legal_b2b":
                 rate = table[half] + 10
             elif self.interest_mode == "contract":
@@ -194,11 +241,15 @@ class CreditCollectionLevel(models.Model):
             else:
                 rate = table[half]
             days = (period_end - period_start).days + 1
-            periods.append({
-                "date_from": fields.Date.to_string(period_start), "date_to": fields.Date.to_string(period_end),
-                "days": days, "rate": rate,
-                "amount": self.currency_id.round(amount * rate / 100 * days / int(self.interest_day_count)),
-            })
+            periods.append(
+                {
+                    "date_from": fields.Date.to_string(period_start),
+                    "date_to": fields.Date.to_string(period_end),
+                    "days": days,
+                    "rate": rate,
+                    "amount": self.currency_id.round(amount * rate / 100 * days / int(self.interest_day_count)),
+                }
+            )
             period_start = period_end + timedelta(days=1)
         return periods
 
@@ -206,8 +257,9 @@ class CreditCollectionLevel(models.Model):
         """The interest of ``periods`` on ``amount``, rounded once (the periods' rounded amounts, shown in the
         letter, may differ from it by a cent)."""
         self.ensure_one()
-        return self.currency_id.round(sum(
-            amount * period["rate"] / 100 * period["days"] / int(self.interest_day_count) for period in periods))
+        return self.currency_id.round(
+            sum(amount * period["rate"] / 100 * period["days"] / int(self.interest_day_count) for period in periods)
+        )
 
     def _interest_between(self, amount, start, end):
         """Late interest on ``amount`` from ``start`` (excluded) to ``end``, half-year by half-year."""

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 
@@ -17,8 +17,8 @@ class CreditCollectionPaymentPlanLine(models.Model):
     interest_amount = fields.Monetary("Of which interest", currency_field="currency_id")
     amount_paid = fields.Monetary(currency_field="currency_id", readonly=True)
     state = fields.Selection(
-        [("to_pay", "To pay"), ("paid", "Paid"), ("missed", "Missed")], default="to_pay", required=True,
-        readonly=True)
+        [("to_pay", "To pay"), ("paid", "Paid"), ("missed", "Missed")], default="to_pay", required=True, readonly=True
+    )
     reminder_sent = fields.Boolean(readonly=True, copy=False)
 
     @api.ondelete(at_uninstall=False)
@@ -26,5 +26,9 @@ class CreditCollectionPaymentPlanLine(models.Model):
         # Collectors replace the instalments of a proposal; an agreed schedule is the customer's word.
         agreed = self.filtered(lambda line: line.plan_id.state != "draft")
         if agreed:
-            raise UserError(_("The instalments of an agreed payment plan (%s) cannot be deleted: cancel the plan.",
-                              ", ".join(agreed.plan_id.mapped("name"))))
+            raise UserError(
+                self.env._(
+                    "The instalments of an agreed payment plan (%s) cannot be deleted: cancel the plan.",
+                    ", ".join(agreed.plan_id.mapped("name")),
+                )
+            )

@@ -13,10 +13,14 @@ class CreditCollectionPolicy(models.Model):
     active = fields.Boolean(default=True)
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
     customer_type = fields.Selection(
-        CUSTOMER_TYPES, "For", required=True, default="professional",
+        CUSTOMER_TYPES,
+        "For",
+        required=True,
+        default="professional",
         help="Consumers get only consumer policies: French law gives them their own wording, no fixed "
-             "recovery indemnity and the legal interest rate from the formal notice. A consumer whose policy "
-             "(own, invoice or segment) is for professionals gets the company's consumer policy instead.")
+        "recovery indemnity and the legal interest rate from the formal notice. A consumer whose policy "
+        "(own, invoice or segment) is for professionals gets the company's consumer policy instead.",
+    )
     level_ids = fields.One2many("credit.collection.level", "policy_id", string="Levels", copy=True)
     description = fields.Text(translate=True)
 

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.fields import Domain
 from odoo.tools.misc import format_date, formatLang
@@ -16,16 +16,25 @@ class CreditCollectionPromise(models.Model):
     # Not stored: the amount and the date are written in the reader's language.
     name = fields.Char(compute="_compute_name")
     move_ids = fields.Many2many(
-        "account.move", "credit_collection_promise_move_rel", "promise_id", "move_id", "Invoices",
+        "account.move",
+        "credit_collection_promise_move_rel",
+        "promise_id",
+        "move_id",
+        "Invoices",
         help="Empty: every open invoice of the customer when the promise is made.",
         domain="[('commercial_partner_id', '=', partner_id), ('company_id', '=', company_id), "
-               "('move_type', '=', 'out_invoice'), ('state', '=', 'posted'), "
-               "('payment_state', 'in', ('not_paid', 'partial'))]")
+        "('move_type', '=', 'out_invoice'), ('state', '=', 'posted'), "
+        "('payment_state', 'in', ('not_paid', 'partial'))]",
+    )
     amount = fields.Monetary(required=True, currency_field="currency_id", tracking=True)
     promise_date = fields.Date("Promised for", required=True, tracking=True)
     state = fields.Selection(
         [("open", "Open"), ("kept", "Kept"), ("broken", "Broken"), ("cancelled", "Cancelled")],
-        default="open", required=True, tracking=True, index=True)
+        default="open",
+        required=True,
+        tracking=True,
+        index=True,
+    )
     amount_paid = fields.Monetary(currency_field="currency_id", compute="_compute_amount_paid")
     user_id = fields.Many2one("res.users", "Taken by", default=lambda self: self.env.user)
     note = fields.Text()
@@ -36,15 +45,18 @@ class CreditCollectionPromise(models.Model):
     @api.depends_context("lang")
     def _compute_name(self):
         for promise in self:
-            promise.name = _("%(customer)s: %(amount)s on %(date)s", customer=promise.partner_id.name or "",
-                             amount=formatLang(self.env, promise.amount, currency_obj=promise.currency_id),
-                             date=format_date(self.env, promise.promise_date))
+            promise.name = self.env._(
+                "%(customer)s: %(amount)s on %(date)s",
+                customer=promise.partner_id.name or "",
+                amount=formatLang(self.env, promise.amount, currency_obj=promise.currency_id),
+                date=format_date(self.env, promise.promise_date),
+            )
 
     @api.constrains("amount")
     def _check_amount(self):
         for promise in self:
             if promise.currency_id.compare_amounts(promise.amount, 0) <= 0:
-                raise ValidationError(_("A payment promise needs a positive amount."))
+                raise ValidationError(self.env._("A payment promise needs a positive amount."))
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -56,10 +68,14 @@ class CreditCollectionPromise(models.Model):
         for promise in promises:
             if not promise.move_ids:
                 promise.move_ids = promise._open_invoices()
-            promise._trace(_("Payment promise of %(amount)s for %(date)s on %(invoices)s: dunning waits until then.",
-                             amount=promise.case_id._format_amount(promise.amount),
-                             date=format_date(self.env, promise.promise_date),
-                             invoices=", ".join(promise.move_ids.mapped("name")) or _("no open invoice")))
+            promise._trace(
+                self.env._(
+                    "Payment promise of %(amount)s for %(date)s on %(invoices)s: dunning waits until then.",
+                    amount=promise.case_id._format_amount(promise.amount),
+                    date=format_date(self.env, promise.promise_date),
+                    invoices=", ".join(promise.move_ids.mapped("name")) or self.env._("no open invoice"),
+                )
+            )
         return promises
 
     def _payments_by_promise(self):
@@ -70,7 +86,8 @@ class CreditCollectionPromise(models.Model):
         if not self:
             return {}
         self.env["account.partial.reconcile"].flush_model()
-        self.env.cr.execute("""
+        self.env.cr.execute(
+            """
             SELECT p.id, COALESCE(SUM(apr.amount), 0)
               FROM credit_collection_promise p
               JOIN credit_collection_promise_move_rel rel ON rel.promise_id = p.id
@@ -80,7 +97,9 @@ class CreditCollectionPromise(models.Model):
               JOIN account_move cm ON cm.id = cl.move_id AND cm.move_type NOT IN ('out_refund', 'in_refund')
              WHERE p.id IN %s AND cl.date <= p.promise_date
           GROUP BY p.id
-        """, [tuple(self.ids)])
+        """,
+            [tuple(self.ids)],
+        )
         return dict(self.env.cr.fetchall())
 
     def _compute_amount_paid(self):
@@ -97,16 +116,20 @@ class CreditCollectionPromise(models.Model):
             amount_paid = paid.get(promise.id, 0.0)
             if promise.currency_id.compare_amounts(amount_paid, promise.amount) >= 0:
                 promise.state = "kept"
-                promise.activity_ids.action_feedback(feedback=_("Promise kept."))
-                promise._trace(_("Payment promise kept: %s paid.", promise.case_id._format_amount(amount_paid)))
+                promise.activity_ids.action_feedback(feedback=self.env._("Promise kept."))
+                promise._trace(
+                    self.env._("Payment promise kept: %s paid.", promise.case_id._format_amount(amount_paid))
+                )
             elif promise.promise_date < today:
                 promise.state = "broken"
-                promise.activity_ids.action_feedback(feedback=_("Promise broken."))
-                reason = _("payment promise of %(amount)s for %(date)s broken (%(paid)s paid)",
-                           amount=promise.case_id._format_amount(promise.amount),
-                           date=format_date(self.env, promise.promise_date),
-                           paid=promise.case_id._format_amount(amount_paid))
-                promise._trace(_("Payment promise broken: dunning resumes."))
+                promise.activity_ids.action_feedback(feedback=self.env._("Promise broken."))
+                reason = self.env._(
+                    "payment promise of %(amount)s for %(date)s broken (%(paid)s paid)",
+                    amount=promise.case_id._format_amount(promise.amount),
+                    date=format_date(self.env, promise.promise_date),
+                    paid=promise.case_id._format_amount(amount_paid),
+                )
+                promise._trace(self.env._("Payment promise broken: dunning resumes."))
                 promise.case_id._escalate(reason)
 
     @api.model
@@ -124,4 +147,4 @@ class CreditCollectionPromise(models.Model):
     def action_cancel(self):
         for promise in self.filtered(lambda promise: promise.state == "open"):
             promise.state = "cancelled"
-            promise._trace(_("Payment promise cancelled: dunning resumes."))
+            promise._trace(self.env._("Payment promise cancelled: dunning resumes."))

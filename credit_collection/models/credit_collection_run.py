@@ -5,12 +5,12 @@ from datetime import timedelta
 
 from psycopg2.extras import Json, execute_values
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools.misc import format_date, formatLang
 
-from .credit_collection_legal_rate import MissingLegalRate
 from ..tools.transactions import in_test_mode, is_transient, shorten
+from .credit_collection_legal_rate import MissingLegalRate
 
 _logger = logging.getLogger(__name__)
 
@@ -35,9 +35,12 @@ class CreditCollectionRun(models.Model):
     date = fields.Date(required=True, default=fields.Date.context_today)
     state = fields.Selection(
         [("draft", "Draft"), ("queued", "Planning"), ("done", "Planned"), ("failed", "Failed")],
-        default="draft", required=True, tracking=True,
+        default="draft",
+        required=True,
+        tracking=True,
         help="Planning runs in the background; the reminders of a planned run are then sent by the sending "
-             "queue, their progress shows in the counts.")
+        "queue, their progress shows in the counts.",
+    )
     daily = fields.Boolean("Daily run", readonly=True, help="Started by the daily job: one per company and day.")
     failure_reason = fields.Text(readonly=True)
     action_ids = fields.One2many("credit.collection.action", "run_id")
@@ -53,8 +56,10 @@ class CreditCollectionRun(models.Model):
     cancelled_count = fields.Integer("Cancelled", compute="_compute_counts")
     skipped_count = fields.Integer(compute="_compute_counts")
     progress = fields.Float(
-        "Delivered (%)", compute="_compute_counts",
-        help="Share of the approved reminders whose delivery is over (sent, failed or cancelled).")
+        "Delivered (%)",
+        compute="_compute_counts",
+        help="Share of the approved reminders whose delivery is over (sent, failed or cancelled).",
+    )
     amount_planned = fields.Monetary(compute="_compute_counts", currency_field="currency_id")
     report_html = fields.Html("Report", compute="_compute_report_html")
 
@@ -62,18 +67,23 @@ class CreditCollectionRun(models.Model):
     @api.depends_context("lang")
     def _compute_name(self):
         for run in self:
-            run.name = _("Run of %(date)s - %(company)s", date=format_date(self.env, run.date),
-                         company=run.company_id.name)
+            run.name = self.env._(
+                "Run of %(date)s - %(company)s", date=format_date(self.env, run.date), company=run.company_id.name
+            )
 
     def _compute_counts(self):
         counts = defaultdict(lambda: defaultdict(int))
         amounts = defaultdict(float)
         for run, state, count, amount in self.env["credit.collection.action"]._read_group(
-                [("run_id", "in", self.ids)], ["run_id", "state"], ["__count", "amount_due:sum"]):
+            [("run_id", "in", self.ids)], ["run_id", "state"], ["__count", "amount_due:sum"]
+        ):
             counts[run.id][state] = count
             amounts[run.id] += amount
-        skipped = dict(self.env["credit.collection.run.message"]._read_group(
-            [("run_id", "in", self.ids), ("kind", "=", "skipped")], ["run_id"], ["__count"]))
+        skipped = dict(
+            self.env["credit.collection.run.message"]._read_group(
+                [("run_id", "in", self.ids), ("kind", "=", "skipped")], ["run_id"], ["__count"]
+            )
+        )
         for run in self:
             by_state = counts[run.id]
             run.action_count = sum(by_state.values())
@@ -97,23 +107,36 @@ class CreditCollectionRun(models.Model):
         states = dict(action_model._fields["state"]._description_selection(self.env))
         kinds = dict(self.env["credit.collection.run.message"]._fields["kind"]._description_selection(self.env))
         for run in self:
-            rows = [{"level": level.name, "channel": channels.get(channel), "state": states.get(state),
-                     "count": count, "amount": formatLang(self.env, amount, currency_obj=run.currency_id)}
-                    for level, channel, state, count, amount in run._report_rows()]
+            rows = [
+                {
+                    "level": level.name,
+                    "channel": channels.get(channel),
+                    "state": states.get(state),
+                    "count": count,
+                    "amount": formatLang(self.env, amount, currency_obj=run.currency_id),
+                }
+                for level, channel, state, count, amount in run._report_rows()
+            ]
             reasons = defaultdict(int)
             for message in run.message_ids_report:
                 reasons[(kinds.get(message.kind), message.reason)] += 1
-            run.report_html = self.env["ir.qweb"]._render("credit_collection.run_report", {
-                "rows": rows,
-                "reasons": [{"kind": kind, "reason": reason, "count": count}
-                            for (kind, reason), count in sorted(reasons.items(), key=lambda item: -item[1])],
-            })
+            run.report_html = self.env["ir.qweb"]._render(
+                "credit_collection.run_report",
+                {
+                    "rows": rows,
+                    "reasons": [
+                        {"kind": kind, "reason": reason, "count": count}
+                        for (kind, reason), count in sorted(reasons.items(), key=lambda item: -item[1])
+                    ],
+                },
+            )
 
     def _report_rows(self):
         """Counts and amounts by level and channel, one read_group."""
         self.ensure_one()
         return self.env["credit.collection.action"]._read_group(
-            [("run_id", "=", self.id)], ["level_id", "channel", "state"], ["__count", "amount_due:sum"])
+            [("run_id", "=", self.id)], ["level_id", "channel", "state"], ["__count", "amount_due:sum"]
+        )
 
     # ------------------------------------------------------------------ entry points
     @api.model
@@ -139,25 +162,38 @@ class CreditCollectionRun(models.Model):
         self.check_access("write")  # a manager's act: checked before saying whether it can be done
         started = self.filtered(lambda run: run.state != "draft")
         if started:
-            raise UserError(_("%s has already been started: create a new run to plan again.",
-                              ", ".join(started.mapped("name"))))
+            raise UserError(
+                self.env._(
+                    "%s has already been started: create a new run to plan again.", ", ".join(started.mapped("name"))
+                )
+            )
         self.write({"state": "queued", "failure_reason": False})
         self._trigger_planning()
-        return self._notification(_("Run started"), _(
-            "Planning and sending run in the background: the counts on the run follow their progress."))
+        return self._notification(
+            self.env._("Run started"),
+            self.env._("Planning and sending run in the background: the counts on the run follow their progress."),
+        )
 
     def action_send_queued(self):
         """Wakes the sending queue for this run's reminders to send (they are also sent without it)."""
         queued = self.action_ids.filtered(lambda action: action.state == "queued")
         if queued:
             queued._trigger_sending(len(queued))
-        return self._notification(_("Sending"), _("%s reminder(s) to send are in the sending queue.", len(queued)))
+        return self._notification(
+            self.env._("Sending"), self.env._("%s reminder(s) to send are in the sending queue.", len(queued))
+        )
 
     def _notification(self, title, message):
         return {
-            "type": "ir.actions.client", "tag": "display_notification",
-            "params": {"title": title, "message": message, "type": "info", "sticky": False,
-                       "next": {"type": "ir.actions.client", "tag": "soft_reload"}},
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": title,
+                "message": message,
+                "type": "info",
+                "sticky": False,
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
         }
 
     def _commit(self):
@@ -178,10 +214,13 @@ class CreditCollectionRun(models.Model):
         while time.monotonic() < deadline:
             Action._fresh_snapshot()
             try:
-                self.env.cr.execute("""
+                self.env.cr.execute(
+                    """
                     SELECT id FROM credit_collection_run WHERE state = 'queued' AND NOT (id = ANY(%s))
                      ORDER BY id LIMIT 1 FOR NO KEY UPDATE SKIP LOCKED
-                """, [busy])
+                """,
+                    [busy],
+                )
                 row = self.env.cr.fetchone()
                 if not row:
                     break
@@ -197,7 +236,8 @@ class CreditCollectionRun(models.Model):
             self._trigger_planning()
         if busy:
             self.env.ref("credit_collection.ir_cron_plan_runs").sudo()._trigger(
-                fields.Datetime.now() + timedelta(seconds=30))
+                fields.Datetime.now() + timedelta(seconds=30)
+            )
         self.env.cr.execute("SELECT count(*) FROM credit_collection_action WHERE state = 'queued'")
         queued = self.env.cr.fetchone()[0]
         if queued:
@@ -215,16 +255,20 @@ class CreditCollectionRun(models.Model):
         except Exception as error:  # noqa: BLE001 - reported on the run, the other runs go on
             _logger.exception("collection run %s failed", self.id)
             self.env.invalidate_all()
-            self.write({"state": "failed",
-                        "failure_reason": self.env["credit.collection.action"]._failure_reason(error)})
+            self.write(
+                {"state": "failed", "failure_reason": self.env["credit.collection.action"]._failure_reason(error)}
+            )
         return True
 
     # ------------------------------------------------------------------ letters to print
     def action_print_letters(self):
         """Today's letters of the run's company, whatever run planned them, in one PDF."""
         self.ensure_one()
-        return self.env["credit.collection.action"].with_company(self.company_id)._print_letters_of_day(
-            self.company_id, fields.Date.context_today(self))
+        return (
+            self.env["credit.collection.action"]
+            .with_company(self.company_id)
+            ._print_letters_of_day(self.company_id, fields.Date.context_today(self))
+        )
 
     def action_open_actions(self):
         self.check_access("read")
@@ -241,8 +285,11 @@ class CreditCollectionRun(models.Model):
         cr = self.env.cr
         cr.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [RUN_LOCK_KEY, self.company_id.id])
         if not cr.fetchone()[0]:
-            raise PlanningBusy(_("Another collection run is planning for %s: try again when it is done.",
-                                 self.company_id.name))
+            raise PlanningBusy(
+                self.env._(
+                    "Another collection run is planning for %s: try again when it is done.", self.company_id.name
+                )
+            )
         self.env.flush_all()
         self._assign_customer_policies()
         rows = self._select_due_items()
@@ -388,16 +435,20 @@ class CreditCollectionRun(models.Model):
         )
 
     def _min_delay(self):
-        self.env.cr.execute("""
+        self.env.cr.execute(
+            """
             SELECT COALESCE(MIN(delay_days), 0) FROM credit_collection_level
              WHERE active AND company_id = %s
-        """, [self.company_id.id])
+        """,
+            [self.company_id.id],
+        )
         return self.env.cr.fetchone()[0]
 
     def _create_actions(self, rows):
         """Groups the selected items by customer and level and inserts actions and items in bulk."""
-        levels = {level.id: level for level in self.env["credit.collection.level"].browse(
-            {row["level_id"] for row in rows})}
+        levels = {
+            level.id: level for level in self.env["credit.collection.level"].browse({row["level_id"] for row in rows})
+        }
         partners = self.env["res.partner"].browse({row["partner_id"] for row in rows})
         collectors = {partner.id: partner.collection_user_id.id or None for partner in partners}
         already_charged = self._items_with_fee({row["move_id"] for row in rows})
@@ -408,11 +459,13 @@ class CreditCollectionRun(models.Model):
         held = defaultdict(list)
         for row in rows:
             if row["insolvency_date"]:
-                reason = _("insolvency proceedings opened on %s: individual actions suspended (L622-21 C. com.)",
-                           fields.Date.to_string(row["insolvency_date"]))
+                reason = self.env._(
+                    "insolvency proceedings opened on %s: individual actions suspended (L622-21 C. com.)",
+                    fields.Date.to_string(row["insolvency_date"]),
+                )
                 skipped[(row["partner_id"], reason)].append(row)
             elif row["blocked"]:
-                reason = holds.get(row["hold"]) or row["block_reason"] or _("dunning blocked")
+                reason = holds.get(row["hold"]) or row["block_reason"] or self.env._("dunning blocked")
                 skipped[(row["partner_id"], reason)].append(row)
             else:
                 groups[(row["partner_id"], row["level_id"])].append(row)
@@ -422,14 +475,15 @@ class CreditCollectionRun(models.Model):
             level = levels[level_id]
             total = sum(item["amount_residual"] for item in items)
             if level.currency_id.compare_amounts(total, level.min_overdue_amount) < 0:
-                skipped[(partner_id, _("below the minimum of %s", level.name))].extend(items)
+                skipped[(partner_id, self.env._("below the minimum of %s", level.name))].extend(items)
                 continue
             try:
                 charges = [(item, *self._item_charges(level, item, already_charged)) for item in items]
             except MissingLegalRate as error:
                 # Held until the rate is entered: never sent with a guessed rate.
-                held[(partner_id, _("%(level)s held: %(reason)s", level=level.name, reason=error.args[0]))
-                     ].extend(items)
+                held[
+                    (partner_id, self.env._("%(level)s held: %(reason)s", level=level.name, reason=error.args[0]))
+                ].extend(items)
                 continue
             already_charged.update(item["move_id"] for item, fee, _interest, _periods in charges if fee)
             fees = sum(fee for _item, fee, _interest, _periods in charges)
@@ -448,7 +502,7 @@ class CreditCollectionRun(models.Model):
         kept = defaultdict(int)
         for action_id in inserted:
             kept[action_id] += 1
-        short = [action_id for action_id, total in zip(action_ids, totals) if kept[action_id] != total[4]]
+        short = [action_id for action_id, total in zip(action_ids, totals, strict=False) if kept[action_id] != total[4]]
         self._sum_action_amounts(short)
         self.env.invalidate_all()
         return len(inserted)
@@ -475,7 +529,8 @@ class CreditCollectionRun(models.Model):
         """Stores the actions' totals in one statement; drops the actions a concurrent run left empty."""
         if not action_ids:
             return
-        self.env.cr.execute("""
+        self.env.cr.execute(
+            """
             UPDATE credit_collection_action a
                SET amount_due = s.due, fee_amount = s.fee, interest_amount = s.interest,
                    amount_total = s.due + s.fee + s.interest, max_days_late = s.late
@@ -488,15 +543,20 @@ class CreditCollectionRun(models.Model):
             DELETE FROM credit_collection_action a
              WHERE a.id = ANY(%(ids)s)
                AND NOT EXISTS (SELECT 1 FROM credit_collection_action_line l WHERE l.action_id = a.id)
-        """, {"ids": action_ids})
+        """,
+            {"ids": action_ids},
+        )
 
     def _items_with_fee(self, move_ids):
         if not move_ids:
             return set()
-        self.env.cr.execute("""
+        self.env.cr.execute(
+            """
             SELECT DISTINCT move_id FROM credit_collection_action_line
              WHERE move_id IN %s AND fee_amount > 0 AND state != 'cancelled'
-        """, [tuple(move_ids)])
+        """,
+            [tuple(move_ids)],
+        )
         return {row[0] for row in self.env.cr.fetchall()}
 
     def _insert_actions(self, action_rows, levels, collectors, totals=None):
@@ -504,20 +564,43 @@ class CreditCollectionRun(models.Model):
             return []
         now, uid = fields.Datetime.now(), self.env.uid
         values = [
-            (self.id, self.company_id.id, partner_id, collectors.get(partner_id), level_id,
-             levels[level_id].policy_id.id, channel, self.date,
-             "queued" if levels[level_id].auto_send else "to_review",
-             due, fee, interest, due + fee + interest, late, now, uid, now, uid)
+            (
+                self.id,
+                self.company_id.id,
+                partner_id,
+                collectors.get(partner_id),
+                level_id,
+                levels[level_id].policy_id.id,
+                channel,
+                self.date,
+                "queued" if levels[level_id].auto_send else "to_review",
+                due,
+                fee,
+                interest,
+                due + fee + interest,
+                late,
+                now,
+                uid,
+                now,
+                uid,
+            )
             for (partner_id, level_id, channel), (due, fee, interest, late, _count) in zip(
-                action_rows, totals or [(0.0, 0.0, 0.0, 0, 0)] * len(action_rows))
+                action_rows, totals or [(0.0, 0.0, 0.0, 0, 0)] * len(action_rows), strict=False
+            )
         ]
-        ids = execute_values(self.env.cr._obj, """
+        ids = execute_values(
+            self.env.cr._obj,
+            """
             INSERT INTO credit_collection_action
                 (run_id, company_id, partner_id, user_id, level_id, policy_id, channel, date, state,
                  amount_due, fee_amount, interest_amount, amount_total, max_days_late,
                  create_date, create_uid, write_date, write_uid)
             VALUES %s RETURNING id
-        """, values, page_size=5000, fetch=True)
+        """,
+            values,
+            page_size=5000,
+            fetch=True,
+        )
         return [row[0] for row in ids]
 
     def _insert_items(self, item_rows, action_ids, action_rows):
@@ -526,13 +609,31 @@ class CreditCollectionRun(models.Model):
             return []
         now, uid = fields.Datetime.now(), self.env.uid
         values = [
-            (action_ids[key], item["line_id"], item["move_id"], item["level_id"], action_rows[key][2],
-             action_rows[key][0], self.company_id.id, item["date_maturity"], item["days_late"],
-             item["amount_residual"], fee, interest, Json(periods) if periods else None,
-             "planned", now, uid, now, uid)
+            (
+                action_ids[key],
+                item["line_id"],
+                item["move_id"],
+                item["level_id"],
+                action_rows[key][2],
+                action_rows[key][0],
+                self.company_id.id,
+                item["date_maturity"],
+                item["days_late"],
+                item["amount_residual"],
+                fee,
+                interest,
+                Json(periods) if periods else None,
+                "planned",
+                now,
+                uid,
+                now,
+                uid,
+            )
             for key, item, fee, interest, periods in item_rows
         ]
-        inserted = execute_values(self.env.cr._obj, """
+        inserted = execute_values(
+            self.env.cr._obj,
+            """
             INSERT INTO credit_collection_action_line
                 (action_id, move_line_id, move_id, level_id, channel, partner_id, company_id, date_maturity,
                  days_late, amount_residual, fee_amount, interest_amount, interest_periods, state,
@@ -540,18 +641,35 @@ class CreditCollectionRun(models.Model):
             VALUES %s
             ON CONFLICT (move_line_id, level_id, channel) DO NOTHING
             RETURNING action_id, move_line_id
-        """, values, page_size=5000, fetch=True)
+        """,
+            values,
+            page_size=5000,
+            fetch=True,
+        )
         return [action_id for action_id, _line_id in inserted]
 
     def _insert_skipped(self, skipped, kind="skipped"):
-        self.env["credit.collection.run.message"].sudo().create([
-            {"run_id": self.id, "kind": kind, "reason": reason[:250], "partner_id": partner_id,
-             "move_ids": [(6, 0, list({item["move_id"] for item in items}))]}
-            for (partner_id, reason), items in skipped.items()
-        ])
+        self.env["credit.collection.run.message"].sudo().create(
+            [
+                {
+                    "run_id": self.id,
+                    "kind": kind,
+                    "reason": reason[:250],
+                    "partner_id": partner_id,
+                    "move_ids": [(6, 0, list({item["move_id"] for item in items}))],
+                }
+                for (partner_id, reason), items in skipped.items()
+            ]
+        )
 
     def _log_message(self, kind, reason, partner, moves, action=None):
-        self.env["credit.collection.run.message"].sudo().create({
-            "run_id": self.id, "kind": kind, "reason": shorten(reason, 500), "partner_id": partner.id,
-            "move_ids": [(6, 0, moves.ids)], "action_id": action.id if action else False,
-        })
+        self.env["credit.collection.run.message"].sudo().create(
+            {
+                "run_id": self.id,
+                "kind": kind,
+                "reason": shorten(reason, 500),
+                "partner_id": partner.id,
+                "move_ids": [(6, 0, moves.ids)],
+                "action_id": action.id if action else False,
+            }
+        )

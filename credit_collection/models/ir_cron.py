@@ -13,9 +13,14 @@ class IrCron(models.Model):
         """
         if not self:
             return
-        triggers = self.env["ir.cron.trigger"].sudo().create(
-            [{"cron_id": cron.id, "call_at": fields.Datetime.now()} for cron in self])
+        triggers = (
+            self.env["ir.cron.trigger"]
+            .sudo()
+            .create([{"cron_id": cron.id, "call_at": fields.Datetime.now()} for cron in self])
+        )
         triggers.flush_recordset()
-        self.env.cr.execute("UPDATE ir_cron_trigger SET call_at = clock_timestamp() AT TIME ZONE 'UTC' WHERE id IN %s",
-                            [tuple(triggers.ids)])
+        self.env.cr.execute(
+            "UPDATE ir_cron_trigger SET call_at = clock_timestamp() AT TIME ZONE 'UTC' WHERE id IN %s",
+            [tuple(triggers.ids)],
+        )
         self.env.cr.postcommit.add(self[:1]._notifydb)

@@ -17,7 +17,7 @@ from datetime import timedelta
 
 import psycopg2
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 
 from ..tools.transactions import in_test_mode
 
@@ -43,8 +43,10 @@ class MailMail(models.Model):
 
     @api.autovacuum
     def _gc_collection_claims(self):
-        self.env.cr.execute("DELETE FROM credit_collection_mail_claim WHERE claimed_at < "
-                            "(now() AT TIME ZONE 'UTC') - interval '30 days'")
+        self.env.cr.execute(
+            "DELETE FROM credit_collection_mail_claim WHERE claimed_at < "
+            "(now() AT TIME ZONE 'UTC') - interval '30 days'"
+        )
 
     def _reminder_actions(self):
         reminder_mails = self.filtered(lambda mail: mail.model == REMINDER_MODEL)
@@ -53,11 +55,23 @@ class MailMail(models.Model):
         return self.env[REMINDER_MODEL].sudo().search([("mail_id", "in", reminder_mails.ids)])
 
     # ------------------------------------------------------------------ sending
-    def _send(self, auto_commit=False, raise_exception=False, smtp_session=None, alias_domain_id=False,
-              mail_server=False, post_send_callback=None):
-        options = {"auto_commit": auto_commit, "raise_exception": raise_exception, "smtp_session": smtp_session,
-                   "alias_domain_id": alias_domain_id, "mail_server": mail_server,
-                   "post_send_callback": post_send_callback}
+    def _send(
+        self,
+        auto_commit=False,
+        raise_exception=False,
+        smtp_session=None,
+        alias_domain_id=False,
+        mail_server=False,
+        post_send_callback=None,
+    ):
+        options = {
+            "auto_commit": auto_commit,
+            "raise_exception": raise_exception,
+            "smtp_session": smtp_session,
+            "alias_domain_id": alias_domain_id,
+            "mail_server": mail_server,
+            "post_send_callback": post_send_callback,
+        }
         reminders = self.filtered(lambda mail: mail.model == REMINDER_MODEL)
         others = self - reminders
         if others:
@@ -70,7 +84,8 @@ class MailMail(models.Model):
             try:
                 with self.env.cr.savepoint(flush=False):
                     self.env.cr.execute(
-                        "SELECT state FROM mail_mail WHERE id = %s FOR NO KEY UPDATE SKIP LOCKED", [mail.id])
+                        "SELECT state FROM mail_mail WHERE id = %s FOR NO KEY UPDATE SKIP LOCKED", [mail.id]
+                    )
                     row = self.env.cr.fetchone()
             except psycopg2.errors.SerializationFailure:
                 row = None  # changed by another sender since this transaction began
@@ -96,8 +111,9 @@ class MailMail(models.Model):
         self.env.cr.execute("SELECT 1 FROM credit_collection_mail_claim WHERE mail_id = %s", [self.id])
         if self.env.cr.fetchone():
             # The server already has this email: its worker died before recording it as sent.
-            _logger.info("mail %s of reminder %s was accepted before an interruption: not sent again",
-                         self.id, action.id)
+            _logger.info(
+                "mail %s of reminder %s was accepted before an interruption: not sent again", self.id, action.id
+            )
             self.write({"state": "sent", "failure_reason": False})
             if action.state == "sending":
                 action._delivered()
@@ -122,20 +138,26 @@ class MailMail(models.Model):
             elif mail.state == "sent":
                 action._delivered()
         return super()._postprocess_sent_message(
-            success_pids, success_emails, failure_reason=failure_reason, failure_type=failure_type)
+            success_pids, success_emails, failure_reason=failure_reason, failure_type=failure_type
+        )
 
     def _reminder_failure_reason(self, failure_reason, failure_type):
         """What the collector reads on the failed reminder: the address, the server's answer."""
         partner = self.recipient_ids[:1]
         reason = failure_reason or self.failure_reason or ""
         if failure_type in ("mail_email_invalid", "mail_email_missing"):
-            return _("The email address of %(customer)s is not valid: %(email)s",
-                     customer=partner.display_name, email=partner.email or "")
+            return self.env._(
+                "The email address of %(customer)s is not valid: %(email)s",
+                customer=partner.display_name,
+                email=partner.email or "",
+            )
         if failure_type in ("mail_from_invalid", "mail_from_missing"):
-            return _("The sender address of the email is missing or not valid: %s", reason or self.email_from or "")
+            return self.env._(
+                "The sender address of the email is missing or not valid: %s", reason or self.email_from or ""
+            )
         if failure_type == "mail_smtp":
-            return _("The mail server could not be reached: %s", reason)
-        return _("The mail server refused the email: %s", reason or _("no reason given"))
+            return self.env._("The mail server could not be reached: %s", reason)
+        return self.env._("The mail server refused the email: %s", reason or self.env._("no reason given"))
 
     # ------------------------------------------------------------------ the mail queue, time-boxed
     @api.model
@@ -155,7 +177,8 @@ class MailMail(models.Model):
                 # another sender) or failing (the errors are in the log). Retried soon, not at the
                 # scheduler's next hourly run.
                 self.env.ref("mail.ir_cron_mail_scheduler_action")._trigger(
-                    fields.Datetime.now() + timedelta(seconds=RETRY_DELAY))
+                    fields.Datetime.now() + timedelta(seconds=RETRY_DELAY)
+                )
                 return True
             previous = batch
             super().process_email_queue(email_ids=batch)
@@ -168,11 +191,14 @@ class MailMail(models.Model):
             self.env["ir.cron"]._commit_progress()
         return True
 
-
     @api.model
     def _due_domain(self):
-        return [("state", "=", "outgoing"), "|", ("scheduled_date", "=", False),
-                ("scheduled_date", "<=", fields.Datetime.now())]
+        return [
+            ("state", "=", "outgoing"),
+            "|",
+            ("scheduled_date", "=", False),
+            ("scheduled_date", "<=", fields.Datetime.now()),
+        ]
 
 
 class _ClaimingSend:
@@ -188,6 +214,7 @@ class _ClaimingSend:
             return self.original(data)
         self.original(data[:-3])
         with self.registry.cursor() as cr:
-            cr.execute("INSERT INTO credit_collection_mail_claim (mail_id) VALUES (%s) ON CONFLICT DO NOTHING",
-                       [self.mail_id])
+            cr.execute(
+                "INSERT INTO credit_collection_mail_claim (mail_id) VALUES (%s) ON CONFLICT DO NOTHING", [self.mail_id]
+            )
         return self.original(data[-3:])

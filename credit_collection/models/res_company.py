@@ -6,33 +6,51 @@ class ResCompany(models.Model):
     _inherit = "res.company"  # pylint: disable=consider-merging-classes-inherited
 
     collection_policy_id = fields.Many2one(
-        "credit.collection.policy", "Default dunning policy",
-        help="The daily run reminds the customers of companies that have a default policy.")
+        "credit.collection.policy",
+        "Default dunning policy",
+        help="The daily run reminds the customers of companies that have a default policy.",
+    )
     collection_policy_consumer_id = fields.Many2one(
-        "credit.collection.policy", "Default policy for consumers", domain="[('customer_type', '=', 'consumer')]",
+        "credit.collection.policy",
+        "Default policy for consumers",
+        domain="[('customer_type', '=', 'consumer')]",
         help="The policy of customers who are consumers, unless they or their invoice have a consumer policy of "
-             "their own. Empty: consumers get the default policy without recovery indemnity nor interest.")
+        "their own. Empty: consumers get the default policy without recovery indemnity nor interest.",
+    )
     collection_legal_form = fields.Char(
-        "Legal form", help="Printed in the legal mentions of the documents sent, e.g. SAS, SARL, SA.")
+        "Legal form", help="Printed in the legal mentions of the documents sent, e.g. SAS, SARL, SA."
+    )
     collection_share_capital = fields.Monetary(
-        "Share capital", currency_field="currency_id",
-        help="Printed in the legal mentions of the documents sent (French companies: mandatory).")
+        "Share capital",
+        currency_field="currency_id",
+        help="Printed in the legal mentions of the documents sent (French companies: mandatory).",
+    )
     collection_trade_register = fields.Char(
-        "Trade register", help="Registry and city printed before the company ID, e.g. RCS Lyon.")
+        "Trade register", help="Registry and city printed before the company ID, e.g. RCS Lyon."
+    )
     collection_fee_product_id = fields.Many2one(
-        "product.product", "Collection fee product", help="Used to invoice recovery fees and late interest.")
+        "product.product", "Collection fee product", help="Used to invoice recovery fees and late interest."
+    )
     collection_alert_days = fields.Integer(
-        "Alert days before an instalment", default=3,
-        help="Instalments of payment plans due within this many days raise an alert.")
+        "Alert days before an instalment",
+        default=3,
+        help="Instalments of payment plans due within this many days raise an alert.",
+    )
     collection_limitation_years_b2b = fields.Integer(
-        "Limitation period between merchants (years)", default=5,
-        help="France: 5 years (Code de commerce, article L110-4).")
+        "Limitation period between merchants (years)",
+        default=5,
+        help="France: 5 years (Code de commerce, article L110-4).",
+    )
     collection_limitation_years_b2c = fields.Integer(
-        "Limitation period against consumers (years)", default=2,
-        help="France: 2 years (Code de la consommation, article L218-2).")
+        "Limitation period against consumers (years)",
+        default=2,
+        help="France: 2 years (Code de la consommation, article L218-2).",
+    )
     collection_limitation_warning_days = fields.Integer(
-        "Warn before limitation (days)", default=90,
-        help="Alert on the case this many days before an open invoice can no longer be claimed.")
+        "Warn before limitation (days)",
+        default=90,
+        help="Alert on the case this many days before an open invoice can no longer be claimed.",
+    )
 
     def _collection_lang(self):
         """The language of what the collection writes on its own for the company (scheduled actions have

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
 from ..tools.field_access import check_fields_access, is_addon_field
@@ -15,39 +15,63 @@ class ResPartner(models.Model):
     # Every field below is the collectors' internal data: readable by collection users only
     # (readme/CONFIGURE.md, "Roles and rights"); the sale bridge opens the risk summary to sales people.
     collection_policy_id = fields.Many2one(
-        "credit.collection.policy", "Dunning policy", company_dependent=True, groups=COLLECTION_USER,
-        help="Empty: the company's default policy (its policy for consumers, for a consumer).")
+        "credit.collection.policy",
+        "Dunning policy",
+        company_dependent=True,
+        groups=COLLECTION_USER,
+        help="Empty: the company's default policy (its policy for consumers, for a consumer).",
+    )
     collection_user_id = fields.Many2one("res.users", "Collector", company_dependent=True, groups=COLLECTION_USER)
     collection_customer_type = fields.Selection(
-        CUSTOMER_TYPES, "Customer type", compute="_compute_collection_customer_type", store=True, readonly=False,
-        recursive=True, groups=COLLECTION_USER,
+        CUSTOMER_TYPES,
+        "Customer type",
+        compute="_compute_collection_customer_type",
+        store=True,
+        readonly=False,
+        recursive=True,
+        groups=COLLECTION_USER,
         help="A consumer is a person without VAT number nor company ID (SIREN): a sole trader with a SIREN is "
-             "a professional. Set by hand when the rule guesses wrong. Consumers get the consumer dunning "
-             "policy, wording and limitation period (2 years, article L218-2 of the Code de la consommation).")
+        "a professional. Set by hand when the rule guesses wrong. Consumers get the consumer dunning "
+        "policy, wording and limitation period (2 years, article L218-2 of the Code de la consommation).",
+    )
     collection_insolvency_ids = fields.One2many(
-        "credit.collection.insolvency", "partner_id", "Insolvency proceedings",
-        groups=COLLECTION_USER)
+        "credit.collection.insolvency", "partner_id", "Insolvency proceedings", groups=COLLECTION_USER
+    )
     collection_insolvency_id = fields.Many2one(
-        "credit.collection.insolvency", "Open insolvency proceedings", compute="_compute_collection_insolvency",
-        groups=COLLECTION_USER)
+        "credit.collection.insolvency",
+        "Open insolvency proceedings",
+        compute="_compute_collection_insolvency",
+        groups=COLLECTION_USER,
+    )
     collection_insolvency_procedure = fields.Selection(
-        INSOLVENCY_PROCEDURES, "Insolvency", compute="_compute_collection_insolvency",
-        groups=COLLECTION_USER)
+        INSOLVENCY_PROCEDURES, "Insolvency", compute="_compute_collection_insolvency", groups=COLLECTION_USER
+    )
     collection_blocked = fields.Boolean("Dunning blocked", tracking=True, copy=False, groups=COLLECTION_USER)
     collection_block_reason = fields.Char("Dunning block reason", tracking=True, copy=False, groups=COLLECTION_USER)
     collection_escalated = fields.Boolean(
-        "Escalated", help="Left automated dunning: a collector follows the customer.", tracking=True, copy=False,
-        groups=COLLECTION_USER)
+        "Escalated",
+        help="Left automated dunning: a collector follows the customer.",
+        tracking=True,
+        copy=False,
+        groups=COLLECTION_USER,
+    )
     collection_action_ids = fields.One2many(
-        "credit.collection.action", "partner_id", "Collection actions", groups=COLLECTION_USER)
+        "credit.collection.action", "partner_id", "Collection actions", groups=COLLECTION_USER
+    )
     # compute_sudo: sales people read the overdue amount without reading the collection models.
     collection_overdue_amount = fields.Monetary(
-        "Total overdue", compute="_compute_collection_overdue", currency_field="collection_currency_id",
-        compute_sudo=True, groups=COLLECTION_USER)
+        "Total overdue",
+        compute="_compute_collection_overdue",
+        currency_field="collection_currency_id",
+        compute_sudo=True,
+        groups=COLLECTION_USER,
+    )
     collection_oldest_days_late = fields.Integer(
-        "Days late (oldest)", compute="_compute_collection_overdue", compute_sudo=True, groups=COLLECTION_USER)
+        "Days late (oldest)", compute="_compute_collection_overdue", compute_sudo=True, groups=COLLECTION_USER
+    )
     collection_currency_id = fields.Many2one(
-        "res.currency", compute="_compute_collection_overdue", compute_sudo=True, groups="base.group_user")
+        "res.currency", compute="_compute_collection_overdue", compute_sudo=True, groups="base.group_user"
+    )
 
     @api.depends("is_company", "vat", "company_registry", "parent_id.collection_customer_type")
     def _compute_collection_customer_type(self):
@@ -64,9 +88,14 @@ class ResPartner(models.Model):
 
     @api.depends_context("company")
     def _compute_collection_insolvency(self):
-        open_proceedings = self.env["credit.collection.insolvency"].search([
-            ("partner_id", "in", self.commercial_partner_id.ids), ("company_id", "=", self.env.company.id),
-            ("state", "=", "open")], order="opening_date")
+        open_proceedings = self.env["credit.collection.insolvency"].search(
+            [
+                ("partner_id", "in", self.commercial_partner_id.ids),
+                ("company_id", "=", self.env.company.id),
+                ("state", "=", "open"),
+            ],
+            order="opening_date",
+        )
         by_partner = {}
         for proceeding in open_proceedings:
             by_partner.setdefault(proceeding.partner_id.id, proceeding)
@@ -79,10 +108,16 @@ class ResPartner(models.Model):
         today = fields.Date.context_today(self)
         company = self.env.company
         groups = self.env["account.move.line"]._read_group(
-            [("partner_id", "child_of", self.commercial_partner_id.ids), ("company_id", "=", company.id),
-             ("account_type", "=", "asset_receivable"), ("parent_state", "=", "posted"),
-             ("reconciled", "=", False), ("date_maturity", "<", today)],
-            ["partner_id"], ["amount_residual:sum", "date_maturity:min"],
+            [
+                ("partner_id", "child_of", self.commercial_partner_id.ids),
+                ("company_id", "=", company.id),
+                ("account_type", "=", "asset_receivable"),
+                ("parent_state", "=", "posted"),
+                ("reconciled", "=", False),
+                ("date_maturity", "<", today),
+            ],
+            ["partner_id"],
+            ["amount_residual:sum", "date_maturity:min"],
         )
         by_commercial = {}
         for partner, residual, oldest in groups:
@@ -116,8 +151,12 @@ class ResPartner(models.Model):
         check_fields_access(self, collection_fields, "write")
         reserved = self._collection_manager_fields().intersection(names)
         if reserved and not self.env.user.has_group(COLLECTION_MANAGER):
-            raise AccessError(_("Only a Collection Manager can change %s on a customer.", ", ".join(
-                sorted(self._fields[name]._description_string(self.env) for name in reserved))))
+            raise AccessError(
+                self.env._(
+                    "Only a Collection Manager can change %s on a customer.",
+                    ", ".join(sorted(self._fields[name]._description_string(self.env) for name in reserved)),
+                )
+            )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -137,7 +176,7 @@ class ResPartner(models.Model):
 
     def _collection_check_collector(self):
         if not self.env.su and not self.env.user.has_group(COLLECTION_USER):
-            raise AccessError(_("Only collectors can block or resume the dunning of a customer."))
+            raise AccessError(self.env._("Only collectors can block or resume the dunning of a customer."))
 
     def action_collection_block(self):
         """Opens the dialog that asks why the dunning of the customers is blocked."""
@@ -160,15 +199,21 @@ class ResPartner(models.Model):
         self._collection_check_collector()
         self.check_access("read")
         self.commercial_partner_id.sudo().write(
-            {"collection_blocked": bool(reason), "collection_block_reason": reason or False})
+            {"collection_blocked": bool(reason), "collection_block_reason": reason or False}
+        )
 
     def _collection_escalate(self, action):
         self.ensure_one()
         if self.collection_escalated:
             return
         case = action.case_id or self.env["credit.collection.case"]._get_or_open(self, action.company_id)
-        case._escalate(_("the customer left automated dunning after %(level)s with %(amount)s due",
-                         level=action.level_id.name, amount=action._format_amount(action.amount_due)))
+        case._escalate(
+            self.env._(
+                "the customer left automated dunning after %(level)s with %(amount)s due",
+                level=action.level_id.name,
+                amount=action._format_amount(action.amount_due),
+            )
+        )
 
     def action_open_collection_actions(self):
         self.env["credit.collection.action"].check_access("read")
@@ -190,4 +235,3 @@ class ResPartner(models.Model):
         action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
         action["context"] = {"default_partner_id": self.commercial_partner_id.id}
         return action
-

@@ -1,4 +1,4 @@
-from odoo import _, models
+from odoo import models
 
 SENT_STATES = ("pending", "sent")
 
@@ -11,8 +11,11 @@ class SmsSms(models.Model):
     def write(self, vals):
         result = super().write(vals)
         if vals.get("state") in SENT_STATES + ("error", "canceled"):
-            actions = self.env["credit.collection.action"].sudo().search(
-                [("sms_id", "in", self.ids), ("state", "=", "sending")])
+            actions = (
+                self.env["credit.collection.action"]
+                .sudo()
+                .search([("sms_id", "in", self.ids), ("state", "=", "sending")])
+            )
             for action in actions:
                 if action.sms_id.state in SENT_STATES:
                     action._delivered()
@@ -22,6 +25,8 @@ class SmsSms(models.Model):
 
     def _failure_text(self):
         if self.state == "canceled":
-            return _("The SMS was cancelled before it was sent.")
+            return self.env._("The SMS was cancelled before it was sent.")
         failures = dict(self._fields["failure_type"]._description_selection(self.env))
-        return _("The SMS service refused the SMS: %s", failures.get(self.failure_type) or _("unknown error"))
+        return self.env._(
+            "The SMS service refused the SMS: %s", failures.get(self.failure_type) or self.env._("unknown error")
+        )

@@ -71,9 +71,15 @@ class CollectionCommon(AccountTestInvoicingCommon):
         controller.start()
         cls.addClassCleanup(controller.stop)
         cls.env["ir.mail_server"].search([]).active = False
-        cls.env["ir.mail_server"].create({
-            "name": "Collection tests SMTP", "smtp_host": "127.0.0.1", "smtp_port": controller.port,
-            "smtp_encryption": "none", "sequence": 0})
+        cls.env["ir.mail_server"].create(
+            {
+                "name": "Collection tests SMTP",
+                "smtp_host": "127.0.0.1",
+                "smtp_port": controller.port,
+                "smtp_encryption": "none",
+                "sequence": 0,
+            }
+        )
         cls.startClassPatcher(patch.object(type(cls.env["ir.mail_server"]), "_disable_send", lambda _: False))
 
     @classmethod
@@ -97,19 +103,32 @@ class CollectionCommon(AccountTestInvoicingCommon):
         cls.company.collection_policy_id = cls.policy
         cls.company.collection_fee_product_id = cls.env.ref("credit_collection.product_collection_fee")
         cls.level_pre, cls.level_1, cls.level_2, cls.level_call, cls.level_formal, cls.level_escalation = (
-            cls.policy.level_ids.sorted("delay_days"))
-        cls.customer = cls.env["res.partner"].create({
-            "name": "Durand Matériaux", "email": "compta@durand.example", "phone": "+33 6 11 22 33 44",
-            "street": "12 rue des Forges", "zip": "69003", "city": "Lyon",
-            "lang": "en_US", "is_company": True,
-        })
+            cls.policy.level_ids.sorted("delay_days")
+        )
+        cls.customer = cls.env["res.partner"].create(
+            {
+                "name": "Durand Matériaux",
+                "email": "compta@durand.example",
+                "phone": "+33 6 11 22 33 44",
+                "street": "12 rue des Forges",
+                "zip": "69003",
+                "city": "Lyon",
+                "lang": "en_US",
+                "is_company": True,
+            }
+        )
 
     @classmethod
     def _collection_user(cls, login, group="credit_collection.group_collection_user", company=None):
         """An internal user of the company with that collection group only: a collector, or a manager."""
         company = company or cls.company
-        return new_test_user(cls.env, login, groups="base.group_user,%s" % group, company_id=company.id,
-                             company_ids=[Command.set(company.ids)])
+        return new_test_user(
+            cls.env,
+            login,
+            groups="base.group_user,%s" % group,
+            company_id=company.id,
+            company_ids=[Command.set(company.ids)],
+        )
 
     @classmethod
     def _set_legal_rate(cls, kind, year, half, rate):
@@ -136,57 +155,131 @@ class CollectionCommon(AccountTestInvoicingCommon):
 
     @classmethod
     def _make_policy(cls, company):
-        templates = {tone: cls.env.ref("credit_collection.mail_template_reminder_%s" % tone)
-                     for tone in ("courteous", "firm", "formal")}
-        return cls.env["credit.collection.policy"].create({
-            "name": "Test policy",
-            "company_id": company.id,
-            "level_ids": [
-                Command.create({"name": "Pre-reminder", "delay_days": -5, "tone": "courteous",
-                                "email_template_id": templates["courteous"].id, "case_stage": "pre_reminder"}),
-                Command.create({"name": "Reminder 1", "delay_days": 5, "tone": "courteous",
-                                "email_template_id": templates["courteous"].id, "case_stage": "reminder_1"}),
-                Command.create({"name": "Reminder 2", "delay_days": 15, "tone": "firm", "channel_sms": True,
-                                "email_template_id": templates["firm"].id,
-                                "sms_template_id": cls.env.ref("credit_collection.sms_template_reminder").id,
-                                "case_stage": "reminder_2"}),
-                Command.create({"name": "Call", "delay_days": 25, "tone": "firm", "channel_email": False,
-                                "channel_phone": True, "case_stage": "reminder_2"}),
-                Command.create({"name": "Formal notice", "delay_days": 40, "tone": "formal", "channel_letter": True,
-                                "email_template_id": templates["formal"].id, "recovery_fee": 40.0,
-                                "interest_mode": "contract", "interest_rate": 12.0, "interest_day_count": "365",
-                                "case_stage": "formal_notice"}),
-                Command.create({"name": "Escalation", "delay_days": 90, "tone": "formal", "channel_email": False,
-                                "channel_phone": True, "escalate": True, "case_stage": "provision"}),
-            ],
-        })
+        templates = {
+            tone: cls.env.ref("credit_collection.mail_template_reminder_%s" % tone)
+            for tone in ("courteous", "firm", "formal")
+        }
+        return cls.env["credit.collection.policy"].create(
+            {
+                "name": "Test policy",
+                "company_id": company.id,
+                "level_ids": [
+                    Command.create(
+                        {
+                            "name": "Pre-reminder",
+                            "delay_days": -5,
+                            "tone": "courteous",
+                            "email_template_id": templates["courteous"].id,
+                            "case_stage": "pre_reminder",
+                        }
+                    ),
+                    Command.create(
+                        {
+                            "name": "Reminder 1",
+                            "delay_days": 5,
+                            "tone": "courteous",
+                            "email_template_id": templates["courteous"].id,
+                            "case_stage": "reminder_1",
+                        }
+                    ),
+                    Command.create(
+                        {
+                            "name": "Reminder 2",
+                            "delay_days": 15,
+                            "tone": "firm",
+                            "channel_sms": True,
+                            "email_template_id": templates["firm"].id,
+                            "sms_template_id": cls.env.ref("credit_collection.sms_template_reminder").id,
+                            "case_stage": "reminder_2",
+                        }
+                    ),
+                    Command.create(
+                        {
+                            "name": "Call",
+                            "delay_days": 25,
+                            "tone": "firm",
+                            "channel_email": False,
+                            "channel_phone": True,
+                            "case_stage": "reminder_2",
+                        }
+                    ),
+                    Command.create(
+                        {
+                            "name": "Formal notice",
+                            "delay_days": 40,
+                            "tone": "formal",
+                            "channel_letter": True,
+                            "email_template_id": templates["formal"].id,
+                            "recovery_fee": 40.0,
+                            "interest_mode": "contract",
+                            "interest_rate": 12.0,
+                            "interest_day_count": "365",
+                            "case_stage": "formal_notice",
+                        }
+                    ),
+                    Command.create(
+                        {
+                            "name": "Escalation",
+                            "delay_days": 90,
+                            "tone": "formal",
+                            "channel_email": False,
+                            "channel_phone": True,
+                            "escalate": True,
+                            "case_stage": "provision",
+                        }
+                    ),
+                ],
+            }
+        )
 
     @classmethod
     def _invoice(cls, amount, due, partner=None, company=None, currency=None, post=True):
         company = company or cls.company
-        move = cls.env["account.move"].with_company(company).create({
-            "move_type": "out_invoice",
-            "partner_id": (partner or cls.customer).id,
-            "invoice_date": due - timedelta(days=30),
-            "invoice_date_due": due,
-            "currency_id": (currency or company.currency_id).id,
-            "invoice_line_ids": [Command.create({
-                "name": "Maintenance", "quantity": 1, "price_unit": amount, "tax_ids": [Command.clear()]})],
-        })
+        move = (
+            cls.env["account.move"]
+            .with_company(company)
+            .create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": (partner or cls.customer).id,
+                    "invoice_date": due - timedelta(days=30),
+                    "invoice_date_due": due,
+                    "currency_id": (currency or company.currency_id).id,
+                    "invoice_line_ids": [
+                        Command.create(
+                            {"name": "Maintenance", "quantity": 1, "price_unit": amount, "tax_ids": [Command.clear()]}
+                        )
+                    ],
+                }
+            )
+        )
         if post:
             move.action_post()
         return move
 
     def _pay(self, invoice, amount=None, date=None):
-        wizard = self.env["account.payment.register"].with_context(
-            active_model="account.move", active_ids=invoice.ids,
-        ).create({"payment_date": date or self.today, "payment_difference_handling": "open",
-                  **({"amount": amount} if amount is not None else {})})
+        wizard = (
+            self.env["account.payment.register"]
+            .with_context(
+                active_model="account.move",
+                active_ids=invoice.ids,
+            )
+            .create(
+                {
+                    "payment_date": date or self.today,
+                    "payment_difference_handling": "open",
+                    **({"amount": amount} if amount is not None else {}),
+                }
+            )
+        )
         return wizard._create_payments()
 
     def _run(self, date, company=None):
-        run = self.env["credit.collection.run"].with_company(company or self.company).create({
-            "company_id": (company or self.company).id, "date": date})
+        run = (
+            self.env["credit.collection.run"]
+            .with_company(company or self.company)
+            .create({"company_id": (company or self.company).id, "date": date})
+        )
         run._plan()
         return run
 
@@ -199,8 +292,9 @@ class CollectionCommon(AccountTestInvoicingCommon):
     def _send_now(self, actions):
         """What the sending lanes and the mail queue do for these reminders, in the test's transaction."""
         actions._process_queue()
-        actions.env["mail.mail"].search([("model", "=", "credit.collection.action"), ("res_id", "in", actions.ids),
-                                         ("state", "=", "outgoing")]).send()
+        actions.env["mail.mail"].search(
+            [("model", "=", "credit.collection.action"), ("res_id", "in", actions.ids), ("state", "=", "outgoing")]
+        ).send()
 
     def _run_and_deliver(self, date, company=None):
         run = self._run(date, company)

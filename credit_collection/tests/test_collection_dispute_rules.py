@@ -15,19 +15,43 @@ class TestDisputeOnePerInvoice(CollectionCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.collector = cls.env["res.users"].with_context(no_reset_password=True).create({
-            "login": "dispute_collector", "password": "dispute_collector", "name": "Dispute collector",
-            "company_id": cls.company.id, "company_ids": [Command.set(cls.company.ids)],
-            "group_ids": [Command.set([cls.env.ref("base.group_user").id,
-                                       cls.env.ref("credit_collection.group_collection_user").id])],
-        })
+        cls.collector = (
+            cls.env["res.users"]
+            .with_context(no_reset_password=True)
+            .create(
+                {
+                    "login": "dispute_collector",
+                    "password": "dispute_collector",
+                    "name": "Dispute collector",
+                    "company_id": cls.company.id,
+                    "company_ids": [Command.set(cls.company.ids)],
+                    "group_ids": [
+                        Command.set(
+                            [
+                                cls.env.ref("base.group_user").id,
+                                cls.env.ref("credit_collection.group_collection_user").id,
+                            ]
+                        )
+                    ],
+                }
+            )
+        )
         cls.inv_1 = cls._invoice(500.0, cls.today - timedelta(days=10))
         cls.inv_2 = cls._invoice(800.0, cls.today - timedelta(days=20))
 
     def _create(self, invoices):
-        return self.env["credit.collection.dispute"].with_user(self.collector).create({
-            "partner_id": self.customer.id, "company_id": self.company.id, "reason": "price",
-            "move_ids": [Command.set(invoices.ids)]})
+        return (
+            self.env["credit.collection.dispute"]
+            .with_user(self.collector)
+            .create(
+                {
+                    "partner_id": self.customer.id,
+                    "company_id": self.company.id,
+                    "reason": "price",
+                    "move_ids": [Command.set(invoices.ids)],
+                }
+            )
+        )
 
     def test_second_open_dispute_on_an_invoice_is_refused(self):
         first = self._create(self.inv_1)

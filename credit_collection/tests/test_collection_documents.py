@@ -36,12 +36,21 @@ class DocumentsCommon(LawCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company.write({
-            "name": "Ateliers Test SAS", "street": "12 rue de la République", "zip": "69002", "city": "Lyon",
-            "country_id": cls.env.ref("base.fr").id, "company_registry": "732829320", "vat": "FR44732829320",
-            "collection_legal_form": "SAS", "collection_share_capital": 150000.0,
-            "collection_trade_register": "RCS Lyon", "email": "compta@ateliers-test.example",
-        })
+        cls.company.write(
+            {
+                "name": "Ateliers Test SAS",
+                "street": "12 rue de la République",
+                "zip": "69002",
+                "city": "Lyon",
+                "country_id": cls.env.ref("base.fr").id,
+                "company_registry": "732829320",
+                "vat": "FR44732829320",
+                "collection_legal_form": "SAS",
+                "collection_share_capital": 150000.0,
+                "collection_trade_register": "RCS Lyon",
+                "email": "compta@ateliers-test.example",
+            }
+        )
         cls.customer.write({"street": "4 rue Pasteur", "zip": "69003", "city": "Lyon"})
         cls.level_formal.auto_send = True
 
@@ -64,8 +73,9 @@ class DocumentsCommon(LawCommon):
                 shutil.copy(path, os.environ["CC_PDF_DIR"])
             pages = []
             for number in range(1, len(pngs) + 1):
-                text = subprocess.run(["pdftotext", "-f", str(number), "-l", str(number), path, "-"],
-                                      check=True, capture_output=True).stdout.decode()
+                text = subprocess.run(
+                    ["pdftotext", "-f", str(number), "-l", str(number), path, "-"], check=True, capture_output=True
+                ).stdout.decode()
                 pages.append(squeeze(text))
             return pages
 
@@ -102,20 +112,19 @@ class TestDocumentsPdf(DocumentsCommon):
         self._assert_sender_on_first_page(pages, "letter")
         first = pages[0]
         self.assertIn("Durand Matériaux", first, "the recipient")
-        self.assertIn(format_date(self.env, self.today, lang_code="en_US", date_format="long"), first,
-                      "dated the day it is sent")
+        self.assertIn(
+            format_date(self.env, self.today, lang_code="en_US", date_format="long"), first, "dated the day it is sent"
+        )
         self.assertNotIn(format_date(self.env, run.date, lang_code="en_US", date_format="long"), first)
         self.assertIn("Registered letter with acknowledgement of receipt", first)
         self.assertGreater(len(pages), 1)
         closing = next(page for page in pages if "Yours faithfully" in page)
         self.assertIn("Accounts receivable department", closing, "the signature stays with the closing")
-        self.assertIn("This letter constitutes a formal notice", closing,
-                      "the closing stays with the end of the body")
+        self.assertIn("This letter constitutes a formal notice", closing, "the closing stays with the end of the body")
         self.assertIn("If you have paid in the meantime", closing)
 
     def test_consumer_letter_in_french(self):
-        self.consumer.write({"lang": "fr_FR", "street": "3 allée des Tilleuls", "zip": "69100",
-                             "city": "Villeurbanne"})
+        self.consumer.write({"lang": "fr_FR", "street": "3 allée des Tilleuls", "zip": "69100", "city": "Villeurbanne"})
         self._invoice(102.0, self.today - days(41), partner=self.consumer)
         run = self._run_and_send(self.today)
         letter = run.action_ids.filtered(lambda a: a.channel == "letter")
@@ -132,22 +141,41 @@ class TestDocumentsPdf(DocumentsCommon):
     def test_statement(self):
         self._invoice(1200.0, self.today - days(20))
         self._invoice(800.0, self.today + days(10))
-        pdf = self._pdf("credit_collection.action_report_statement", self.customer,
-                        collection_company_id=self.company.id)
+        pdf = self._pdf(
+            "credit_collection.action_report_statement", self.customer, collection_company_id=self.company.id
+        )
         pages = self._pages(pdf, "statement")
         self._assert_sender_on_first_page(pages, "statement")
         self.assertIn("Statement of account", pages[0])
         self.assertIn("Durand Matériaux", pages[0])
 
     def test_claim_declaration(self):
-        mandatary = self.env["res.partner"].create({
-            "name": "SELARL Mandataires Associés", "is_company": True, "lang": "fr_FR",
-            "street": "1 place Bellecour", "zip": "69002", "city": "Lyon"})
+        mandatary = self.env["res.partner"].create(
+            {
+                "name": "SELARL Mandataires Associés",
+                "is_company": True,
+                "lang": "fr_FR",
+                "street": "1 place Bellecour",
+                "zip": "69002",
+                "city": "Lyon",
+            }
+        )
         invoice = self._invoice(3000.0, self.today - days(20))
-        proceeding = self.env["credit.collection.insolvency"].with_user(self.collector).create({
-            "partner_id": self.customer.id, "company_id": self.company.id, "procedure": "liquidation",
-            "opening_date": self.today - days(10), "publication_date": self.today - days(5),
-            "court": "Tribunal de commerce de Lyon", "mandatary_id": mandatary.id})
+        proceeding = (
+            self.env["credit.collection.insolvency"]
+            .with_user(self.collector)
+            .create(
+                {
+                    "partner_id": self.customer.id,
+                    "company_id": self.company.id,
+                    "procedure": "liquidation",
+                    "opening_date": self.today - days(10),
+                    "publication_date": self.today - days(5),
+                    "court": "Tribunal de commerce de Lyon",
+                    "mandatary_id": mandatary.id,
+                }
+            )
+        )
         pdf = self._pdf("credit_collection.action_report_claim_declaration", proceeding)
         pages = self._pages(pdf, "claim_declaration")
         self.assertIn("732829320", pages[0])

@@ -99,11 +99,15 @@ class TestLevelsAndRuns(CollectionCommon):
         run_2 = self._run(self.today, company=company_2)
         self.assertEqual(run_2.action_ids.line_ids.move_id, theirs)
         self.assertEqual(run_2.action_ids.level_id.policy_id, policy_2)
-        collector = self.env["res.users"].create({
-            "name": "Collector 1", "login": "collector_one", "company_id": self.company.id,
-            "company_ids": [(6, 0, self.company.ids)],
-            "group_ids": [(6, 0, [self.env.ref("credit_collection.group_collection_user").id])],
-        })
+        collector = self.env["res.users"].create(
+            {
+                "name": "Collector 1",
+                "login": "collector_one",
+                "company_id": self.company.id,
+                "company_ids": [(6, 0, self.company.ids)],
+                "group_ids": [(6, 0, [self.env.ref("credit_collection.group_collection_user").id])],
+            }
+        )
         visible = self.env["credit.collection.action"].with_user(collector).search([])
         self.assertIn(run.action_ids[0], visible)
         self.assertNotIn(run_2.action_ids[0], visible)
@@ -117,8 +121,11 @@ class TestLevelsAndRuns(CollectionCommon):
         self.assertEqual(run.action_ids.level_id.policy_id, special)
         overridden = self._invoice(300.0, self.today - days(3))
         overridden.collection_policy_id = self.policy
-        self.assertEqual(self._run(self.today).action_ids.level_id, self.level_pre,
-                         "under the invoice's own policy, 3 days late is still at the pre-reminder")
+        self.assertEqual(
+            self._run(self.today).action_ids.level_id,
+            self.level_pre,
+            "under the invoice's own policy, 3 days late is still at the pre-reminder",
+        )
         self.assertEqual(self._actions(invoice).level_id.policy_id, special)
 
 
@@ -175,7 +182,9 @@ class TestSendingSafety(CollectionCommon):
         actions = self._actions(invoice)
         self.assertEqual(len(actions), 1)
         self.assertEqual(actions.state, "sent")
-        self.assertEqual(len(self.env["mail.mail"].search([("model", "=", actions._name), ("res_id", "=", actions.id)])), 1)
+        self.assertEqual(
+            len(self.env["mail.mail"].search([("model", "=", actions._name), ("res_id", "=", actions.id)])), 1
+        )
 
     def test_unique_key_refuses_a_second_item_at_the_same_level(self):
         invoice = self._invoice(1000.0, self.today - days(6))
@@ -183,10 +192,25 @@ class TestSendingSafety(CollectionCommon):
         # A concurrent run that planned the same item would be refused by the database itself.
         run = self.env["credit.collection.run"].create({"company_id": self.company.id, "date": self.today})
         duplicate = run._insert_items(
-            [(0, {"line_id": action.line_ids.move_line_id.id, "move_id": invoice.id, "level_id": self.level_1.id,
-                  "date_maturity": self.today, "days_late": 6, "amount_residual": 1000.0}, 0.0, 0.0, [])],
+            [
+                (
+                    0,
+                    {
+                        "line_id": action.line_ids.move_line_id.id,
+                        "move_id": invoice.id,
+                        "level_id": self.level_1.id,
+                        "date_maturity": self.today,
+                        "days_late": 6,
+                        "amount_residual": 1000.0,
+                    },
+                    0.0,
+                    0.0,
+                    [],
+                )
+            ],
             run._insert_actions([(self.customer.id, self.level_1.id, "email")], {self.level_1.id: self.level_1}, {}),
-            [(self.customer.id, self.level_1.id, "email")])
+            [(self.customer.id, self.level_1.id, "email")],
+        )
         self.assertEqual(duplicate, [])
 
     def test_review_mode_and_bulk_approve(self):
@@ -227,7 +251,8 @@ class TestSendingSafety(CollectionCommon):
         run = self._run_and_deliver(self.today)
         self.assertEqual(run.action_ids.channel, "phone")
         call = self.customer.activity_ids.filtered(
-            lambda a: a.activity_type_id == self.env.ref("mail.mail_activity_data_call"))
+            lambda a: a.activity_type_id == self.env.ref("mail.mail_activity_data_call")
+        )
         self.assertEqual(len(call), 1)
         self.assertIn("800", call.note)
 
@@ -274,8 +299,11 @@ class TestFeesAndTemplates(CollectionCommon):
         self.assertAlmostEqual(fee_invoice.amount_total, 53.15)
         self.assertIn(invoice.name, " ".join(fee_invoice.invoice_line_ids.mapped("name")))
         self.assertTrue(action.letter_attachment_id)
-        self.assertIn(action, self.env["credit.collection.action"]._letters_of_day(self.company, self.today),
-                      "the letter is in the day's print batch")
+        self.assertIn(
+            action,
+            self.env["credit.collection.action"]._letters_of_day(self.company, self.today),
+            "the letter is in the day's print batch",
+        )
 
     def test_template_language_follows_customer(self):
         self.env["res.lang"]._activate_lang("fr_FR")
@@ -286,9 +314,12 @@ class TestFeesAndTemplates(CollectionCommon):
         run = self._run_and_deliver(self.today)
         subjects = {action.partner_id: action.mail_id.subject for action in run.action_ids}
         template = self.level_1.email_template_id
-        self.assertEqual(subjects[self.customer], template._render_field(
-            "subject", run.action_ids.filtered(lambda a: a.partner_id == self.customer).ids)[
-            run.action_ids.filtered(lambda a: a.partner_id == self.customer).id])
+        self.assertEqual(
+            subjects[self.customer],
+            template._render_field("subject", run.action_ids.filtered(lambda a: a.partner_id == self.customer).ids)[
+                run.action_ids.filtered(lambda a: a.partner_id == self.customer).id
+            ],
+        )
         french_subject = template.with_context(lang="fr_FR").subject
         english_subject = template.with_context(lang="en_US").subject
         self.assertNotEqual(french_subject, english_subject, "the template has a French translation")
@@ -318,7 +349,8 @@ class TestFeesAndTemplates(CollectionCommon):
         self.assertEqual(email.letter_attachment_id, letter.letter_attachment_id, "the email attaches the letter")
         self.assertIn(letter.letter_attachment_id, email.mail_id.attachment_ids)
         statements = self.env["ir.attachment"].search(
-            [("res_model", "=", email._name), ("res_id", "in", run.action_ids.ids), ("name", "like", "Statement")])
+            [("res_model", "=", email._name), ("res_id", "in", run.action_ids.ids), ("name", "like", "Statement")]
+        )
         self.assertEqual(len(statements), 1)
 
     def test_letters_batch_is_one_pdf_of_every_letter(self):
@@ -337,8 +369,9 @@ class TestFeesAndTemplates(CollectionCommon):
         self.assertEqual(len(letters), 2)
         pages = [len(PdfReader(BytesIO(letter.letter_attachment_id.raw)).pages) for letter in letters]
         download = run.action_print_letters()
-        batch = self.env["ir.attachment"].search([("res_model", "=", "res.company"), ("res_id", "=", self.company.id),
-                                                  ("name", "like", "Letters to print")])
+        batch = self.env["ir.attachment"].search(
+            [("res_model", "=", "res.company"), ("res_id", "=", self.company.id), ("name", "like", "Letters to print")]
+        )
         self.assertIn(str(batch.id), download["url"])
         self.assertTrue(batch.raw.startswith(b"%PDF"))
         self.assertEqual(len(PdfReader(BytesIO(batch.raw)).pages), sum(pages))

@@ -28,12 +28,24 @@ class LawCommon(CollectionCommon):
         # Sent without review in these tests: the collector's approval is not what they are about.
         cls.consumer_policy.level_ids.write({"auto_send": True})
         cls.company.collection_policy_consumer_id = cls.consumer_policy
-        cls.consumer = cls.env["res.partner"].create({
-            "name": "Camille Leroy", "email": "camille.leroy@example.com", "phone": "+33 6 12 34 56 78",
-            "street": "8 rue Victor Hugo", "zip": "69002", "city": "Lyon", "lang": "en_US"})
+        cls.consumer = cls.env["res.partner"].create(
+            {
+                "name": "Camille Leroy",
+                "email": "camille.leroy@example.com",
+                "phone": "+33 6 12 34 56 78",
+                "street": "8 rue Victor Hugo",
+                "zip": "69002",
+                "city": "Lyon",
+                "lang": "en_US",
+            }
+        )
         cls.collector = new_test_user(
-            cls.env, "law_collector", groups="credit_collection.group_collection_user",
-            company_id=cls.company.id, company_ids=cls.company.ids)
+            cls.env,
+            "law_collector",
+            groups="credit_collection.group_collection_user",
+            company_id=cls.company.id,
+            company_ids=cls.company.ids,
+        )
 
     def _run_and_send(self, date):
         """The daily run at ``date``, as the scheduler runs it: planning, then sending what is queued."""
@@ -60,7 +72,8 @@ class TestConsumerLaw(LawCommon):
         self.assertFalse(contact._collection_is_consumer(), "a company's contact is not a consumer")
         self.assertEqual(contact.collection_customer_type, "professional", "shown as its company's type")
         address = self.env["res.partner"].create(
-            {"name": "Camille Leroy (livraison)", "parent_id": self.consumer.id, "type": "delivery"})
+            {"name": "Camille Leroy (livraison)", "parent_id": self.consumer.id, "type": "delivery"}
+        )
         self.assertEqual(address.collection_customer_type, "consumer")
         self.consumer.collection_customer_type = "professional"
         self.assertFalse(self.consumer._collection_is_consumer(), "the type can be set by hand")
@@ -89,8 +102,10 @@ class TestConsumerLaw(LawCommon):
         for notice in notices:
             self.assertEqual(notice.level_id, self.consumer_levels[30])
             self.assertTrue(self.company.currency_id.is_zero(notice.fee_amount), "no recovery indemnity")
-            self.assertTrue(self.company.currency_id.is_zero(notice.interest_amount),
-                            "the consumer's interest starts with the notice itself")
+            self.assertTrue(
+                self.company.currency_id.is_zero(notice.interest_amount),
+                "the consumer's interest starts with the notice itself",
+            )
             self.assertEqual(self.company.currency_id.compare_amounts(notice.amount_total, 102.0), 0)
         email = notices.filtered(lambda a: a.channel == "email")
         self.assertIn("article 1344 of the French Civil Code", email.body)
@@ -169,8 +184,14 @@ class TestProfessionalFormalNotice(LawCommon):
         self.assertIn("L441-10", letter)
         self.assertIn("within 8 days of receipt", letter)
         # A later level with a fee does not charge the invoice again.
-        self.level_escalation.write({"recovery_fee": 40.0, "channel_email": True, "channel_phone": False,
-                                     "email_template_id": self.level_formal.email_template_id.id})
+        self.level_escalation.write(
+            {
+                "recovery_fee": 40.0,
+                "channel_email": True,
+                "channel_phone": False,
+                "email_template_id": self.level_formal.email_template_id.id,
+            }
+        )
         escalation = self._run_and_send(self.today + days(50)).action_ids
         self.assertEqual(escalation.level_id, self.level_escalation)
         self.assertEqual(escalation.line_ids.move_id, invoice)
@@ -185,8 +206,10 @@ class TestLevelTiming(LawCommon):
         notice = self._run_and_send(self.today).action_ids
         self.assertEqual(notice.level_id, self.level_formal)
         for offset in (0, 1, 10, 14):  # days late 80 to 94: the escalation's delay (90) passes at +10
-            self.assertFalse(self._run_and_send(self.today + days(offset)).action_ids,
-                             "no escalation %s days after the formal notice" % offset)
+            self.assertFalse(
+                self._run_and_send(self.today + days(offset)).action_ids,
+                "no escalation %s days after the formal notice" % offset,
+            )
         escalation = self._run_and_send(self.today + days(15)).action_ids
         self.assertEqual(escalation.level_id, self.level_escalation)
         self.assertEqual(escalation.line_ids.move_id, invoice)
@@ -242,22 +265,48 @@ class TestInsolvency(LawCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.opening = cls.today - days(30)
-        cls.mandatary = cls.env["res.partner"].create({
-            "name": "SELARL Mandataires Associés", "is_company": True, "lang": "fr_FR",
-            "street": "1 place Bellecour", "zip": "69002", "city": "Lyon"})
+        cls.mandatary = cls.env["res.partner"].create(
+            {
+                "name": "SELARL Mandataires Associés",
+                "is_company": True,
+                "lang": "fr_FR",
+                "street": "1 place Bellecour",
+                "zip": "69002",
+                "city": "Lyon",
+            }
+        )
         cls.customer.with_company(cls.company).collection_user_id = cls.collector
 
     def _open(self, **values):
-        return self.env["credit.collection.insolvency"].with_user(self.collector).create(dict({
-            "partner_id": self.customer.id, "company_id": self.company.id, "procedure": "receivership",
-            "opening_date": self.opening, "publication_date": self.opening + days(10),
-            "court": "Tribunal de commerce de Lyon", "mandatary_id": self.mandatary.id}, **values))
+        return (
+            self.env["credit.collection.insolvency"]
+            .with_user(self.collector)
+            .create(
+                dict(
+                    {
+                        "partner_id": self.customer.id,
+                        "company_id": self.company.id,
+                        "procedure": "receivership",
+                        "opening_date": self.opening,
+                        "publication_date": self.opening + days(10),
+                        "court": "Tribunal de commerce de Lyon",
+                        "mandatary_id": self.mandatary.id,
+                    },
+                    **values,
+                )
+            )
+        )
 
     def _invoice_dated(self, amount, invoice_date, due):
-        move = self.env["account.move"].create({
-            "move_type": "out_invoice", "partner_id": self.customer.id, "invoice_date": invoice_date,
-            "invoice_date_due": due,
-            "invoice_line_ids": [(0, 0, {"name": "Repair", "quantity": 1, "price_unit": amount, "tax_ids": []})]})
+        move = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": self.customer.id,
+                "invoice_date": invoice_date,
+                "invoice_date_due": due,
+                "invoice_line_ids": [(0, 0, {"name": "Repair", "quantity": 1, "price_unit": amount, "tax_ids": []})],
+            }
+        )
         move.action_post()
         return move
 
@@ -267,9 +316,13 @@ class TestInsolvency(LawCommon):
         return prior, later
 
     def _claim_tasks(self, proceeding):
-        return self.env["mail.activity"].search([
-            ("res_model", "=", proceeding._name), ("res_id", "=", proceeding.id),
-            ("activity_type_id", "=", self.env.ref("credit_collection.mail_activity_type_claim_declaration").id)])
+        return self.env["mail.activity"].search(
+            [
+                ("res_model", "=", proceeding._name),
+                ("res_id", "=", proceeding.id),
+                ("activity_type_id", "=", self.env.ref("credit_collection.mail_activity_type_claim_declaration").id),
+            ]
+        )
 
     def test_opening_stops_reminders_for_prior_debts_only(self):
         prior, later = self._prior_and_later_invoices()
@@ -281,8 +334,11 @@ class TestInsolvency(LawCommon):
         prior_lines = pending.line_ids.filtered(lambda line: line.move_id == prior)
         self.assertEqual(set(prior_lines.mapped("state")), {"cancelled"})
         self.assertIn("insolvency", prior_lines[0].cancel_reason)
-        self.assertEqual(pending.line_ids.filtered(lambda line: line.move_id == later).state, "planned",
-                         "a debt born after the opening is still reminded")
+        self.assertEqual(
+            pending.line_ids.filtered(lambda line: line.move_id == later).state,
+            "planned",
+            "a debt born after the opening is still reminded",
+        )
         still_pending = pending.filtered(lambda action: action.state == "to_review")
         self.assertEqual(still_pending.line_ids.move_id, later)
         still_pending.write({"state": "queued"})
@@ -299,9 +355,16 @@ class TestInsolvency(LawCommon):
     def test_opening_suspends_litigation_of_prior_debts(self):
         prior = self._invoice(3000.0, self.today - days(60))
         # The formal notice went out (by letter, twenty days ago): the case may go to court.
-        self.env["credit.collection.action"].create({
-            "company_id": self.company.id, "partner_id": self.customer.id, "level_id": self.level_formal.id,
-            "channel": "letter", "date": self.today - days(20), "state": "sent"})
+        self.env["credit.collection.action"].create(
+            {
+                "company_id": self.company.id,
+                "partner_id": self.customer.id,
+                "level_id": self.level_formal.id,
+                "channel": "letter",
+                "date": self.today - days(20),
+                "state": "sent",
+            }
+        )
         case = self.env["credit.collection.case"]._get_or_open(self.customer, self.company)
         case.write({"stage": "litigation", "procedure": "order_for_payment"})
         self._open()
@@ -331,8 +394,11 @@ class TestInsolvency(LawCommon):
         self.assertEqual(task.date_deadline, publication + days(3) + relativedelta(months=2))
         self.assertEqual(proceeding.claim_line_ids.move_id, prior, "only what was born before the opening")
         self.assertEqual(self.company.currency_id.compare_amounts(proceeding.claim_amount, 3000.0), 0)
-        self.assertEqual(self.company.currency_id.compare_amounts(proceeding.claim_amount_to_fall_due, 3000.0), 0,
-                         "due after the opening: to fall due")
+        self.assertEqual(
+            self.company.currency_id.compare_amounts(proceeding.claim_amount_to_fall_due, 3000.0),
+            0,
+            "due after the opening: to fall due",
+        )
         self.assertTrue(self.company.currency_id.is_zero(proceeding.claim_amount_due))
         report = self.env.ref("credit_collection.action_report_claim_declaration")
         html = report.with_user(self.collector)._render_qweb_html(report.report_name, proceeding.ids)[0].decode()
@@ -363,16 +429,22 @@ class TestInsolvency(LawCommon):
     def test_rights_on_insolvency_proceedings(self):
         proceeding = self._open()
         self.assertEqual(self.customer.with_user(self.collector).collection_insolvency_id, proceeding)
-        salesman = new_test_user(self.env, "law_salesman", groups="base.group_user",
-                                 company_id=self.company.id, company_ids=self.company.ids)
+        salesman = new_test_user(
+            self.env, "law_salesman", groups="base.group_user", company_id=self.company.id, company_ids=self.company.ids
+        )
         with self.assertRaises(AccessError):
             proceeding.with_user(salesman).read(["name"])
         with self.assertRaises(AccessError):
             proceeding.with_user(self.collector).unlink()
         other_company = self.company_data_2["company"]
-        foreign = self.env["credit.collection.insolvency"].create({
-            "partner_id": self.customer.id, "company_id": other_company.id, "procedure": "liquidation",
-            "opening_date": self.opening})
+        foreign = self.env["credit.collection.insolvency"].create(
+            {
+                "partner_id": self.customer.id,
+                "company_id": other_company.id,
+                "procedure": "liquidation",
+                "opening_date": self.opening,
+            }
+        )
         self.assertNotIn(foreign, self.env["credit.collection.insolvency"].with_user(self.collector).search([]))
 
 
@@ -388,8 +460,10 @@ class TestLimitationByCustomerType(LawCommon):
         Case = self.env["credit.collection.case"]
         alert_type = self.env.ref("credit_collection.mail_activity_type_collection_alert")
         consumer_alerts = Case._get_or_open(self.consumer, self.company).activity_ids.filtered(
-            lambda a: a.activity_type_id == alert_type)
+            lambda a: a.activity_type_id == alert_type
+        )
         self.assertEqual(consumer_alerts.mapped("date_deadline"), [due + relativedelta(years=2)])
         trader_alerts = Case._get_or_open(sole_trader, self.company).activity_ids.filtered(
-            lambda a: a.activity_type_id == alert_type)
+            lambda a: a.activity_type_id == alert_type
+        )
         self.assertFalse(trader_alerts, "a sole trader with a SIREN is a merchant: 5 years")

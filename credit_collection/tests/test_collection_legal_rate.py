@@ -19,16 +19,48 @@ RATE_LOGGER = "odoo.addons.credit_collection.models.credit_collection_legal_rate
 def sdmx_json(changes, prepared):
     """An answer shaped as the ECB data API's SDMX-JSON for FM.D.U2.EUR.4F.KR.MRR_FR.LEV (dates of change)."""
     return {
-        "header": {"id": "test", "test": False, "prepared": "%sT10:00:00.000+01:00" % prepared,
-                   "sender": {"id": "ECB.DISS"}},
-        "dataSets": [{"action": "Replace", "validFrom": "%sT10:00:00.000+01:00" % prepared, "series": {
-            "0:0:0:0:0:0:0": {"attributes": [0, None, 0], "observations": {
-                str(index): [rate, 0, 0, None, None] for index, (_day, rate) in enumerate(changes)}}}}],
-        "structure": {"name": "Financial market data", "dimensions": {
-            "series": [{"id": "FREQ", "name": "Frequency", "values": [{"id": "D", "name": "Daily"}]}],
-            "observation": [{"id": "TIME_PERIOD", "name": "Time period or range", "role": "time", "values": [
-                {"id": day, "name": day, "start": "%sT00:00:00.000+01:00" % day,
-                 "end": "%sT23:59:59.999+01:00" % day} for day, _rate in changes]}]}},
+        "header": {
+            "id": "test",
+            "test": False,
+            "prepared": "%sT10:00:00.000+01:00" % prepared,
+            "sender": {"id": "ECB.DISS"},
+        },
+        "dataSets": [
+            {
+                "action": "Replace",
+                "validFrom": "%sT10:00:00.000+01:00" % prepared,
+                "series": {
+                    "0:0:0:0:0:0:0": {
+                        "attributes": [0, None, 0],
+                        "observations": {
+                            str(index): [rate, 0, 0, None, None] for index, (_day, rate) in enumerate(changes)
+                        },
+                    }
+                },
+            }
+        ],
+        "structure": {
+            "name": "Financial market data",
+            "dimensions": {
+                "series": [{"id": "FREQ", "name": "Frequency", "values": [{"id": "D", "name": "Daily"}]}],
+                "observation": [
+                    {
+                        "id": "TIME_PERIOD",
+                        "name": "Time period or range",
+                        "role": "time",
+                        "values": [
+                            {
+                                "id": day,
+                                "name": day,
+                                "start": "%sT00:00:00.000+01:00" % day,
+                                "end": "%sT23:59:59.999+01:00" % day,
+                            }
+                            for day, _rate in changes
+                        ],
+                    }
+                ],
+            },
+        },
     }
 
 
@@ -60,24 +92,32 @@ class TestLegalRateInterest(CollectionCommon):
         cls.level_formal.interest_mode = "legal_b2b"
 
     def _periods(self, level, amount, start, end):
-        return [(p["date_from"], p["date_to"], p["days"], round(p["rate"], 4), p["amount"])
-                for p in level._interest_periods(amount, start, end)]
+        return [
+            (p["date_from"], p["date_to"], p["days"], round(p["rate"], 4), p["amount"])
+            for p in level._interest_periods(amount, start, end)
+        ]
 
     def _assert_amount(self, amount, expected):
         self.assertEqual(self.company.currency_id.compare_amounts(amount, expected), 0, (amount, expected))
 
     def test_shipped_rates_are_the_published_ones(self):
         rates = self.env["credit.collection.legal.rate"]
-        self.assertEqual(rates._rates_by_half_year("ecb_mro", date(2023, 1, 1), date(2023, 12, 31)),
-                         {date(2023, 1, 1): 2.5, date(2023, 7, 1): 4.0})
-        self.assertEqual(rates._rates_by_half_year("legal_other", date(2024, 1, 1), date(2024, 12, 31)),
-                         {date(2024, 1, 1): 5.07, date(2024, 7, 1): 4.92})
-        self.assertEqual(rates._rates_by_half_year("legal_individual", date(2015, 1, 1), date(2015, 6, 30)),
-                         {date(2015, 1, 1): 4.06})
+        self.assertEqual(
+            rates._rates_by_half_year("ecb_mro", date(2023, 1, 1), date(2023, 12, 31)),
+            {date(2023, 1, 1): 2.5, date(2023, 7, 1): 4.0},
+        )
+        self.assertEqual(
+            rates._rates_by_half_year("legal_other", date(2024, 1, 1), date(2024, 12, 31)),
+            {date(2024, 1, 1): 5.07, date(2024, 7, 1): 4.92},
+        )
+        self.assertEqual(
+            rates._rates_by_half_year("legal_individual", date(2015, 1, 1), date(2015, 6, 30)), {date(2015, 1, 1): 4.06}
+        )
         shipped = self.env.ref("credit_collection.level_france_b2b_formal_notice").sudo()  # main company's
         self.assertEqual(shipped.interest_mode, "legal_b2b")
-        self.assertEqual(self.env.ref("credit_collection.level_france_b2c_formal_notice").sudo().interest_mode,
-                         "legal_consumer")
+        self.assertEqual(
+            self.env.ref("credit_collection.level_france_b2c_formal_notice").sudo().interest_mode, "legal_consumer"
+        )
 
     def test_b2b_half_year_by_half_year(self):
         # 2023-05-16..06-30: 46 days at 2.50 + 10 = 12.50 %: 10000 x 12.50 % x 46/365 = 157.534 -> 157.53
@@ -85,11 +125,14 @@ class TestLegalRateInterest(CollectionCommon):
         # 2024-01-01..02-10: 41 days at 4.50 + 10 = 14.50 %: 10000 x 14.50 % x 41/365 = 162.877 -> 162.88
         # total 1026.164 -> 1026.16
         level = self.level_formal
-        self.assertEqual(self._periods(level, 10000.0, date(2023, 5, 15), date(2024, 2, 10)), [
-            ("2023-05-16", "2023-06-30", 46, 12.5, 157.53),
-            ("2023-07-01", "2023-12-31", 184, 14.0, 705.75),
-            ("2024-01-01", "2024-02-10", 41, 14.5, 162.88),
-        ])
+        self.assertEqual(
+            self._periods(level, 10000.0, date(2023, 5, 15), date(2024, 2, 10)),
+            [
+                ("2023-05-16", "2023-06-30", 46, 12.5, 157.53),
+                ("2023-07-01", "2023-12-31", 184, 14.0, 705.75),
+                ("2024-01-01", "2024-02-10", 41, 14.5, 162.88),
+            ],
+        )
         self._assert_amount(level._interest_between(10000.0, date(2023, 5, 15), date(2024, 2, 10)), 1026.16)
 
     def test_b2b_2025_2026_and_actual_360(self):
@@ -97,8 +140,10 @@ class TestLegalRateInterest(CollectionCommon):
         # 5000 x 12.15 % x 110/365 = 183.082 -> 183.08 (periods 68.24 + 114.84)
         level = self.level_formal
         self._set_legal_rate("ecb_mro", 2026, 1, 2.15)  # as shipped
-        self.assertEqual(self._periods(level, 5000.0, date(2025, 11, 20), date(2026, 3, 10)), [
-            ("2025-11-21", "2025-12-31", 41, 12.15, 68.24), ("2026-01-01", "2026-03-10", 69, 12.15, 114.84)])
+        self.assertEqual(
+            self._periods(level, 5000.0, date(2025, 11, 20), date(2026, 3, 10)),
+            [("2025-11-21", "2025-12-31", 41, 12.15, 68.24), ("2026-01-01", "2026-03-10", 69, 12.15, 114.84)],
+        )
         self._assert_amount(level._interest_between(5000.0, date(2025, 11, 20), date(2026, 3, 10)), 183.08)
         # Actual/360: 5000 x 12.15 % x 110/360 = 185.625 -> 185.63 (half up)
         level.interest_day_count = "360"
@@ -113,13 +158,16 @@ class TestLegalRateInterest(CollectionCommon):
         level.interest_start = "formal_notice"
         self.assertIsNone(level._interest_start_date(date(2023, 5, 15), None), "no notice, no interest")
         start = level._interest_start_date(date(2023, 5, 15), date(2023, 11, 20))
-        self.assertEqual(self._periods(level, 10000.0, start, date(2024, 2, 10)), [
-            ("2023-11-21", "2023-12-31", 41, 4.22, 47.40), ("2024-01-01", "2024-02-10", 41, 5.07, 56.95)])
+        self.assertEqual(
+            self._periods(level, 10000.0, start, date(2024, 2, 10)),
+            [("2023-11-21", "2023-12-31", 41, 4.22, 47.40), ("2024-01-01", "2024-02-10", 41, 5.07, 56.95)],
+        )
         self._assert_amount(level._interest_between(10000.0, start, date(2024, 2, 10)), 104.35)
         # A creditor who is an individual (not for its trade): 6.82 % then 8.01 %:
         # 10000 x 6.82 % x 41/365 = 76.608; 10000 x 8.01 % x 41/365 = 89.975; total 166.583 -> 166.58
-        self.company.partner_id.write({"is_company": False, "vat": False, "company_registry": False,
-                                       "collection_customer_type": "consumer"})
+        self.company.partner_id.write(
+            {"is_company": False, "vat": False, "company_registry": False, "collection_customer_type": "consumer"}
+        )
         self.assertEqual(level._legal_rate_kind(), "legal_individual")
         self._assert_amount(level._interest_between(10000.0, start, date(2024, 2, 10)), 166.58)
 
@@ -130,8 +178,9 @@ class TestLegalRateInterest(CollectionCommon):
         # = 350505 / 365 = 960.288 -> 960.29
         level = self.level_formal
         level.write({"interest_mode": "contract", "interest_rate": 12.0})
-        self.assertEqual([p[3] for p in self._periods(level, 10000.0, date(2023, 5, 15), date(2024, 2, 10))],
-                         [12.0, 12.66, 15.21])
+        self.assertEqual(
+            [p[3] for p in self._periods(level, 10000.0, date(2023, 5, 15), date(2024, 2, 10))], [12.0, 12.66, 15.21]
+        )
         self._assert_amount(level._interest_between(10000.0, date(2023, 5, 15), date(2024, 2, 10)), 960.29)
         # Today's legal rate is 2.62 % (the test's): a contract rate below 7.86 % is refused.
         with self.assertRaises(ValidationError):
@@ -149,7 +198,8 @@ class TestLegalRateInterest(CollectionCommon):
     def test_missing_half_year_holds_the_reminder(self):
         """No rate for the half-year: the reminder is held with a clear error, then planned once entered."""
         self.env["credit.collection.legal.rate"].sudo().search(
-            [("kind", "=", "ecb_mro"), ("year", "=", 2026), ("half", "=", "2")]).unlink()
+            [("kind", "=", "ecb_mro"), ("year", "=", 2026), ("half", "=", "2")]
+        ).unlink()
         invoice = self._invoice(1000.0, date(2026, 6, 1))
         run = self._run(date(2026, 8, 10))
         self.assertFalse(self._actions(invoice).filtered(lambda a: a.level_id == self.level_formal))
@@ -161,15 +211,17 @@ class TestLegalRateInterest(CollectionCommon):
         #  + 1000 x (1.90 + 10) % x 41 days (2026-07-01..08-10) / 365 = 13.367; total 23.021 -> 23.02
         manager = self._collection_user("rate_manager", "credit_collection.group_collection_manager")
         self.env["credit.collection.legal.rate"].with_user(manager).create(
-            {"kind": "ecb_mro", "year": 2026, "half": "2", "rate": 1.90})
+            {"kind": "ecb_mro", "year": 2026, "half": "2", "rate": 1.90}
+        )
         self._run(date(2026, 8, 10))
         notice = self._actions(invoice).filtered(lambda a: a.level_id == self.level_formal)
         self.assertTrue(notice)
         for action in notice:
             self._assert_amount(action.interest_amount, 23.02)
         line = notice[:1].line_ids
-        self.assertEqual([(p["date_from"], p["rate"]) for p in line.interest_periods],
-                         [("2026-06-02", 12.15), ("2026-07-01", 11.9)])
+        self.assertEqual(
+            [(p["date_from"], p["rate"]) for p in line.interest_periods], [("2026-06-02", 12.15), ("2026-07-01", 11.9)]
+        )
 
     def test_letter_and_invoice_show_rates_periods_and_law(self):
         self.level_formal.write({"auto_send": True, "invoice_fees": True})
@@ -222,8 +274,14 @@ class TestLegalRateRights(CollectionCommon):
 
 @tagged("post_install", "-at_install")
 class TestEcbRateFetch(CollectionCommon):
-    CHANGES = [("2024-12-18", 3.15), ("2025-02-05", 2.90), ("2025-03-12", 2.65), ("2025-04-23", 2.40),
-               ("2025-06-11", 2.15), ("2026-06-17", 1.90)]  # the last one is the test's, not the ECB's
+    CHANGES = [
+        ("2024-12-18", 3.15),
+        ("2025-02-05", 2.90),
+        ("2025-03-12", 2.65),
+        ("2025-04-23", 2.40),
+        ("2025-06-11", 2.15),
+        ("2026-06-17", 1.90),
+    ]  # the last one is the test's, not the ECB's
 
     @classmethod
     def setUpClass(cls):
@@ -233,8 +291,10 @@ class TestEcbRateFetch(CollectionCommon):
         threading.Thread(target=cls.server.serve_forever, daemon=True).start()
         cls.addClassCleanup(cls.server.shutdown)
         params = cls.env["ir.config_parameter"].sudo()
-        params.set_param("credit_collection.ecb_mro_url", "http://127.0.0.1:%s/service/data/FM/"
-                         "D.U2.EUR.4F.KR.MRR_FR.LEV?format=jsondata" % cls.server.server_port)
+        params.set_param(
+            "credit_collection.ecb_mro_url",
+            "http://127.0.0.1:%s/service/data/FM/D.U2.EUR.4F.KR.MRR_FR.LEV?format=jsondata" % cls.server.server_port,
+        )
         params.set_param("credit_collection.ecb_timeout", "0.5")
         cls.rates = cls.env["credit.collection.legal.rate"]
 
@@ -278,8 +338,11 @@ class TestEcbRateFetch(CollectionCommon):
 
     def test_malformed_answer_leaves_the_table(self):
         before = self._ecb_table()
-        for body in ("<html>maintenance</html>", json.dumps({"header": {"prepared": "2026-12-01"}, "dataSets": []}),
-                     json.dumps(sdmx_json([("2026-06-17", "n/a")], self.today))):
+        for body in (
+            "<html>maintenance</html>",
+            json.dumps({"header": {"prepared": "2026-12-01"}, "dataSets": []}),
+            json.dumps(sdmx_json([("2026-06-17", "n/a")], self.today)),
+        ):
             self.server.body = body
             with self.assertLogs(RATE_LOGGER, "ERROR") as logs:
                 self.assertFalse(self.rates._cron_fetch_ecb_rate())

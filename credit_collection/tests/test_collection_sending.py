@@ -20,19 +20,39 @@ class SendingCommon(CollectionCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.collector = cls.env["res.users"].create({
-            "name": "Claire Collectrice", "login": "claire_test", "email": "claire@example.com", "lang": "en_US",
-            "company_id": cls.company.id, "company_ids": [(6, 0, cls.company.ids)],
-            "group_ids": [(6, 0, [cls.env.ref("credit_collection.group_collection_user").id])],
-        })
-        cls.manager = cls.env["res.users"].create({
-            "name": "Marc Manager", "login": "marc_test", "email": "marc@example.com", "lang": "en_US",
-            "company_id": cls.company.id, "company_ids": [(6, 0, cls.company.ids)],
-            "group_ids": [(6, 0, [cls.env.ref("credit_collection.group_collection_manager").id])],
-        })
-        cls.other = cls.env["res.partner"].create({
-            "name": "Martin Frères", "email": "compta@martin.example", "is_company": True, "lang": "en_US",
-            "street": "3 place Bellecour", "zip": "69002", "city": "Lyon"})
+        cls.collector = cls.env["res.users"].create(
+            {
+                "name": "Claire Collectrice",
+                "login": "claire_test",
+                "email": "claire@example.com",
+                "lang": "en_US",
+                "company_id": cls.company.id,
+                "company_ids": [(6, 0, cls.company.ids)],
+                "group_ids": [(6, 0, [cls.env.ref("credit_collection.group_collection_user").id])],
+            }
+        )
+        cls.manager = cls.env["res.users"].create(
+            {
+                "name": "Marc Manager",
+                "login": "marc_test",
+                "email": "marc@example.com",
+                "lang": "en_US",
+                "company_id": cls.company.id,
+                "company_ids": [(6, 0, cls.company.ids)],
+                "group_ids": [(6, 0, [cls.env.ref("credit_collection.group_collection_manager").id])],
+            }
+        )
+        cls.other = cls.env["res.partner"].create(
+            {
+                "name": "Martin Frères",
+                "email": "compta@martin.example",
+                "is_company": True,
+                "lang": "en_US",
+                "street": "3 place Bellecour",
+                "zip": "69002",
+                "city": "Lyon",
+            }
+        )
 
     def _to_review(self, *partners, level=None, overdue=6):
         level = level or self.level_1
@@ -59,8 +79,10 @@ class TestCollectorApproves(SendingCommon):
         self.assertEqual(action.state, "queued")
         self.assertFalse(action.mail_id, "nothing is rendered in the collector's click")
         self.assertEqual(action.approved_by_id, self.collector)
-        self.assertTrue(self.env["ir.cron.trigger"].search(
-            [("cron_id", "in", action._send_lanes().ids)]), "the sending queue is woken, not waited for")
+        self.assertTrue(
+            self.env["ir.cron.trigger"].search([("cron_id", "in", action._send_lanes().ids)]),
+            "the sending queue is woken, not waited for",
+        )
         self._deliver_as_cron()
         self.assertEqual(action.state, "sent")
         self.assertEqual(action.mail_id.state, "sent")
@@ -116,16 +138,20 @@ class TestRetry(SendingCommon):
         action.with_user(self.collector).action_approve()
         self.env["credit.collection.action"].search([("company_id", "=", self.company.id)])._process_queue()
         first = action.mail_id
-        first._postprocess_sent_message(success_pids=[], success_emails=[], failure_reason="550 5.1.1 mailbox unavailable",
-                                        failure_type="unknown")
+        first._postprocess_sent_message(
+            success_pids=[], success_emails=[], failure_reason="550 5.1.1 mailbox unavailable", failure_type="unknown"
+        )
         self.assertEqual(action.state, "failed")
         self.assertIn("550 5.1.1", action.error_message)
         action.with_user(self.collector).action_retry()
         self._deliver()
         self.assertEqual(action.state, "sent")
         self.assertNotEqual(action.mail_id, first)
-        self.assertEqual(self.env["account.move"].search_count([("invoice_origin", "=", action.name)]), 0,
-                         "a retry charges nothing twice")
+        self.assertEqual(
+            self.env["account.move"].search_count([("invoice_origin", "=", action.name)]),
+            0,
+            "a retry charges nothing twice",
+        )
 
 
 @tagged("post_install", "-at_install")
@@ -195,8 +221,7 @@ class TestDeliveryState(SendingCommon):
         action = self.env["ir.actions.act_window"]._for_xml_id("credit_collection.action_collection_todays_work")
         self.assertIn("search_default_filter_attention", action["context"])
         domain = action["domain"] and safe_eval(action["domain"]) or []
-        found = self.env["credit.collection.action"].with_user(self.collector).search(
-            domain + self._attention_domain())
+        found = self.env["credit.collection.action"].with_user(self.collector).search(domain + self._attention_domain())
         self.assertIn(failed, found)
 
     def _attention_domain(self):
@@ -280,8 +305,11 @@ class TestRunInTheBackground(SendingCommon):
     def test_run_now_answers_at_once_and_shows_progress(self):
         self._invoice(300.0, self.today - days(6))
         self._invoice(300.0, self.today - days(6), partner=self.other)
-        run = self.env["credit.collection.run"].with_user(self.manager).create(
-            {"company_id": self.company.id, "date": self.today})
+        run = (
+            self.env["credit.collection.run"]
+            .with_user(self.manager)
+            .create({"company_id": self.company.id, "date": self.today})
+        )
         answer = run.action_run()
         xmlrpc.client.dumps((answer,), allow_none=False)  # what an XML-RPC client receives
         self.assertEqual(run.state, "queued")
@@ -340,9 +368,11 @@ class TestRunInTheBackground(SendingCommon):
         self.assertTrue(run._fields["report_html"].sanitize)
 
     def test_template_error_shows_the_cause(self):
-        broken = self.level_1.email_template_id.copy({
-            "body_html": "<div>%s<p>Total: <t t-out=\"object.x_missing_field\"/></p></div>" % ("<p>filler</p>" * 60),
-        })
+        broken = self.level_1.email_template_id.copy(
+            {
+                "body_html": '<div>%s<p>Total: <t t-out="object.x_missing_field"/></p></div>' % ("<p>filler</p>" * 60),
+            }
+        )
         self.level_1.email_template_id = broken
         self._invoice(300.0, self.today - days(6))
         run = self._run_and_deliver(self.today)
@@ -387,8 +417,9 @@ class TestEmailTheCustomerSees(SendingCommon):
         cls.env["ir.module.module"]._load_module_terms(["credit_collection"], ["fr_FR"])
 
     def test_header_is_the_company_and_the_kind_of_letter(self):
-        french = self.env["res.partner"].create({
-            "name": "Pressing Mathieu", "email": "pressing@example.fr", "lang": "fr_FR", "is_company": True})
+        french = self.env["res.partner"].create(
+            {"name": "Pressing Mathieu", "email": "pressing@example.fr", "lang": "fr_FR", "is_company": True}
+        )
         self._invoice(300.0, self.today - days(6), partner=french)
         self._invoice(300.0, self.today - days(6))
         run = self._run_and_deliver(self.today)
@@ -405,9 +436,17 @@ class TestEmailTheCustomerSees(SendingCommon):
         self.assertIn("Payment reminder", english_body)
 
     def test_formal_notice_header(self):
-        french = self.env["res.partner"].create({
-            "name": "Pressing Mathieu", "email": "pressing@example.fr", "lang": "fr_FR", "is_company": True,
-            "street": "1 rue Neuve", "zip": "69001", "city": "Lyon"})
+        french = self.env["res.partner"].create(
+            {
+                "name": "Pressing Mathieu",
+                "email": "pressing@example.fr",
+                "lang": "fr_FR",
+                "is_company": True,
+                "street": "1 rue Neuve",
+                "zip": "69001",
+                "city": "Lyon",
+            }
+        )
         self._invoice(300.0, self.today - days(41), partner=french)
         action = self._run_and_deliver(self.today).action_ids.filtered(lambda a: a.channel == "email")
         self.assertIn("Mise en demeure", str(action.mail_id.body_html))

@@ -51,8 +51,10 @@ class TestInstallAndAccess(TransactionCase):
         built = dict(self.env.cr.fetchall())
         self.assertEqual(sorted(built), sorted(declared))
         self.assertIn("(company_id, date_maturity, account_id)", built["account_move_line_collection_due_idx"])
-        self.assertIn("(account_id, date) INCLUDE (company_id, partner_id, date_maturity, amount_residual)",
-                      built["account_move_line_collection_aged_idx"])
+        self.assertIn(
+            "(account_id, date) INCLUDE (company_id, partner_id, date_maturity, amount_residual)",
+            built["account_move_line_collection_aged_idx"],
+        )
 
     def test_access_rights_load_for_each_group(self):
         for xmlid in ("credit_collection.group_collection_user", "credit_collection.group_collection_manager"):
@@ -70,12 +72,16 @@ class TestDemoLedger(TransactionCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.company = cls.env.ref("credit_collection.demo_company_fr")
-        cls.customers = cls.env["res.partner"].browse([
-            cls.env.ref("credit_collection.demo_customer_%02d" % n).id for n in range(1, 51)
-        ])
-        cls.invoices = cls.env["account.move"].search([
-            ("company_id", "=", cls.company.id), ("move_type", "=", "out_invoice"), ("state", "=", "posted"),
-        ])
+        cls.customers = cls.env["res.partner"].browse(
+            [cls.env.ref("credit_collection.demo_customer_%02d" % n).id for n in range(1, 51)]
+        )
+        cls.invoices = cls.env["account.move"].search(
+            [
+                ("company_id", "=", cls.company.id),
+                ("move_type", "=", "out_invoice"),
+                ("state", "=", "posted"),
+            ]
+        )
         cls.today = fields.Date.context_today(cls.env.user)
 
     def test_french_company(self):
@@ -100,8 +106,9 @@ class TestDemoLedger(TransactionCase):
         states = set(self.invoices.mapped("payment_state"))
         self.assertTrue({"paid", "partial", "not_paid"} <= states | {"in_payment"}, states)
         self.assertTrue(self.invoices.filtered(lambda m: m.payment_state == "partial"))
-        refunds = self.env["account.move"].search_count([
-            ("company_id", "=", self.company.id), ("move_type", "=", "out_refund"), ("state", "=", "posted")])
+        refunds = self.env["account.move"].search_count(
+            [("company_id", "=", self.company.id), ("move_type", "=", "out_refund"), ("state", "=", "posted")]
+        )
         self.assertGreater(refunds, 5)
 
     def test_overdue_amounts_follow_profiles(self):
@@ -132,19 +139,23 @@ class TestDemoLedger(TransactionCase):
         self.assertEqual((plan.state, len(plan.line_ids)), ("running", 4))
         receivership = self.env.ref("credit_collection.demo_customer_43")
         proceeding = self.env["credit.collection.insolvency"].search(company_domain)
-        self.assertEqual((proceeding.partner_id, proceeding.procedure, proceeding.state),
-                         (receivership, "receivership", "open"))
+        self.assertEqual(
+            (proceeding.partner_id, proceeding.procedure, proceeding.state), (receivership, "receivership", "open")
+        )
         case = self.env["credit.collection.case"].search(company_domain + [("partner_id", "=", receivership.id)])
         self.assertEqual((case.stage, case.procedure), ("insolvency", False), "the order for payment is suspended")
         task = proceeding.activity_ids.filtered(
-            lambda a: a.activity_type_id == self.env.ref("credit_collection.mail_activity_type_claim_declaration"))
+            lambda a: a.activity_type_id == self.env.ref("credit_collection.mail_activity_type_claim_declaration")
+        )
         self.assertEqual(task.date_deadline, proceeding.claim_deadline)
         self.assertGreater(task.date_deadline, self.today, "the claim can still be declared")
         self.assertTrue(proceeding.claim_line_ids)
 
     def test_lawful_demo_company_and_consumers(self):
         self.assertTrue(self.company.logo and not self.company.uses_default_logo)
-        self.assertEqual((self.company.collection_legal_form, self.company.collection_trade_register), ("SAS", "RCS Lyon"))
+        self.assertEqual(
+            (self.company.collection_legal_form, self.company.collection_trade_register), ("SAS", "RCS Lyon")
+        )
         self.assertTrue(self.company.company_registry and self.company.vat and self.company.collection_share_capital)
         self.assertTrue(self.company.external_report_layout_id)
         self.assertEqual(self.company.collection_policy_consumer_id.customer_type, "consumer")
@@ -153,12 +164,22 @@ class TestDemoLedger(TransactionCase):
         actions = self.env["credit.collection.action"].search([("partner_id", "=", camille.id)])
         self.assertTrue(all(a.policy_id == self.company.collection_policy_consumer_id for a in actions))
         self.assertFalse(actions.filtered("fee_amount"), "no recovery indemnity for a consumer")
-        self.assertFalse(self.env["credit.collection.action"].search([
-            ("partner_id", "=", self.env.ref("credit_collection.demo_customer_43").id),
-            ("state", "in", ("to_review", "queued")),
-            ("line_ids.move_id.invoice_date", "<", self.env["credit.collection.insolvency"].search(
-                [("company_id", "=", self.company.id)]).opening_date)]),
-            "no reminder for the debts born before the receivership")
+        self.assertFalse(
+            self.env["credit.collection.action"].search(
+                [
+                    ("partner_id", "=", self.env.ref("credit_collection.demo_customer_43").id),
+                    ("state", "in", ("to_review", "queued")),
+                    (
+                        "line_ids.move_id.invoice_date",
+                        "<",
+                        self.env["credit.collection.insolvency"]
+                        .search([("company_id", "=", self.company.id)])
+                        .opening_date,
+                    ),
+                ]
+            ),
+            "no reminder for the debts born before the receivership",
+        )
 
     def test_admin_works_in_the_demo_company(self):
         self.assertEqual(self.env.ref("base.user_admin").company_id, self.company)

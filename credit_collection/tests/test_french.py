@@ -4,9 +4,8 @@ and translated. Checks every add-on of the product (those installed)."""
 import ast
 import io
 import re
-from pathlib import Path
-
 from datetime import timedelta
+from pathlib import Path
 
 import polib
 
@@ -22,17 +21,66 @@ ADDONS_PREFIX = "credit_collection"  # the engine and every credit_collection* a
 MODEL_PREFIXES = ("credit.collection.", "credit.insurance.")
 # Words and names written the same in French and in English (compared without HTML tags).
 SAME_IN_FRENCH = {
-    "A - excellent", "Action", "Actions", "AUC (validation)", "BIC", "Coefficients", "Configuration", "Contact",
-    "Date", "Description", "Document", "Documents", "DSO", "France B2B", "France B2C", "ID", "Journal", "Logo",
-    "Message", "Messages", "Note", "Note...", "Notes", "Publication (BODACC)", "Score", "Segment", "SIREN", "SIRET",
-    "SMS", "Total", "Type",
+    "A - excellent",
+    "Action",
+    "Actions",
+    "AUC (validation)",
+    "BIC",
+    "Coefficients",
+    "Configuration",
+    "Contact",
+    "Date",
+    "Description",
+    "Document",
+    "Documents",
+    "DSO",
+    "France B2B",
+    "France B2C",
+    "ID",
+    "Journal",
+    "Logo",
+    "Message",
+    "Messages",
+    "Note",
+    "Note...",
+    "Notes",
+    "Publication (BODACC)",
+    "Score",
+    "Segment",
+    "SIREN",
+    "SIRET",
+    "SMS",
+    "Total",
+    "Type",
 }
 # What reaches the user from Python: exceptions raised with a message, and these keyword arguments.
-USER_ERRORS = {"UserError", "ValidationError", "AccessError", "AccessDenied", "RedirectWarning", "MissingError",
-               "SolvencyError"}
+USER_ERRORS = {
+    "UserError",
+    "ValidationError",
+    "AccessError",
+    "AccessDenied",
+    "RedirectWarning",
+    "MissingError",
+    "SolvencyError",
+}
 USER_KEYWORDS = {"body", "summary", "note", "feedback", "subject", "reason", "error_message", "message", "title"}
-FIELD_TYPES = {"Char", "Text", "Html", "Selection", "Many2one", "One2many", "Many2many", "Float", "Integer",
-               "Monetary", "Boolean", "Date", "Datetime", "Binary", "Json"}
+FIELD_TYPES = {
+    "Char",
+    "Text",
+    "Html",
+    "Selection",
+    "Many2one",
+    "One2many",
+    "Many2many",
+    "Float",
+    "Integer",
+    "Monetary",
+    "Boolean",
+    "Date",
+    "Datetime",
+    "Binary",
+    "Json",
+}
 # A record's raw date or amount in a message: ISO dates and 5580.0 instead of the reader's format.
 RAW_VALUE = re.compile(r"(^|_)(date|deadline|amount|total|residual)(_|$)")
 
@@ -69,7 +117,8 @@ def _english_labels(node):
         if isinstance(sub, ast.Call) and isinstance(sub.func, ast.Name) and sub.func.id == "dict" and sub.args:
             arg = sub.args[0]
             if (isinstance(arg, ast.Name) and arg.id.isupper()) or (
-                    isinstance(arg, ast.Attribute) and arg.attr == "selection"):
+                isinstance(arg, ast.Attribute) and arg.attr == "selection"
+            ):
                 yield ast.unparse(sub)
 
 
@@ -92,8 +141,12 @@ def python_findings(source, filename):
     findings = []
     for node in ast.walk(ast.parse(source, filename)):
         where = "%s:%s" % (filename, getattr(node, "lineno", "?"))
-        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod) and isinstance(node.left, ast.Constant) \
-                and isinstance(node.left.value, str):
+        if (
+            isinstance(node, ast.BinOp)
+            and isinstance(node.op, ast.Mod)
+            and isinstance(node.left, ast.Constant)
+            and isinstance(node.left.value, str)
+        ):
             values = node.right.elts if isinstance(node.right, ast.Tuple) else [node.right]
             for value in values:
                 findings += ["%s: raw %s formatted into a text" % (where, raw) for raw in _raw_values(value)]
@@ -106,8 +159,7 @@ def python_findings(source, filename):
                 findings.append("%s: _() of something else than a literal: %s" % (where, ast.unparse(node)[:80]))
             for value in node.args[1:] + [keyword.value for keyword in node.keywords]:
                 findings += ["%s: raw %s in a message, format it" % (where, raw) for raw in _raw_values(value)]
-                findings += ["%s: English label %s in a message" % (where, label)
-                             for label in _english_labels(value)]
+                findings += ["%s: English label %s in a message" % (where, label) for label in _english_labels(value)]
             continue
         if name in USER_ERRORS and node.args and _is_text(node.args[0]):
             findings.append("%s: %s message not in _(): %s" % (where, name, ast.unparse(node.args[0])[:80]))
@@ -122,12 +174,14 @@ def python_findings(source, filename):
 
 @tagged("post_install", "-at_install")
 class TestFrenchEverywhere(TransactionCase):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.addons = cls.env["ir.module.module"].search(
-            [("name", "=like", ADDONS_PREFIX + "%"), ("state", "=", "installed")]).mapped("name")
+        cls.addons = (
+            cls.env["ir.module.module"]
+            .search([("name", "=like", ADDONS_PREFIX + "%"), ("state", "=", "installed")])
+            .mapped("name")
+        )
         if not cls.env["res.lang"]._lang_get("fr_FR").active:
             cls.env["res.lang"]._activate_lang("fr_FR")
             cls.env["ir.module.module"]._load_module_terms(cls.addons, ["fr_FR"])
@@ -163,14 +217,18 @@ class TestFrenchEverywhere(TransactionCase):
         for model in self.env.registry:
             if model.startswith(MODEL_PREFIXES) and not self.env[model]._abstract:
                 by_model.setdefault(model, set()).update(
-                    self.env[model].sudo().with_context(active_test=False).search([]).ids)
+                    self.env[model].sudo().with_context(active_test=False).search([]).ids
+                )
         for model, ids in by_model.items():
             if model not in self.env:
                 continue
             records = self.env[model].sudo().with_context(active_test=False).browse(ids).exists()
             found += self._english_values(records)
-        self.assertFalse(found, "English in French:\n" + "\n".join(
-            "%s,%s %s: %r" % (record._name, record.id, field, term[:90]) for record, field, term in found))
+        self.assertFalse(
+            found,
+            "English in French:\n"
+            + "\n".join("%s,%s %s: %r" % (record._name, record.id, field, term[:90]) for record, field, term in found),
+        )
 
     def test_user_facing_messages_are_translatable(self):
         """No message, error, note or name built outside the translation, with an English selection label,
@@ -185,7 +243,7 @@ class TestFrenchEverywhere(TransactionCase):
 
     def test_scan_catches_what_it_must(self):
         """The scan above is not blind: each kind of fault in a sample is reported."""
-        sample = '''
+        sample = """
 raise UserError("The amount must be positive.")
 record.message_post(body="Case opened")
 activity_schedule(summary="Call %s" % name)
@@ -194,11 +252,13 @@ label = _("Opened (%s)", dict(REASONS)[reason])
 text = _(variable)
 title = "%s - %s" % (model.company_id.name, model.date)
 fine = _("Run of %(date)s", date=format_date(env, run.date))
-'''
+"""
         findings = python_findings(sample, "sample.py")
-        self.assertEqual(sorted({line.split(": ", 1)[0] for line in findings}), [
-            "sample.py:2", "sample.py:3", "sample.py:4", "sample.py:5", "sample.py:6", "sample.py:7",
-            "sample.py:8"], findings)
+        self.assertEqual(
+            sorted({line.split(": ", 1)[0] for line in findings}),
+            ["sample.py:2", "sample.py:3", "sample.py:4", "sample.py:5", "sample.py:6", "sample.py:7", "sample.py:8"],
+            findings,
+        )
 
     def test_every_term_has_its_french(self):
         """The terms Odoo exports for each add-on are in its .pot, and fr.po translates each of them where
@@ -223,10 +283,15 @@ fine = _("Run of %(date)s", date=format_date(env, run.date))
                 missing = set(entry.occurrences) - set(translated.occurrences)
                 kinds = {kind for kind in ("odoo-python", "odoo-javascript") if kind in entry.comment}
                 if missing or not kinds <= set(translated.comment.split("\n")):
-                    problems.append("%s: fr.po does not translate %r at %s" % (
-                        addon, entry.msgid[:60], sorted(o[0] for o in missing)[:3] or sorted(kinds)))
-            problems += ["%s: no French for %r in fr.po" % (addon, msgid[:80])
-                         for msgid in pot if msgid and not (french.get(msgid) and french[msgid].msgstr)]
+                    problems.append(
+                        "%s: fr.po does not translate %r at %s"
+                        % (addon, entry.msgid[:60], sorted(o[0] for o in missing)[:3] or sorted(kinds))
+                    )
+            problems += [
+                "%s: no French for %r in fr.po" % (addon, msgid[:80])
+                for msgid in pot
+                if msgid and not (french.get(msgid) and french[msgid].msgstr)
+            ]
         self.assertFalse(problems, "\n".join(problems))
 
 
@@ -262,9 +327,14 @@ class TestScheduledJobsWriteFrench(CollectionCommon):
 
     def test_broken_promise_noted_by_the_daily_follow_up(self):
         invoice = self._invoice(1000.0, self.today - timedelta(days=20))
-        promise = self.env["credit.collection.promise"].create({
-            "partner_id": self.customer.id, "move_ids": [Command.set(invoice.ids)], "amount": 1000.0,
-            "promise_date": self.today - timedelta(days=2)})
+        promise = self.env["credit.collection.promise"].create(
+            {
+                "partner_id": self.customer.id,
+                "move_ids": [Command.set(invoice.ids)],
+                "amount": 1000.0,
+                "promise_date": self.today - timedelta(days=2),
+            }
+        )
         self.env["credit.collection.alert"].with_env(self.cron_env)._cron_daily_follow_up()
         self.assertEqual(promise.state, "broken")
         activity = promise.case_id.activity_ids.filtered(lambda activity: "promesse" in (activity.summary or ""))

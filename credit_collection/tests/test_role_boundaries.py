@@ -36,8 +36,11 @@ class _Rollback(Exception):
 
 
 def addon_fields(model):
-    return [name for name, field in model._fields.items()
-            if any(module.startswith(ADDON_PREFIX) for module in field._modules)]
+    return [
+        name
+        for name, field in model._fields.items()
+        if any(module.startswith(ADDON_PREFIX) for module in field._modules)
+    ]
 
 
 def addon_public_methods(model):
@@ -58,28 +61,44 @@ def addon_public_methods(model):
 
 @tagged("post_install", "-at_install")
 class TestRoleBoundaries(CollectionCommon, HttpCase):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.contact = cls.env["res.partner"].create({
-            "name": "Léa Portal", "parent_id": cls.customer.id, "email": "lea@durand.example"})
-        cls.portal = cls.env["res.users"].with_context(no_reset_password=True).create({
-            "login": "boundary_portal", "password": "boundary_portal", "partner_id": cls.contact.id,
-            "company_id": cls.company.id, "company_ids": [Command.set(cls.company.ids)],
-            "group_ids": [Command.set([cls.env.ref("base.group_portal").id])],
-        })
+        cls.contact = cls.env["res.partner"].create(
+            {"name": "Léa Portal", "parent_id": cls.customer.id, "email": "lea@durand.example"}
+        )
+        cls.portal = (
+            cls.env["res.users"]
+            .with_context(no_reset_password=True)
+            .create(
+                {
+                    "login": "boundary_portal",
+                    "password": "boundary_portal",
+                    "partner_id": cls.contact.id,
+                    "company_id": cls.company.id,
+                    "company_ids": [Command.set(cls.company.ids)],
+                    "group_ids": [Command.set([cls.env.ref("base.group_portal").id])],
+                }
+            )
+        )
         salesman_groups = "base.group_user,base.group_partner_manager"  # an internal user, with or without Sales
         if cls.env.ref("sales_team.group_sale_salesman", raise_if_not_found=False):
             salesman_groups += ",sales_team.group_sale_salesman"
-        cls.salesman = new_test_user(cls.env, "boundary_salesman", groups=salesman_groups,
-                                     company_id=cls.company.id, company_ids=[cls.company.id])
+        cls.salesman = new_test_user(
+            cls.env,
+            "boundary_salesman",
+            groups=salesman_groups,
+            company_id=cls.company.id,
+            company_ids=[cls.company.id],
+        )
         cls.invoice = cls._invoice(640.0, cls.today - timedelta(days=20))
         # Collection data on the customer and its invoice, so that every field has something to leak.
-        cls.customer.write({"collection_blocked": True, "collection_block_reason": "Negotiating",
-                            "collection_escalated": True})
-        cls.env["credit.collection.dispute"].create({
-            "partner_id": cls.customer.id, "move_ids": [Command.set(cls.invoice.ids)], "reason": "price"})
+        cls.customer.write(
+            {"collection_blocked": True, "collection_block_reason": "Negotiating", "collection_escalated": True}
+        )
+        cls.env["credit.collection.dispute"].create(
+            {"partner_id": cls.customer.id, "move_ids": [Command.set(cls.invoice.ids)], "reason": "price"}
+        )
         # The customer's own records on the models a portal user reads: {model: records}.
         cls.own_records = {
             "res.partner": cls.customer | cls.contact,
@@ -89,11 +108,30 @@ class TestRoleBoundaries(CollectionCommon, HttpCase):
         }
         if "sale.order" in cls.env:
             # The order is the fixture (the test user has no sales rights in 19.0), not the flow under test.
-            order = cls.env["sale.order"].sudo().with_company(cls.company).create({
-                "partner_id": cls.contact.id, "company_id": cls.company.id, "user_id": cls.salesman.id,
-                "order_line": [Command.create({"name": "Pallets", "product_id": cls.env["product.product"].create(
-                    {"name": "Pallet", "type": "service"}).id, "product_uom_qty": 1, "price_unit": 50.0})],
-            })
+            order = (
+                cls.env["sale.order"]
+                .sudo()
+                .with_company(cls.company)
+                .create(
+                    {
+                        "partner_id": cls.contact.id,
+                        "company_id": cls.company.id,
+                        "user_id": cls.salesman.id,
+                        "order_line": [
+                            Command.create(
+                                {
+                                    "name": "Pallets",
+                                    "product_id": cls.env["product.product"]
+                                    .create({"name": "Pallet", "type": "service"})
+                                    .id,
+                                    "product_uom_qty": 1,
+                                    "price_unit": 50.0,
+                                }
+                            )
+                        ],
+                    }
+                )
+            )
             order.action_confirm()
             cls.own_records["sale.order"] = order.sudo(False)
 
@@ -101,15 +139,20 @@ class TestRoleBoundaries(CollectionCommon, HttpCase):
     def _rpc(self, model, method, args, kwargs=None):
         """The error name of a refused call, else None."""
         try:
-            self.make_jsonrpc_request("/web/dataset/call_kw/%s/%s" % (model, method), {
-                "model": model, "method": method, "args": args, "kwargs": kwargs or {}})
+            self.make_jsonrpc_request(
+                "/web/dataset/call_kw/%s/%s" % (model, method),
+                {"model": model, "method": method, "args": args, "kwargs": kwargs or {}},
+            )
         except JsonRpcException as error:
             return error.args[0] if error.args else str(error)
         return None
 
     def _addon_models(self):
-        return [self.env[name] for name in sorted(self.env.registry)
-                if (self.env[name]._original_module or "").startswith(ADDON_PREFIX)]
+        return [
+            self.env[name]
+            for name in sorted(self.env.registry)
+            if (self.env[name]._original_module or "").startswith(ADDON_PREFIX)
+        ]
 
     @staticmethod
     def _other_value(record, name):
@@ -140,14 +183,17 @@ class TestRoleBoundaries(CollectionCommon, HttpCase):
         checked = 0
         for model_name, records in self.own_records.items():
             names = addon_fields(self.env[model_name])
-            self.assertIsNone(self._rpc(model_name, "read", [records.ids, ["id"]]),
-                              "the portal user reads its own %s" % model_name)
+            self.assertIsNone(
+                self._rpc(model_name, "read", [records.ids, ["id"]]), "the portal user reads its own %s" % model_name
+            )
             for name in names:
                 readable = self._rpc(model_name, "read", [records.ids, [name]]) is None
                 # A search on the field would answer yes or no about its value: refused as well.
-                searchable = self._rpc(model_name, "search_count", [
-                    [("id", "in", records.ids), (name, "!=", False)]]) is None \
-                    if self.env[model_name]._fields[name]._description_searchable else False
+                searchable = (
+                    self._rpc(model_name, "search_count", [[("id", "in", records.ids), (name, "!=", False)]]) is None
+                    if self.env[model_name]._fields[name]._description_searchable
+                    else False
+                )
                 checked += 1
                 if (model_name, name) in PORTAL_READABLE:
                     continue
@@ -155,8 +201,10 @@ class TestRoleBoundaries(CollectionCommon, HttpCase):
                 self.assertFalse(searchable, "a portal user searches on %s.%s" % (model_name, name))
         # The fields a client is told about (what a read without field names returns) hold none either.
         for model_name in self.own_records:
-            described = self.make_jsonrpc_request("/web/dataset/call_kw/%s/fields_get" % model_name, {
-                "model": model_name, "method": "fields_get", "args": [], "kwargs": {"attributes": ["type"]}})
+            described = self.make_jsonrpc_request(
+                "/web/dataset/call_kw/%s/fields_get" % model_name,
+                {"model": model_name, "method": "fields_get", "args": [], "kwargs": {"attributes": ["type"]}},
+            )
             leaked = {(model_name, name) for name in addon_fields(self.env[model_name]) if name in described}
             self.assertFalse(leaked - PORTAL_READABLE)
         self.assertGreater(checked, 30, "the add-ons' fields on the portal's models were enumerated")
@@ -201,16 +249,24 @@ class TestRoleBoundaries(CollectionCommon, HttpCase):
 
     def test_run_messages_stay_in_their_company(self):
         """Issue 14, finding 8: a collector of company 2 reads no run message of company 1."""
-        self._invoice(50.0, self.today - timedelta(days=10), partner=self.env["res.partner"].create(
-            {"name": "No Mail SARL", "is_company": True}))
+        self._invoice(
+            50.0,
+            self.today - timedelta(days=10),
+            partner=self.env["res.partner"].create({"name": "No Mail SARL", "is_company": True}),
+        )
         run = self._run(self.today)
         self._send_now(run.action_ids)  # no email address: the failure is a run message
         message = run.message_ids_report
         self.assertTrue(message)
         self.assertEqual(message.company_id, self.company)
         company_2 = self.company_data_2["company"]
-        collector_2 = new_test_user(self.env, "boundary_collector_2", groups="credit_collection.group_collection_user",
-                                    company_id=company_2.id, company_ids=[company_2.id])
+        collector_2 = new_test_user(
+            self.env,
+            "boundary_collector_2",
+            groups="credit_collection.group_collection_user",
+            company_id=company_2.id,
+            company_ids=[company_2.id],
+        )
         Message = self.env["credit.collection.run.message"].with_user(collector_2)
         self.assertFalse(Message.search([("id", "in", message.ids)]))
         with self.assertRaises(AccessError):
@@ -220,8 +276,13 @@ class TestRoleBoundaries(CollectionCommon, HttpCase):
         """Issue 14, finding 3: the demo ledger generator runs as the system; no user calls it."""
         self.assertFalse(addon_public_methods(self.env["credit.collection.demo"]))
         companies = self.env["res.company"].sudo().search_count([])
-        manager = new_test_user(self.env, "boundary_manager", groups="credit_collection.group_collection_manager",
-                                company_id=self.company.id, company_ids=[self.company.id])
+        manager = new_test_user(
+            self.env,
+            "boundary_manager",
+            groups="credit_collection.group_collection_manager",
+            company_id=self.company.id,
+            company_ids=[self.company.id],
+        )
         for user in (self.portal, manager):
             self.authenticate(user.login, user.login)
             for method in ("_generate", "_load_demo"):
@@ -233,8 +294,13 @@ class TestRoleBoundaries(CollectionCommon, HttpCase):
         """A record of each of the add-ons' models to call record methods on: the portal's own ones for
         the models it reads, a wizard left by a collector for the transient ones, any existing one for
         the others."""
-        collector = new_test_user(self.env, "boundary_collector", groups="credit_collection.group_collection_user",
-                                  company_id=self.company.id, company_ids=[self.company.id])
+        collector = new_test_user(
+            self.env,
+            "boundary_collector",
+            groups="credit_collection.group_collection_user",
+            company_id=self.company.id,
+            company_ids=[self.company.id],
+        )
         dispute = self.env["credit.collection.dispute"].search([("partner_id", "=", self.customer.id)], limit=1)
         wizards = {
             "credit.collection.block": {"partner_ids": [Command.set(self.customer.ids)], "reason": "Kept"},
@@ -250,13 +316,17 @@ class TestRoleBoundaries(CollectionCommon, HttpCase):
                 continue
             # A model without any record (in the demo data or above): an id no record has. The portal's
             # refusal is its access right on the model, checked before the record is looked up.
-            fixtures[model._name] = model.sudo().with_context(active_test=False).search([], limit=1) or \
-                model.browse(2 ** 31 - 1)
+            fixtures[model._name] = model.sudo().with_context(active_test=False).search([], limit=1) or model.browse(
+                2**31 - 1
+            )
         return fixtures
 
     def _addon_record_counts(self):
-        counts = {model._name: model.sudo().with_context(active_test=False).search_count([])
-                  for model in self._addon_models() if not model._abstract and not model._transient}
+        counts = {
+            model._name: model.sudo().with_context(active_test=False).search_count([])
+            for model in self._addon_models()
+            if not model._abstract and not model._transient
+        }
         counts["res.company"] = self.env["res.company"].sudo().search_count([])
         counts["res.partner"] = self.env["res.partner"].sudo().with_context(active_test=False).search_count([])
         return counts
@@ -272,8 +342,12 @@ class TestRoleBoundaries(CollectionCommon, HttpCase):
                 if (model_name, name) in PORTAL_CALLABLE:
                     continue
                 signature = list(inspect.signature(function).parameters.values())[1:]
-                extra = [None for parameter in signature if parameter.default is inspect.Parameter.empty
-                         and parameter.kind in (parameter.POSITIONAL_ONLY, parameter.POSITIONAL_OR_KEYWORD)]
+                extra = [
+                    None
+                    for parameter in signature
+                    if parameter.default is inspect.Parameter.empty
+                    and parameter.kind in (parameter.POSITIONAL_ONLY, parameter.POSITIONAL_OR_KEYWORD)
+                ]
                 if getattr(function, "_api_model", False):  # @api.model, @api.model_create_multi
                     args = extra
                 else:

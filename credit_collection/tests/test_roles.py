@@ -13,7 +13,6 @@ from .common import VIEW_OPENED, CollectionCommon
 
 
 class RolesCommon(CollectionCommon):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -23,17 +22,18 @@ class RolesCommon(CollectionCommon):
 
     @classmethod
     def _role_user(cls, login, groups):
-        return new_test_user(cls.env, login, groups=groups, company_id=cls.company.id,
-                             company_ids=[cls.company.id], lang="en_US")
+        return new_test_user(
+            cls.env, login, groups=groups, company_id=cls.company.id, company_ids=[cls.company.id], lang="en_US"
+        )
 
     def _case(self):
         return self.env["credit.collection.case"].search(
-            [("partner_id", "=", self.customer.id), ("company_id", "=", self.company.id), ("stage", "!=", "closed")])
+            [("partner_id", "=", self.customer.id), ("company_id", "=", self.company.id), ("stage", "!=", "closed")]
+        )
 
 
 @tagged("post_install", "-at_install")
 class TestCollectorDay(RolesCommon):
-
     def test_block_dunning_with_a_reason_then_resume(self):
         invoice = self._invoice(800.0, self.today - timedelta(days=10))
         # tracking on, as in production (the test class turns it off)
@@ -48,8 +48,11 @@ class TestCollectorDay(RolesCommon):
         self.assertEqual(self.customer.collection_block_reason, "Customer in talks with the sales director")
         self.env.cr.precommit.run()  # the tracking is written when the transaction commits
         tracked = self.customer.message_ids.filtered(lambda message: message.author_id == self.collector.partner_id)
-        self.assertIn("Customer in talks with the sales director",
-                      tracked.tracking_value_ids.mapped("new_value_char"), "the block is tracked, in her name")
+        self.assertIn(
+            "Customer in talks with the sales director",
+            tracked.tracking_value_ids.mapped("new_value_char"),
+            "the block is tracked, in her name",
+        )
         run = self._run(self.today)
         self.assertFalse(self._actions(invoice), "a blocked customer gets no reminder")
         self.assertTrue(run.message_ids_report.filtered(lambda message: "sales director" in message.reason))
@@ -73,22 +76,28 @@ class TestCollectorDay(RolesCommon):
         self._send_now(run.action_ids.filtered(lambda action: action.channel == "phone"))
         case = self._case()
         call = (self.customer.activity_ids | case.activity_ids).filtered(
-            lambda activity: activity.activity_type_id == self.env.ref("mail.mail_activity_data_call"))
+            lambda activity: activity.activity_type_id == self.env.ref("mail.mail_activity_data_call")
+        )
         self.assertEqual(len(call), 1)
         self.assertEqual(call.user_id, self.collector, "the call goes to the customer's collector")
         call.with_user(self.collector).action_feedback(feedback="Accounting pays on Friday")
         self.assertFalse(call.active, "done: kept archived, out of the collector's activities")
-        self.assertTrue((self.customer.message_ids | case.message_ids).filtered(
-            lambda message: "Accounting pays on Friday" in (message.body or "")))
+        self.assertTrue(
+            (self.customer.message_ids | case.message_ids).filtered(
+                lambda message: "Accounting pays on Friday" in (message.body or "")
+            )
+        )
         # A call the collector logs by herself on the case, done at once.
         activity = case.with_user(self.collector).activity_schedule(
-            "mail.mail_activity_data_call", summary="Called the accountant", user_id=self.collector.id)
+            "mail.mail_activity_data_call", summary="Called the accountant", user_id=self.collector.id
+        )
         activity.action_feedback(feedback="No answer, call back Monday")
         self.assertTrue(case.message_ids.filtered(lambda message: "call back Monday" in (message.body or "")))
         # On the customer too, although a collector may not edit contacts.
         customer = self.customer.with_user(self.collector)
         activity = customer.activity_schedule(
-            "mail.mail_activity_data_call", summary="Called the CFO", user_id=self.collector.id)
+            "mail.mail_activity_data_call", summary="Called the CFO", user_id=self.collector.id
+        )
         activity.action_feedback(feedback="Cheque sent yesterday")
         customer.message_post(body="Asked for the remittance advice", subtype_xmlid="mail.mt_note")
         bodies = " ".join(self.customer.message_ids.mapped("body"))
@@ -170,13 +179,11 @@ class TestCollectorDay(RolesCommon):
         with self.assertRaises(AccessError):
             self.policy.with_user(self.collector).write({"name": "Softer"})
         with self.assertRaises(AccessError, msg="the customer's policy is the manager's"):
-            self.customer.with_user(self.collector).with_company(self.company).write(
-                {"collection_policy_id": False})
+            self.customer.with_user(self.collector).with_company(self.company).write({"collection_policy_id": False})
 
 
 @tagged("post_install", "-at_install")
 class TestManagerDay(RolesCommon):
-
     def test_start_a_run(self):
         invoice = self._invoice(800.0, self.today - timedelta(days=6))
         run = self.env["credit.collection.run"].with_user(self.manager).create({"company_id": self.company.id})
@@ -189,29 +196,42 @@ class TestManagerDay(RolesCommon):
 
     def test_settings_are_the_administrators(self):
         settings = self.env.ref("credit_collection.menu_collection_settings")
-        self.assertNotIn(settings.id, self.env["ir.ui.menu"].with_user(self.manager)._visible_menu_ids(),
-                         "Odoo's settings page is the administrator's")
+        self.assertNotIn(
+            settings.id,
+            self.env["ir.ui.menu"].with_user(self.manager)._visible_menu_ids(),
+            "Odoo's settings page is the administrator's",
+        )
 
 
 @tagged("post_install", "-at_install")
 class TestCollectorInTheBrowser(RolesCommon, HttpCase):
-
     def test_collector_screens_open(self):
         """The collector's screens load in the web client without a JavaScript error (the kanban
         views of actions and cases were refused by the 19.0 web client: no 'card' template)."""
-        for action in ("action_collection_overview", "action_collection_cases", "action_collection_review",
-                       "action_collection_customers", "action_collection_disputes",
-                       "action_collection_payment_plans"):
+        for action in (
+            "action_collection_overview",
+            "action_collection_cases",
+            "action_collection_review",
+            "action_collection_customers",
+            "action_collection_disputes",
+            "action_collection_payment_plans",
+        ):
             with self.subTest(action=action):
-                self.browser_js("/odoo/action-credit_collection.%s" % action, VIEW_OPENED,
-                                login=self.collector.login, timeout=60)
+                self.browser_js(
+                    "/odoo/action-credit_collection.%s" % action, VIEW_OPENED, login=self.collector.login, timeout=60
+                )
 
     def test_block_dunning_in_the_customer_form(self):
-        self.start_tour("/odoo/res.partner/%s" % self.customer.id,
-                        "credit_collection_block_dunning", login=self.collector.login)
+        self.start_tour(
+            "/odoo/res.partner/%s" % self.customer.id, "credit_collection_block_dunning", login=self.collector.login
+        )
         self.assertFalse(self.customer.collection_blocked)
         tracked = self.customer.message_ids.filtered(
-            lambda message: message.author_id == self.collector.partner_id).tracking_value_ids
+            lambda message: message.author_id == self.collector.partner_id
+        ).tracking_value_ids
         self.assertIn("Waiting for the credit note of the sales director", tracked.mapped("new_value_char"))
-        self.assertIn("Waiting for the credit note of the sales director", tracked.mapped("old_value_char"),
-                      "the block and its lifting are tracked on the customer, in the collector's name")
+        self.assertIn(
+            "Waiting for the credit note of the sales director",
+            tracked.mapped("old_value_char"),
+            "the block and its lifting are tracked on the customer, in the collector's name",
+        )

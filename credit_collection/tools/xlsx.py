@@ -22,11 +22,11 @@ def workbook_bytes(sheets):
     total_label means no totals row. Returns the .xlsx file content."""
     output = io.BytesIO()
     workbook = xlsxwriter.Workbook(output, {"in_memory": True})
-    header = workbook.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True,
-                                  "valign": "top"})
+    header = workbook.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True, "valign": "top"})
     cell = {kind: workbook.add_format({"num_format": pattern}) for kind, pattern in FORMATS.items()}
-    total_cell = {kind: workbook.add_format({"bold": True, "top": 1, "num_format": pattern})
-                  for kind, pattern in FORMATS.items()}
+    total_cell = {
+        kind: workbook.add_format({"bold": True, "top": 1, "num_format": pattern}) for kind, pattern in FORMATS.items()
+    }
     total_text = workbook.add_format({"bold": True, "top": 1})
     for title, columns, rows, total_label in sheets:
         sheet = workbook.add_worksheet(title[:31])
@@ -35,7 +35,7 @@ def workbook_bytes(sheets):
             sheet.set_column(col, col, width)
         sheet.freeze_panes(1, 0)
         for row_index, row in enumerate(rows, start=1):
-            for col, ((_label, kind, _width, _total), value) in enumerate(zip(columns, row)):
+            for col, ((_label, kind, _width, _total), value) in enumerate(zip(columns, row, strict=False)):
                 if value is None or value is False:
                     sheet.write_blank(row_index, col, None)
                 elif kind == "date":
@@ -54,8 +54,13 @@ def workbook_bytes(sheets):
                 elif total and rows:
                     letter = xl_col_to_name(col)
                     value = sum(row[col] or 0.0 for row in rows)
-                    sheet.write_formula(total_row, col, "=SUM(%s2:%s%s)" % (letter, letter, total_row),
-                                        total_cell.get(kind, total_text), value)
+                    sheet.write_formula(
+                        total_row,
+                        col,
+                        "=SUM(%s2:%s%s)" % (letter, letter, total_row),
+                        total_cell.get(kind, total_text),
+                        value,
+                    )
                 else:
                     sheet.write_blank(total_row, col, None, total_text)
     workbook.close()

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..models.credit_collection_dispute import RESOLUTIONS
@@ -12,9 +12,11 @@ class CreditCollectionDisputeResolve(models.TransientModel):
     resolution = fields.Selection(RESOLUTIONS, required=True)
     currency_id = fields.Many2one(related="dispute_id.currency_id")
     move_ids = fields.Many2many(
-        "account.move", string="Invoices to credit",
+        "account.move",
+        string="Invoices to credit",
         help="Credit note: each invoice is credited in full. Commercial gesture: the amount is "
-             "credited on the first one.")
+        "credited on the first one.",
+    )
     available_move_ids = fields.Many2many(related="dispute_id.move_ids")
     amount = fields.Monetary("Gesture (tax included)", currency_field="currency_id")
     note = fields.Text("Explanation")
@@ -33,16 +35,16 @@ class CreditCollectionDisputeResolve(models.TransientModel):
         credit_notes = self.env["account.move"]
         if self.resolution == "credit_note":
             if not self.move_ids:
-                raise UserError(_("Choose the invoices to credit."))
+                raise UserError(self.env._("Choose the invoices to credit."))
             credit_notes = dispute._create_full_credit_notes(self.move_ids, self.note)
         elif self.resolution == "gesture":
             invoice = self.move_ids[:1]
             if not invoice:
-                raise UserError(_("Choose the invoice the gesture applies to."))
+                raise UserError(self.env._("Choose the invoice the gesture applies to."))
             if self.currency_id.compare_amounts(self.amount, 0) <= 0:
-                raise UserError(_("A commercial gesture needs a positive amount."))
+                raise UserError(self.env._("A commercial gesture needs a positive amount."))
             if self.currency_id.compare_amounts(self.amount, invoice.amount_residual) > 0:
-                raise UserError(_("The gesture cannot exceed what is left to pay on %s.", invoice.name))
+                raise UserError(self.env._("The gesture cannot exceed what is left to pay on %s.", invoice.name))
             credit_notes = dispute._create_gesture_credit_note(invoice, self.amount, self.note)
         dispute._close(self.resolution, self.note, credit_notes)
         return {"type": "ir.actions.act_window_close"}

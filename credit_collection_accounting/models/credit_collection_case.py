@@ -1,4 +1,4 @@
-from odoo import _, fields, models
+from odoo import fields, models
 
 
 class CreditCollectionCase(models.Model):
@@ -21,9 +21,9 @@ class CreditCollectionCase(models.Model):
     def _outcome_action(self, outcome_type):
         self.ensure_one()
         titles = {
-            "reclassification": _("Reclassify as doubtful receivables"),
-            "provision": _("Provision for doubtful receivables"),
-            "write_off": _("Write off"),
+            "reclassification": self.env._("Reclassify as doubtful receivables"),
+            "provision": self.env._("Provision for doubtful receivables"),
+            "write_off": self.env._("Write off"),
         }
         return {
             "type": "ir.actions.act_window",
@@ -50,7 +50,9 @@ class CreditCollectionCase(models.Model):
     def action_open_outcomes(self):
         self.ensure_one()
         self.check_access("read")
-        name = _("Write-offs and provisions")  # apart: Odoo's term extractor reads the domain's tuple as a term
+        name = self.env._(
+            "Write-offs and provisions"
+        )  # apart: Odoo's term extractor reads the domain's tuple as a term
         return {
             "type": "ir.actions.act_window",
             "res_model": "credit.collection.outcome",

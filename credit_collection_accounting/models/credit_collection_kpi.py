@@ -1,4 +1,4 @@
-from odoo import _, api, models
+from odoo import api, models
 
 
 class CreditCollectionKpi(models.AbstractModel):
@@ -11,7 +11,7 @@ class CreditCollectionKpi(models.AbstractModel):
         return super()._kpi_registrations() + [
             {
                 "name": "provisioned",
-                "label": _("Provisioned"),
+                "label": self.env._("Provisioned"),
                 "kind": "money",
                 "compute": "_kpi_provisioned",
                 "higher_is_better": None,

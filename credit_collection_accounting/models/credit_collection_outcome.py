@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
 from odoo.tools import float_is_zero
@@ -64,14 +64,14 @@ class CreditCollectionOutcome(models.Model):
     @api.model
     def _check_manager(self):
         if not self.env.su and not self.env.user.has_group("credit_collection.group_collection_manager"):
-            raise AccessError(_("Only collection managers may post accounting outcomes."))
+            raise AccessError(self.env._("Only collection managers may post accounting outcomes."))
 
     @api.model
     def _account(self, company, field):
         account = company[field]
         if not account:
             raise UserError(
-                _(
+                self.env._(
                     "Set the account '%(field)s' of %(company)s in the collection settings.",
                     field=company._fields[field].string,
                     company=company.display_name,
@@ -79,7 +79,7 @@ class CreditCollectionOutcome(models.Model):
             )
         if company not in account.company_ids:
             raise UserError(
-                _(
+                self.env._(
                     "The account %(account)s does not belong to %(company)s.",
                     account=account.display_name,
                     company=company.display_name,
@@ -93,10 +93,12 @@ class CreditCollectionOutcome(models.Model):
             [("company_id", "=", company.id), ("type", "=", "general")], limit=1
         )
         if not journal:
-            raise UserError(_("Set a miscellaneous journal for the collection outcomes of %s.", company.display_name))
+            raise UserError(
+                self.env._("Set a miscellaneous journal for the collection outcomes of %s.", company.display_name)
+            )
         if journal.company_id != company:
             raise UserError(
-                _(
+                self.env._(
                     "The journal %(journal)s does not belong to %(company)s.",
                     journal=journal.display_name,
                     company=company.display_name,
@@ -107,12 +109,14 @@ class CreditCollectionOutcome(models.Model):
     @api.model
     def _check_invoices(self, invoices):
         if not invoices:
-            raise UserError(_("Select at least one customer invoice."))
+            raise UserError(self.env._("Select at least one customer invoice."))
         if len(invoices.company_id) > 1 or len(invoices.commercial_partner_id) > 1:
-            raise UserError(_("Select invoices of one customer and one company."))
+            raise UserError(self.env._("Select invoices of one customer and one company."))
         wrong = invoices.filtered(lambda m: m.state != "posted" or m.move_type not in ("out_invoice", "out_receipt"))
         if wrong:
-            raise UserError(_("Only posted customer invoices can be handled: %s.", ", ".join(wrong.mapped("name"))))
+            raise UserError(
+                self.env._("Only posted customer invoices can be handled: %s.", ", ".join(wrong.mapped("name")))
+            )
 
     @api.model
     def _open_lines(self, invoice):
@@ -198,7 +202,7 @@ class CreditCollectionOutcome(models.Model):
         )
         if outcome.case_id:
             outcome.case_id.message_post(
-                body=_(
+                body=self.env._(
                     "%(outcome)s: %(amount)s (%(entry)s).",
                     outcome=selection_label(outcome, "outcome_type"),
                     amount=outcome.case_id._format_amount(amount),
@@ -219,7 +223,7 @@ class CreditCollectionOutcome(models.Model):
         doubtful = self._account(company, "collection_doubtful_account_id")
         if not doubtful.reconcile:
             raise UserError(
-                _(
+                self.env._(
                     "The doubtful receivables account %s must allow reconciliation: customers' "
                     "payments are matched with it.",
                     doubtful.display_name,
@@ -239,7 +243,7 @@ class CreditCollectionOutcome(models.Model):
                     {
                         "account_id": receivable.account_id.id,
                         "partner_id": invoice.commercial_partner_id.id,
-                        "name": _("Doubtful: %s", invoice.name),
+                        "name": self.env._("Doubtful: %s", invoice.name),
                         "credit": amount,
                         "debit": 0.0,
                     }
@@ -248,7 +252,7 @@ class CreditCollectionOutcome(models.Model):
                     {
                         "account_id": doubtful.id,
                         "partner_id": invoice.commercial_partner_id.id,
-                        "name": _("Doubtful: %s", invoice.name),
+                        "name": self.env._("Doubtful: %s", invoice.name),
                         "debit": amount,
                         "credit": 0.0,
                         "collection_invoice_id": invoice.id,
@@ -258,10 +262,10 @@ class CreditCollectionOutcome(models.Model):
                 to_match.append(receivable)
                 total += amount
         if not to_match:
-            raise UserError(_("These invoices have nothing left to reclassify."))
-        entry = self._create_entry(company, date, _("Reclassification as doubtful receivables"), lines)
+            raise UserError(self.env._("These invoices have nothing left to reclassify."))
+        entry = self._create_entry(company, date, self.env._("Reclassification as doubtful receivables"), lines)
         credits = entry.line_ids.filtered(lambda line: line.credit > 0)
-        for receivable, credit in zip(to_match, credits):
+        for receivable, credit in zip(to_match, credits, strict=False):
             (receivable | credit).with_context(collection_outcome=True).reconcile()
         return self._record("reclassification", invoices, date, total, entry)
 
@@ -279,11 +283,11 @@ class CreditCollectionOutcome(models.Model):
         currency = company.currency_id
         amount = currency.round(self._provision_base(invoices) if amount is None else amount)
         if currency.compare_amounts(amount, 0) <= 0:
-            raise UserError(_("The provision must be a positive amount."))
+            raise UserError(self.env._("The provision must be a positive amount."))
         expense = self._account(company, "collection_provision_expense_account_id")
         provision = self._account(company, "collection_provision_account_id")
         date = date or fields.Date.context_today(self)
-        label = _("Provision for doubtful receivables: %s", ", ".join(invoices.mapped("name")))
+        label = self.env._("Provision for doubtful receivables: %s", ", ".join(invoices.mapped("name")))
         entry = self._create_entry(
             company,
             date,
@@ -319,7 +323,7 @@ class CreditCollectionOutcome(models.Model):
         provision = self._account(company, "collection_provision_account_id")
         income = self._account(company, "collection_provision_income_account_id")
         date = date or fields.Date.context_today(self)
-        label = _("Provision reversal: %s", ", ".join(self.move_ids.mapped("name")))
+        label = self.env._("Provision reversal: %s", ", ".join(self.move_ids.mapped("name")))
         entry = self._create_entry(
             company,
             date,
@@ -381,7 +385,7 @@ class CreditCollectionOutcome(models.Model):
             amount = sum(open_lines.mapped("amount_residual"))
             if currency.is_zero(amount):
                 continue
-            label = _("Write-off: %s", invoice.name)
+            label = self.env._("Write-off: %s", invoice.name)
             debits = []
             tax_lines = invoice.line_ids.filtered(lambda line: line.display_type == "tax")
             if (
@@ -420,10 +424,10 @@ class CreditCollectionOutcome(models.Model):
                 to_match.append(open_line)
             total += amount
         if not to_match:
-            raise UserError(_("These invoices have nothing left to write off."))
-        entry = self._create_entry(company, date, _("Write-off of uncollectable receivables"), lines)
+            raise UserError(self.env._("These invoices have nothing left to write off."))
+        entry = self._create_entry(company, date, self.env._("Write-off of uncollectable receivables"), lines)
         credits = entry.line_ids.filtered(lambda line: line.credit > 0)
-        for open_line, credit in zip(to_match, credits):
+        for open_line, credit in zip(to_match, credits, strict=False):
             (open_line | credit).reconcile()
         outcome = self._record("write_off", invoices, date, total, entry)
         # The reconciliation above already reversed what was left of the provisions; make sure.

@@ -382,7 +382,7 @@ class TestOutcomesByRole(RolesCommon):
     def test_provision_then_write_off(self):
         invoice = self._invoice(1000.0, self.today - timedelta(days=200))
         context = {"active_model": "account.move", "active_ids": invoice.ids}
-        Wizard = self.env["credit.collection.outcome.wizard"].with_user(self.manager).with_context(context)
+        Wizard = self.env["credit.collection.outcome.wizard"].with_user(self.manager).with_context(**context)
         with Form(Wizard) as wizard:
             wizard.outcome_type = "provision"
             wizard.amount = 1000.0

@@ -14,17 +14,20 @@ class AccountMove(models.Model):
     def _post(self, soft=True):
         # The collection's own invoices (recovery fees, plan interest) charge what is already owed:
         # no new credit, and a reminder must never fail on the limit it is chasing.
-        to_check = self.filtered(lambda move: move.move_type == "out_invoice" and move.state == "draft"
-                                 and move.company_id.account_use_credit_limit and not move.sudo().collection_charge)
+        to_check = self.filtered(
+            lambda move: move.move_type == "out_invoice"
+            and move.state == "draft"
+            and move.company_id.account_use_credit_limit
+            and not move.sudo().collection_charge
+        )
         for company in to_check.company_id:
-            invoices = to_check.filtered(lambda move: move.company_id == company)
+            invoices = to_check.filtered(lambda move, company=company: move.company_id == company)
             amounts, reliefs = {}, {}
             for invoice in invoices:
                 partner = invoice.commercial_partner_id
                 amounts[partner] = amounts.get(partner, 0.0) + invoice.amount_total_signed
                 reliefs[partner.id] = reliefs.get(partner.id, 0.0) + invoice._collection_uninvoiced_relief()
-            self.env["res.partner"]._collection_check_credit(
-                company, amounts, invoices, reliefs)
+            self.env["res.partner"]._collection_check_credit(company, amounts, invoices, reliefs)
         return super()._post(soft=soft)
 
     def action_post_credit_override(self):

@@ -14,20 +14,29 @@ class CreditCollectionCreditGroup(models.Model):
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
     credit_limit = fields.Monetary(
-        currency_field="currency_id", help="Limit of the whole group's exposure; 0 means no group limit.")
+        currency_field="currency_id", help="Limit of the whole group's exposure; 0 means no group limit."
+    )
     partner_ids = fields.Many2many(
-        "res.partner", compute="_compute_partner_ids", string="Members",
-        help="Customers whose credit group, in this company, is this one.")
+        "res.partner",
+        compute="_compute_partner_ids",
+        string="Members",
+        help="Customers whose credit group, in this company, is this one.",
+    )
     partner_count = fields.Integer(compute="_compute_partner_ids")
     exposure = fields.Monetary(
-        compute="_compute_exposure", currency_field="currency_id",
-        help="Open receivables of the members, plus what is ordered but not invoiced yet.")
+        compute="_compute_exposure",
+        currency_field="currency_id",
+        help="Open receivables of the members, plus what is ordered but not invoiced yet.",
+    )
     note = fields.Text()
 
     def _compute_partner_ids(self):
         for group in self:
-            members = self.env["res.partner"].with_company(group.company_id).search(
-                [("collection_credit_group_id", "=", group.id)])
+            members = (
+                self.env["res.partner"]
+                .with_company(group.company_id)
+                .search([("collection_credit_group_id", "=", group.id)])
+            )
             group.partner_ids = members
             group.partner_count = len(members)
 

@@ -19,12 +19,19 @@ class CreditCollectionCreditOverride(models.Model):
     document = fields.Char("Document name", readonly=True)
     amount = fields.Monetary("Document amount", currency_field="currency_id", readonly=True)
     exposure = fields.Monetary(
-        "Exposure after", currency_field="currency_id", readonly=True,
-        help="The exposure the document brought the customer (or its group) to.")
+        "Exposure after",
+        currency_field="currency_id",
+        readonly=True,
+        help="The exposure the document brought the customer (or its group) to.",
+    )
     credit_limit = fields.Monetary(currency_field="currency_id", readonly=True)
     scope = fields.Selection([("partner", "Customer"), ("group", "Credit group")], readonly=True)
 
     def action_open_document(self):
         self.ensure_one()
-        return {"type": "ir.actions.act_window", "res_model": self.res_model, "res_id": self.res_id,
-                "view_mode": "form"}
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self.res_model,
+            "res_id": self.res_id,
+            "view_mode": "form",
+        }

@@ -15,8 +15,12 @@ class CreditCollectionDemo(models.AbstractModel):
         exposures = env["res.partner"]._collection_exposures(company, by_profile["chronic_late"][0])
         late = by_profile["chronic_late"][0]
         late.credit_limit = max(round(exposures.get(late.id, 0.0) * 0.8, -2), 1000.0)
-        group = env["credit.collection.credit.group"].create({
-            "name": "Groupe %s" % by_profile["regular"][0].name, "credit_limit": 60000.0,
-            "note": "Siège et filiale : un seul encours autorisé."})
+        group = env["credit.collection.credit.group"].create(
+            {
+                "name": "Groupe %s" % by_profile["regular"][0].name,
+                "credit_limit": 60000.0,
+                "note": "Siège et filiale : un seul encours autorisé.",
+            }
+        )
         for partner in by_profile["regular"][:2]:
             partner.collection_credit_group_id = group

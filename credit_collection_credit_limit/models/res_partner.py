@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools.misc import formatLang
 
@@ -10,18 +10,33 @@ class ResPartner(models.Model):
     _inherit = "res.partner"
 
     collection_credit_group_id = fields.Many2one(
-        "credit.collection.credit.group", "Credit group", company_dependent=True, groups=COLLECTION_USER,
-        help="Commercial group sharing one credit limit with other customers.")
+        "credit.collection.credit.group",
+        "Credit group",
+        company_dependent=True,
+        groups=COLLECTION_USER,
+        help="Commercial group sharing one credit limit with other customers.",
+    )
     collection_exposure = fields.Monetary(
-        "Exposure", compute="_compute_collection_exposure", currency_field="collection_currency_id",
-        compute_sudo=True, groups=COLLECTION_USER,
-        help="Open receivables plus what is ordered and not invoiced yet.")
+        "Exposure",
+        compute="_compute_collection_exposure",
+        currency_field="collection_currency_id",
+        compute_sudo=True,
+        groups=COLLECTION_USER,
+        help="Open receivables plus what is ordered and not invoiced yet.",
+    )
     collection_group_exposure = fields.Monetary(
-        "Group exposure", compute="_compute_collection_exposure", currency_field="collection_currency_id",
-        compute_sudo=True, groups=COLLECTION_USER)
+        "Group exposure",
+        compute="_compute_collection_exposure",
+        currency_field="collection_currency_id",
+        compute_sudo=True,
+        groups=COLLECTION_USER,
+    )
     collection_group_credit_limit = fields.Monetary(
-        "Group credit limit", related="collection_credit_group_id.credit_limit", currency_field="collection_currency_id",
-        groups=COLLECTION_USER)
+        "Group credit limit",
+        related="collection_credit_group_id.credit_limit",
+        currency_field="collection_currency_id",
+        groups=COLLECTION_USER,
+    )
 
     @api.model
     def _collection_manager_fields(self):
@@ -62,7 +77,8 @@ class ResPartner(models.Model):
             return {}
         self.env["account.move.line"].flush_model()
         self.env["res.partner"].flush_model(["commercial_partner_id"])
-        self.env.cr.execute("""
+        self.env.cr.execute(
+            """
             SELECT p.commercial_partner_id, SUM(l.amount_residual)
               FROM account_move_line l
               JOIN account_account a ON a.id = l.account_id AND a.account_type = 'asset_receivable'
@@ -70,7 +86,9 @@ class ResPartner(models.Model):
              WHERE l.company_id = %s AND l.parent_state = 'posted' AND l.reconciled IS NOT TRUE
                AND p.commercial_partner_id = ANY(%s)
           GROUP BY p.commercial_partner_id
-        """, [company.id, partners.commercial_partner_id.ids])
+        """,
+            [company.id, partners.commercial_partner_id.ids],
+        )
         return dict(self.env.cr.fetchall())
 
     @api.model
@@ -100,8 +118,16 @@ class ResPartner(models.Model):
             amount = amounts[partner]
             after = exposures.get(partner.id, 0.0) + amount
             if partner.credit_limit and currency.compare_amounts(after, partner.credit_limit) > 0:
-                breaches.append({"partner": partner, "group": partner.collection_credit_group_id, "scope": "partner",
-                                 "limit": partner.credit_limit, "exposure": after, "amount": amount})
+                breaches.append(
+                    {
+                        "partner": partner,
+                        "group": partner.collection_credit_group_id,
+                        "scope": "partner",
+                        "limit": partner.credit_limit,
+                        "exposure": after,
+                        "amount": amount,
+                    }
+                )
         by_group = {}
         for partner in partners:
             if partner.collection_credit_group_id.credit_limit:
@@ -109,20 +135,37 @@ class ResPartner(models.Model):
         for group, members in by_group.items():
             others = group.sudo().partner_ids - self.browse([member.id for member in members])
             after = sum(self._collection_exposures(company, others).values()) + sum(
-                exposures.get(member.id, 0.0) + amounts[member] for member in members)
+                exposures.get(member.id, 0.0) + amounts[member] for member in members
+            )
             if currency.compare_amounts(after, group.credit_limit) > 0:
-                breaches.append({"partner": members[0], "group": group, "scope": "group", "limit": group.credit_limit,
-                                 "exposure": after, "amount": sum(amounts[member] for member in members)})
+                breaches.append(
+                    {
+                        "partner": members[0],
+                        "group": group,
+                        "scope": "group",
+                        "limit": group.credit_limit,
+                        "exposure": after,
+                        "amount": sum(amounts[member] for member in members),
+                    }
+                )
         return breaches
 
     @api.model
     def _collection_breach_message(self, company, breach):
         money = lambda value: formatLang(self.env, value, currency_obj=company.currency_id)  # noqa: E731
         if breach["scope"] == "group":
-            return _("Credit group %(group)s: exposure %(exposure)s would exceed its credit limit of %(limit)s.",
-                     group=breach["group"].name, exposure=money(breach["exposure"]), limit=money(breach["limit"]))
-        return _("%(customer)s: exposure %(exposure)s would exceed its credit limit of %(limit)s.",
-                 customer=breach["partner"].name, exposure=money(breach["exposure"]), limit=money(breach["limit"]))
+            return self.env._(
+                "Credit group %(group)s: exposure %(exposure)s would exceed its credit limit of %(limit)s.",
+                group=breach["group"].name,
+                exposure=money(breach["exposure"]),
+                limit=money(breach["limit"]),
+            )
+        return self.env._(
+            "%(customer)s: exposure %(exposure)s would exceed its credit limit of %(limit)s.",
+            customer=breach["partner"].name,
+            exposure=money(breach["exposure"]),
+            limit=money(breach["limit"]),
+        )
 
     @api.model
     def _collection_check_credit(self, company, amounts, document, reliefs=None):
@@ -142,22 +185,38 @@ class ResPartner(models.Model):
         override = self.env.context.get("collection_credit_override")
         if company.collection_credit_limit_mode == "block":
             if not override:
-                raise UserError(_("%(document)s cannot be confirmed:\n%(reasons)s\n"
-                                  "A Collection Manager can let it through with \"Override credit limit\".",
-                                  document=", ".join(document.mapped("display_name")), reasons=text))
+                raise UserError(
+                    self.env._(
+                        "%(document)s cannot be confirmed:\n%(reasons)s\n"
+                        'A Collection Manager can let it through with "Override credit limit".',
+                        document=", ".join(document.mapped("display_name")),
+                        reasons=text,
+                    )
+                )
             self._collection_check_override_right()
-            self.env["credit.collection.credit.override"].sudo().create([{
-                "company_id": company.id, "partner_id": breach["partner"].id,
-                "credit_group_id": breach["group"].id, "user_id": self.env.user.id, "res_model": document._name,
-                "res_id": document[:1].id, "document": ", ".join(document.mapped("display_name")),
-                "amount": breach["amount"],
-                "exposure": breach["exposure"], "credit_limit": breach["limit"], "scope": breach["scope"],
-            } for breach in breaches])
-            body = _("Credit limit overridden by %(user)s: %(reasons)s", user=self.env.user.name, reasons=text)
+            self.env["credit.collection.credit.override"].sudo().create(
+                [
+                    {
+                        "company_id": company.id,
+                        "partner_id": breach["partner"].id,
+                        "credit_group_id": breach["group"].id,
+                        "user_id": self.env.user.id,
+                        "res_model": document._name,
+                        "res_id": document[:1].id,
+                        "document": ", ".join(document.mapped("display_name")),
+                        "amount": breach["amount"],
+                        "exposure": breach["exposure"],
+                        "credit_limit": breach["limit"],
+                        "scope": breach["scope"],
+                    }
+                    for breach in breaches
+                ]
+            )
+            body = self.env._("Credit limit overridden by %(user)s: %(reasons)s", user=self.env.user.name, reasons=text)
             for partner in {breach["partner"] for breach in breaches}:
                 partner.sudo().message_post(body=body, subtype_xmlid="mail.mt_note")
         else:
-            body = _("Credit limit warning: %s", text)
+            body = self.env._("Credit limit warning: %s", text)
         for record in document.sudo():
             record.message_post(body=body, subtype_xmlid="mail.mt_note")
         return breaches
@@ -165,4 +224,4 @@ class ResPartner(models.Model):
     @api.model
     def _collection_check_override_right(self):
         if not self.env.su and not self.env.user.has_group(COLLECTION_MANAGER):
-            raise AccessError(_("Only a Collection Manager can override a credit limit."))
+            raise AccessError(self.env._("Only a Collection Manager can override a credit limit."))

@@ -15,11 +15,19 @@ class TestCreditLimit(CollectionCommon):
         cls.company.account_use_credit_limit = True
         cls.customer.credit_limit = 1000.0
         cls.manager = new_test_user(
-            cls.env, "risk_manager", groups="account.group_account_invoice,credit_collection.group_collection_manager",
-            company_id=cls.company.id, company_ids=[cls.company.id])
+            cls.env,
+            "risk_manager",
+            groups="account.group_account_invoice,credit_collection.group_collection_manager",
+            company_id=cls.company.id,
+            company_ids=[cls.company.id],
+        )
         cls.accountant = new_test_user(
-            cls.env, "risk_accountant", groups="account.group_account_invoice,credit_collection.group_collection_user",
-            company_id=cls.company.id, company_ids=[cls.company.id])
+            cls.env,
+            "risk_accountant",
+            groups="account.group_account_invoice,credit_collection.group_collection_user",
+            company_id=cls.company.id,
+            company_ids=[cls.company.id],
+        )
 
     def _notes(self, record):
         return record.message_ids.filtered(lambda message: "Credit limit" in (message.body or "")).mapped("body")
@@ -98,8 +106,13 @@ class TestCreditLimit(CollectionCommon):
     def test_no_client_key_lifts_a_blocked_limit(self):
         """Issue 14, finding 1: the exemption is what the invoice is, set by the engine, not a context key."""
         self.company.collection_credit_limit_mode = "block"
-        clerk = new_test_user(self.env, "risk_clerk", groups="account.group_account_invoice",
-                              company_id=self.company.id, company_ids=[self.company.id])
+        clerk = new_test_user(
+            self.env,
+            "risk_clerk",
+            groups="account.group_account_invoice",
+            company_id=self.company.id,
+            company_ids=[self.company.id],
+        )
         self._invoice(900.0, self.today)
         draft = self._invoice(500.0, self.today, post=False).with_user(clerk)
         for key in ("collection_credit_exempt", "collection_credit_override"):
@@ -109,17 +122,25 @@ class TestCreditLimit(CollectionCommon):
         with self.assertRaises(AccessError):
             draft.write({"collection_charge": "fee"})
         with self.assertRaises(AccessError):
-            self.env["account.move"].with_user(clerk).create({
-                "move_type": "out_invoice", "partner_id": self.customer.id, "collection_charge": "plan_interest",
-                "invoice_line_ids": [Command.create({"name": "Anything", "quantity": 1, "price_unit": 5000.0})]})
+            self.env["account.move"].with_user(clerk).create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": self.customer.id,
+                    "collection_charge": "plan_interest",
+                    "invoice_line_ids": [Command.create({"name": "Anything", "quantity": 1, "price_unit": 5000.0})],
+                }
+            )
         self.assertFalse(draft.sudo().collection_charge)
         self.assertEqual(draft.state, "draft")
 
     def test_plan_interest_invoice_is_never_blocked(self):
         self._invoice(1200.0, self.today - timedelta(days=30))  # already over the limit
         self.company.collection_credit_limit_mode = "block"
-        plan = self.env["credit.collection.payment.plan"].with_user(self.accountant).create({
-            "partner_id": self.customer.id, "instalment_count": 3, "interest_rate": 6.0})
+        plan = (
+            self.env["credit.collection.payment.plan"]
+            .with_user(self.accountant)
+            .create({"partner_id": self.customer.id, "instalment_count": 3, "interest_rate": 6.0})
+        )
         plan.action_confirm()
         self.assertEqual(plan.interest_invoice_id.state, "posted")
         self.assertEqual(plan.interest_invoice_id.sudo().collection_charge, "plan_interest")

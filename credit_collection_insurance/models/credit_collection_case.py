@@ -15,8 +15,9 @@ class CreditCollectionCase(models.Model):
             case.insurance_claim_count = len(case.insurance_claim_ids)
 
     def action_open_insurance_declarations(self):
-        return self._open_related("credit_collection_insurance.action_insurance_declarations",
-                                  [("case_id", "=", self.id)])
+        return self._open_related(
+            "credit_collection_insurance.action_insurance_declarations", [("case_id", "=", self.id)]
+        )
 
     def action_open_insurance_claims(self):
         return self._open_related("credit_collection_insurance.action_insurance_claims", [("case_id", "=", self.id)])

@@ -1,6 +1,6 @@
 import logging
 
-from odoo import _, fields, models
+from odoo import fields, models
 
 _logger = logging.getLogger(__name__)
 
@@ -9,7 +9,8 @@ class CreditCollectionRun(models.Model):
     _inherit = "credit.collection.run"
 
     insurance_declaration_ids = fields.One2many(
-        "credit.insurance.declaration", "run_id", "Overdue declarations proposed")
+        "credit.insurance.declaration", "run_id", "Overdue declarations proposed"
+    )
 
     def _plan(self):
         res = super()._plan()
@@ -27,13 +28,18 @@ class CreditCollectionRun(models.Model):
         try:
             with self.env.cr.savepoint():
                 self.env["credit.insurance.declaration"].with_company(self.company_id)._propose(
-                    self.company_id, self.date, run=self)
+                    self.company_id, self.date, run=self
+                )
                 self.env["credit.insurance.coverage.report"].with_company(self.company_id)._refresh(
-                    self.company_id, self.date)
+                    self.company_id, self.date
+                )
         except Exception as error:  # noqa: BLE001 - reported on the run, the reminders go on
             _logger.exception("credit insurance step of run %s failed", self.id)
             self.env.invalidate_all()
-            self.env["credit.collection.run.message"].sudo().create({
-                "run_id": self.id, "kind": "error",
-                "reason": _("Credit insurance: %s", error)[:250],
-            })
+            self.env["credit.collection.run.message"].sudo().create(
+                {
+                    "run_id": self.id,
+                    "kind": "error",
+                    "reason": self.env._("Credit insurance: %s", error)[:250],
+                }
+            )

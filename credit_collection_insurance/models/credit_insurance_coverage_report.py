@@ -4,7 +4,7 @@ import logging
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.fields import Domain
 from odoo.tools import float_compare
 
@@ -45,8 +45,9 @@ class CreditInsuranceCoverageReport(models.Model):
     coverage_share = fields.Float("Share covered (%)", readonly=True, aggregator=False)
     coverage_limit = fields.Monetary("Coverage granted", readonly=True)
     outstanding = fields.Monetary(readonly=True)
-    covered = fields.Monetary("Covered amount", readonly=True,
-                              help="The outstanding within the coverage granted, times the share covered.")
+    covered = fields.Monetary(
+        "Covered amount", readonly=True, help="The outstanding within the coverage granted, times the share covered."
+    )
     uncovered = fields.Monetary("Uncovered amount", readonly=True)
     over_limit = fields.Monetary("Over the limit", readonly=True)
     coverage_rate = fields.Float("Coverage rate (%)", readonly=True, aggregator=False)
@@ -61,13 +62,20 @@ class CreditInsuranceCoverageReport(models.Model):
         customers with a coverage (a customer without any is "not covered": all its outstanding is uncovered).
         """
         currency = company.currency_id
-        domain = Domain([("company_id", "=", company.id), ("account_type", "=", "asset_receivable"),
-                         ("parent_state", "=", "posted"), ("reconciled", "=", False)])
+        domain = Domain(
+            [
+                ("company_id", "=", company.id),
+                ("account_type", "=", "asset_receivable"),
+                ("parent_state", "=", "posted"),
+                ("reconciled", "=", False),
+            ]
+        )
         if partners is not None:
             domain &= Domain("partner_id", "child_of", partners.commercial_partner_id.ids)
         outstanding = {}
         for partner, residual in self.env["account.move.line"]._read_group(
-                domain, ["partner_id"], ["amount_residual:sum"]):
+            domain, ["partner_id"], ["amount_residual:sum"]
+        ):
             commercial = partner.commercial_partner_id.id
             outstanding[commercial] = outstanding.get(commercial, 0.0) + residual
         Decision = self.env["credit.insurance.decision"]
@@ -90,14 +98,25 @@ class CreditInsuranceCoverageReport(models.Model):
                 status = "over_limit"
             else:
                 status = "covered"
-            rows.append({
-                "company_id": company.id, "currency_id": currency.id, "date": date, "partner_id": partner_id,
-                "policy_id": decision.policy_id.id, "decision_id": decision.id,
-                "decision_state": decision.state or False, "status": status, "coverage_share": share,
-                "coverage_limit": limit, "outstanding": exposure, "covered": covered,
-                "uncovered": currency.round(exposure - covered), "over_limit": over,
-                "coverage_rate": 100.0 * covered / exposure if exposure else 0.0,
-            })
+            rows.append(
+                {
+                    "company_id": company.id,
+                    "currency_id": currency.id,
+                    "date": date,
+                    "partner_id": partner_id,
+                    "policy_id": decision.policy_id.id,
+                    "decision_id": decision.id,
+                    "decision_state": decision.state or False,
+                    "status": status,
+                    "coverage_share": share,
+                    "coverage_limit": limit,
+                    "outstanding": exposure,
+                    "covered": covered,
+                    "uncovered": currency.round(exposure - covered),
+                    "over_limit": over,
+                    "coverage_rate": 100.0 * covered / exposure if exposure else 0.0,
+                }
+            )
         return rows
 
     @api.model
@@ -115,8 +134,9 @@ class CreditInsuranceCoverageReport(models.Model):
         lines = self.sudo().create(rows)
         self._alert_over_limit(company, [row for row in rows if row["status"] == "over_limit"])
         self.env["credit.insurance.decision"]._alert_expiring(company, date)
-        followers = self.env["res.partner"].with_company(company).search(
-            [("insurance_credit_limit_follows", "=", True)])
+        followers = (
+            self.env["res.partner"].with_company(company).search([("insurance_credit_limit_follows", "=", True)])
+        )
         followers._insurance_sync_credit_limit(company, date)
         return lines.sudo(False)
 
@@ -125,9 +145,13 @@ class CreditInsuranceCoverageReport(models.Model):
         """An activity on each customer whose exposure exceeds its coverage (once while it is open)."""
         activity_type = self.env.ref("credit_collection_insurance.mail_activity_type_coverage_alert")
         partners = self.env["res.partner"].browse([row["partner_id"] for row in rows])
-        open_activities = self.env["mail.activity"].search([
-            ("res_model", "=", "res.partner"), ("res_id", "in", partners.ids),
-            ("activity_type_id", "=", activity_type.id)])
+        open_activities = self.env["mail.activity"].search(
+            [
+                ("res_model", "=", "res.partner"),
+                ("res_id", "in", partners.ids),
+                ("activity_type_id", "=", activity_type.id),
+            ]
+        )
         alerted = set(open_activities.mapped("res_id"))
         currency = company.currency_id
         Decision = self.env["credit.insurance.decision"]
@@ -137,10 +161,14 @@ class CreditInsuranceCoverageReport(models.Model):
             partner = self.env["res.partner"].browse(row["partner_id"])
             partner.activity_schedule(
                 activity_type_id=activity_type.id,
-                summary=_("Outstanding over the insured limit"),
-                note=_("%(partner)s owes %(outstanding)s for a coverage of %(limit)s: %(over)s is not insured.",
-                       partner=partner.name, outstanding=currency.format(row["outstanding"]),
-                       limit=currency.format(row["coverage_limit"]), over=currency.format(row["over_limit"])),
+                summary=self.env._("Outstanding over the insured limit"),
+                note=self.env._(
+                    "%(partner)s owes %(outstanding)s for a coverage of %(limit)s: %(over)s is not insured.",
+                    partner=partner.name,
+                    outstanding=currency.format(row["outstanding"]),
+                    limit=currency.format(row["coverage_limit"]),
+                    over=currency.format(row["over_limit"]),
+                ),
                 user_id=Decision.browse(row["decision_id"])._alert_user().id,
             )
 
@@ -152,7 +180,8 @@ class CreditInsuranceCoverageReport(models.Model):
         for company in self.env.companies:
             self.sudo().with_company(company)._refresh(company)
         action = self.env["ir.actions.act_window"]._for_xml_id(
-            "credit_collection_insurance.action_insurance_coverage_report")
+            "credit_collection_insurance.action_insurance_coverage_report"
+        )
         return action
 
     @api.model
@@ -174,14 +203,13 @@ class CreditInsuranceCoverageReport(models.Model):
     def action_export_xlsx(self):
         """Exports the selected lines, or all the lines of the allowed companies."""
         attachment = self._export_xlsx(self or self.search([("company_id", "in", self.env.companies.ids)]))
-        return {"type": "ir.actions.act_url", "target": "self",
-                "url": "/web/content/%s?download=true" % attachment.id}
+        return {"type": "ir.actions.act_url", "target": "self", "url": "/web/content/%s?download=true" % attachment.id}
 
     def _export_xlsx(self, lines):
         """An XLSX file of the lines: one header row (frozen), amounts formatted, a totals row."""
         output = io.BytesIO()
         workbook = xlsxwriter.Workbook(output, {"in_memory": True})
-        sheet = workbook.add_worksheet(_("Coverage"))
+        sheet = workbook.add_worksheet(self.env._("Coverage"))
         header = workbook.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True})
         money = workbook.add_format({"num_format": "#,##0.00"})
         percent = workbook.add_format({"num_format": "0.00%"})
@@ -190,10 +218,21 @@ class CreditInsuranceCoverageReport(models.Model):
         total_money = workbook.add_format({"bold": True, "top": 1, "num_format": "#,##0.00"})
         total_percent = workbook.add_format({"bold": True, "top": 1, "num_format": "0.00%"})
         columns = [
-            (_("Customer"), 32), (_("Company"), 20), (_("Insurer"), 22), (_("Policy"), 16), (_("Decision"), 12),
-            (_("Status"), 16), (_("Matched on"), 12), (_("Currency"), 9), (_("Share covered"), 10),
-            (_("Coverage granted"), 16), (_("Outstanding"), 16), (_("Covered"), 16), (_("Uncovered"), 16),
-            (_("Over the limit"), 16), (_("Coverage rate"), 12),
+            (self.env._("Customer"), 32),
+            (self.env._("Company"), 20),
+            (self.env._("Insurer"), 22),
+            (self.env._("Policy"), 16),
+            (self.env._("Decision"), 12),
+            (self.env._("Status"), 16),
+            (self.env._("Matched on"), 12),
+            (self.env._("Currency"), 9),
+            (self.env._("Share covered"), 10),
+            (self.env._("Coverage granted"), 16),
+            (self.env._("Outstanding"), 16),
+            (self.env._("Covered"), 16),
+            (self.env._("Uncovered"), 16),
+            (self.env._("Over the limit"), 16),
+            (self.env._("Coverage rate"), 12),
         ]
         for col, (title, width) in enumerate(columns):
             sheet.write(0, col, title, header)
@@ -211,24 +250,33 @@ class CreditInsuranceCoverageReport(models.Model):
             sheet.write(row, 7, line.currency_id.name)
             sheet.write_number(row, 8, line.coverage_share / 100.0, percent)
             for col, value in enumerate(
-                    (line.coverage_limit, line.outstanding, line.covered, line.uncovered, line.over_limit), start=9):
+                (line.coverage_limit, line.outstanding, line.covered, line.uncovered, line.over_limit), start=9
+            ):
                 sheet.write_number(row, col, value, money)
             sheet.write_number(row, 14, line.coverage_rate / 100.0, percent)
         total_row = row + 1
-        sheet.write(total_row, 0, _("Total"), total_label)
+        sheet.write(total_row, 0, self.env._("Total"), total_label)
         for col in range(1, 9):
             sheet.write_blank(total_row, col, None, total_label)
         # Values next to the formulas, so that readers that do not compute (xlrd) see the totals too.
         for col, field in enumerate(("coverage_limit", "outstanding", "covered", "uncovered", "over_limit"), start=9):
             column = xl_col_to_name(col)
-            sheet.write_formula(total_row, col, "=SUM(%s2:%s%s)" % (column, column, total_row),
-                                total_money, sum(lines.mapped(field)))
+            sheet.write_formula(
+                total_row, col, "=SUM(%s2:%s%s)" % (column, column, total_row), total_money, sum(lines.mapped(field))
+            )
         outstanding = sum(lines.mapped("outstanding"))
-        sheet.write_formula(total_row, 14, "=IF(K%(r)s=0,0,L%(r)s/K%(r)s)" % {"r": total_row + 1}, total_percent,
-                            sum(lines.mapped("covered")) / outstanding if outstanding else 0.0)
+        sheet.write_formula(
+            total_row,
+            14,
+            "=IF(K%(r)s=0,0,L%(r)s/K%(r)s)" % {"r": total_row + 1},
+            total_percent,
+            sum(lines.mapped("covered")) / outstanding if outstanding else 0.0,
+        )
         workbook.close()
-        return self.env["ir.attachment"].create({
-            "name": _("Credit insurance coverage %s.xlsx", fields.Date.context_today(self)),
-            "raw": output.getvalue(),
-            "mimetype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        })
+        return self.env["ir.attachment"].create(
+            {
+                "name": self.env._("Credit insurance coverage %s.xlsx", fields.Date.context_today(self)),
+                "raw": output.getvalue(),
+                "mimetype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            }
+        )

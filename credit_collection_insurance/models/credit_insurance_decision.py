@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.fields import Domain
 from odoo.tools.misc import format_date
@@ -36,26 +36,34 @@ class CreditInsuranceDecision(models.Model):
 
     name = fields.Char(compute="_compute_name")  # not stored: state and amount in the reader's language
     policy_id = fields.Many2one(
-        "credit.insurance.policy", required=True, index=True, ondelete="restrict", check_company=True,
-        domain="[('company_id', '=', company_id)]")
-    company_id = fields.Many2one(
-        "res.company", required=True, index=True, default=lambda self: self.env.company)
+        "credit.insurance.policy",
+        required=True,
+        index=True,
+        ondelete="restrict",
+        check_company=True,
+        domain="[('company_id', '=', company_id)]",
+    )
+    company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
     partner_id = fields.Many2one(
-        "res.partner", "Customer", required=True, index=True, tracking=True,
-        domain="[('is_company', '=', True)]")
+        "res.partner", "Customer", required=True, index=True, tracking=True, domain="[('is_company', '=', True)]"
+    )
     currency_id = fields.Many2one(related="policy_id.currency_id", store=True)
     state = fields.Selection(DECISION_STATES, required=True, default="requested", tracking=True, index=True)
     amount_requested = fields.Monetary("Amount requested", currency_field="currency_id")
     amount = fields.Monetary(
-        "Amount granted", currency_field="currency_id", tracking=True,
-        help="Coverage limit the insurer granted on this customer, in the policy's currency.")
+        "Amount granted",
+        currency_field="currency_id",
+        tracking=True,
+        help="Coverage limit the insurer granted on this customer, in the policy's currency.",
+    )
     date_request = fields.Date("Requested on")
     date_start = fields.Date("Valid from", required=True, default=fields.Date.context_today, tracking=True)
     date_end = fields.Date("Valid until", tracking=True)
     reference = fields.Char("Insurer reference")
     note = fields.Text()
-    source = fields.Selection([("manual", "Entered by hand"), ("import", "Imported")], default="manual",
-                              required=True, readonly=True)
+    source = fields.Selection(
+        [("manual", "Entered by hand"), ("import", "Imported")], default="manual", required=True, readonly=True
+    )
     is_current = fields.Boolean("In force", compute="_compute_is_current", search="_search_is_current")
 
     @api.depends("partner_id", "state", "amount", "currency_id")
@@ -71,9 +79,9 @@ class CreditInsuranceDecision(models.Model):
     def _check_values(self):
         for decision in self:
             if decision.amount < 0 or decision.amount_requested < 0:
-                raise ValidationError(_("A coverage amount cannot be negative."))
+                raise ValidationError(self.env._("A coverage amount cannot be negative."))
             if decision.date_end and decision.date_end < decision.date_start:
-                raise ValidationError(_("The decision on %s ends before it starts.", decision.partner_id.name))
+                raise ValidationError(self.env._("The decision on %s ends before it starts.", decision.partner_id.name))
 
     @api.onchange("policy_id")
     def _onchange_policy_id(self):
@@ -160,24 +168,36 @@ class CreditInsuranceDecision(models.Model):
         activity_type = self.env.ref("credit_collection_insurance.mail_activity_type_coverage_alert")
         effective = self.browse(self._effective(None, company, date).values())
         expiring = effective.filtered(
-            lambda d: d.state in COVERING_STATES and d.date_end
-            and d.date_end <= date + timedelta(days=d.policy_id.expiry_alert_days))
+            lambda d: d.state in COVERING_STATES
+            and d.date_end
+            and d.date_end <= date + timedelta(days=d.policy_id.expiry_alert_days)
+        )
         # A newer decision already entered (a renewal starting later) makes the alert pointless.
-        later = self.search([("partner_id", "in", expiring.partner_id.ids), ("company_id", "=", company.id),
-                             ("state", "in", DECIDED_STATES), ("date_start", ">", date)])
+        later = self.search(
+            [
+                ("partner_id", "in", expiring.partner_id.ids),
+                ("company_id", "=", company.id),
+                ("state", "in", DECIDED_STATES),
+                ("date_start", ">", date),
+            ]
+        )
         renewed = set(later.partner_id.ids)
         scheduled = self.browse()
         for decision in expiring:
             if decision.partner_id.id in renewed or decision.activity_ids.filtered(
-                    lambda a: a.activity_type_id == activity_type):
+                lambda a: a.activity_type_id == activity_type
+            ):
                 continue
             decision.activity_schedule(
                 activity_type_id=activity_type.id,
                 date_deadline=decision.date_end,
-                summary=_("Coverage ends on %s", format_date(self.env, decision.date_end)),
-                note=_("The insurer's coverage of %(partner)s (%(amount)s) ends on %(date)s: ask for a renewal.",
-                       partner=decision.partner_id.name, amount=decision.currency_id.format(decision.amount),
-                       date=format_date(self.env, decision.date_end)),
+                summary=self.env._("Coverage ends on %s", format_date(self.env, decision.date_end)),
+                note=self.env._(
+                    "The insurer's coverage of %(partner)s (%(amount)s) ends on %(date)s: ask for a renewal.",
+                    partner=decision.partner_id.name,
+                    amount=decision.currency_id.format(decision.amount),
+                    date=format_date(self.env, decision.date_end),
+                ),
                 user_id=decision._alert_user().id,
             )
             scheduled |= decision

@@ -8,8 +8,7 @@ class CreditInsuranceDeclarationLine(models.Model):
     _description = "Invoice of an overdue declaration"
     _order = "date_due, id"
 
-    declaration_id = fields.Many2one(
-        "credit.insurance.declaration", required=True, ondelete="cascade", index=True)
+    declaration_id = fields.Many2one("credit.insurance.declaration", required=True, ondelete="cascade", index=True)
     state = fields.Selection(related="declaration_id.state", store=True)
     company_id = fields.Many2one(related="declaration_id.company_id", store=True, index=True)
     currency_id = fields.Many2one(related="declaration_id.currency_id")
@@ -19,7 +18,8 @@ class CreditInsuranceDeclarationLine(models.Model):
     deadline = fields.Date("Declare by", required=True)
     amount_residual = fields.Monetary("Amount declared", currency_field="currency_id")
     amount_residual_now = fields.Monetary(
-        "Still due", related="move_id.amount_residual_signed", currency_field="currency_id")
+        "Still due", related="move_id.amount_residual_signed", currency_field="currency_id"
+    )
 
     @api.onchange("move_id")
     def _onchange_move_id(self):

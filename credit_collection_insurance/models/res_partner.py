@@ -10,35 +10,57 @@ class ResPartner(models.Model):
 
     # The insurer's view of the customer is the collectors' internal data (readme of credit_collection).
     insurance_decision_ids = fields.One2many(
-        "credit.insurance.decision", "partner_id", "Coverage decisions", groups=COLLECTION_USER)
+        "credit.insurance.decision", "partner_id", "Coverage decisions", groups=COLLECTION_USER
+    )
     insurance_decision_count = fields.Integer(
-        "Decisions", compute="_compute_insurance_decision_count", groups=COLLECTION_USER)
+        "Decisions", compute="_compute_insurance_decision_count", groups=COLLECTION_USER
+    )
     insurance_credit_limit_follows = fields.Boolean(
-        "Credit limit follows coverage", company_dependent=True, groups=COLLECTION_USER,
+        "Credit limit follows coverage",
+        company_dependent=True,
+        groups=COLLECTION_USER,
         help="The customer's credit limit is set to the coverage granted by the insurer whenever a "
-             "decision changes and at each daily run.")
+        "decision changes and at each daily run.",
+    )
     insurance_currency_id = fields.Many2one(
-        "res.currency", compute="_compute_insurance_matching", groups=COLLECTION_USER)
+        "res.currency", compute="_compute_insurance_matching", groups=COLLECTION_USER
+    )
     insurance_decision_id = fields.Many2one(
-        "credit.insurance.decision", "Decision in force", compute="_compute_insurance_matching",
-        groups=COLLECTION_USER)
+        "credit.insurance.decision", "Decision in force", compute="_compute_insurance_matching", groups=COLLECTION_USER
+    )
     insurance_status = fields.Selection(
-        COVERAGE_STATUS, "Coverage", compute="_compute_insurance_matching", groups=COLLECTION_USER)
+        COVERAGE_STATUS, "Coverage", compute="_compute_insurance_matching", groups=COLLECTION_USER
+    )
     insurance_coverage_limit = fields.Monetary(
-        "Coverage granted", compute="_compute_insurance_matching", currency_field="insurance_currency_id",
-        groups=COLLECTION_USER)
+        "Coverage granted",
+        compute="_compute_insurance_matching",
+        currency_field="insurance_currency_id",
+        groups=COLLECTION_USER,
+    )
     insurance_outstanding = fields.Monetary(
-        "Outstanding", compute="_compute_insurance_matching", currency_field="insurance_currency_id",
-        groups=COLLECTION_USER)
+        "Outstanding",
+        compute="_compute_insurance_matching",
+        currency_field="insurance_currency_id",
+        groups=COLLECTION_USER,
+    )
     insurance_covered = fields.Monetary(
-        "Covered amount", compute="_compute_insurance_matching", currency_field="insurance_currency_id",
-        groups=COLLECTION_USER)
+        "Covered amount",
+        compute="_compute_insurance_matching",
+        currency_field="insurance_currency_id",
+        groups=COLLECTION_USER,
+    )
     insurance_uncovered = fields.Monetary(
-        "Uncovered amount", compute="_compute_insurance_matching", currency_field="insurance_currency_id",
-        groups=COLLECTION_USER)
+        "Uncovered amount",
+        compute="_compute_insurance_matching",
+        currency_field="insurance_currency_id",
+        groups=COLLECTION_USER,
+    )
     insurance_over_limit = fields.Monetary(
-        "Over the limit", compute="_compute_insurance_matching", currency_field="insurance_currency_id",
-        groups=COLLECTION_USER)
+        "Over the limit",
+        compute="_compute_insurance_matching",
+        currency_field="insurance_currency_id",
+        groups=COLLECTION_USER,
+    )
 
     @api.model
     def _collection_manager_fields(self):
@@ -47,7 +69,8 @@ class ResPartner(models.Model):
 
     def _compute_insurance_decision_count(self):
         groups = self.env["credit.insurance.decision"]._read_group(
-            [("partner_id", "in", self.commercial_partner_id.ids)], ["partner_id"], ["__count"])
+            [("partner_id", "in", self.commercial_partner_id.ids)], ["partner_id"], ["__count"]
+        )
         counts = {partner.id: count for partner, count in groups}
         for partner in self:
             partner.insurance_decision_count = counts.get(partner.commercial_partner_id.id, 0)
@@ -57,8 +80,12 @@ class ResPartner(models.Model):
         partners = self.filtered("id")
         rows = {}
         if partners:
-            rows = {row["partner_id"]: row for row in self.env["credit.insurance.coverage.report"]._match(
-                company, fields.Date.context_today(self), partners)}
+            rows = {
+                row["partner_id"]: row
+                for row in self.env["credit.insurance.coverage.report"]._match(
+                    company, fields.Date.context_today(self), partners
+                )
+            }
         for partner in self:
             row = rows.get(partner.commercial_partner_id.id, {})
             partner.insurance_currency_id = company.currency_id
@@ -85,8 +112,7 @@ class ResPartner(models.Model):
 
     def action_open_insurance_decisions(self):
         self.env["credit.insurance.decision"].check_access("read")
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "credit_collection_insurance.action_insurance_decisions")
+        action = self.env["ir.actions.act_window"]._for_xml_id("credit_collection_insurance.action_insurance_decisions")
         action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
         action["context"] = {"default_partner_id": self.commercial_partner_id.id}
         return action

@@ -9,14 +9,16 @@ from .common import InsuranceCommon
 
 @tagged("post_install", "-at_install")
 class TestClaimAccounting(InsuranceCommon):
-
     def _claim(self, amount=5000.0, granted=10000.0):
         self._decision(granted)
         invoice = self._invoice(amount, self.today - timedelta(days=90))
-        return self.env["credit.insurance.claim"].create({
-            "policy_id": self.ins_policy.id, "partner_id": self.customer.id,
-            "move_ids": [Command.set(invoice.ids)],
-        })
+        return self.env["credit.insurance.claim"].create(
+            {
+                "policy_id": self.ins_policy.id,
+                "partner_id": self.customer.id,
+                "move_ids": [Command.set(invoice.ids)],
+            }
+        )
 
     def test_indemnity_agreed_and_received_are_posted(self):
         claim = self._claim(amount=5000.0, granted=4000.0)

@@ -11,7 +11,6 @@ from .common import InsuranceCommon
 
 @tagged("post_install", "-at_install")
 class TestCoverageExport(InsuranceCommon):
-
     def test_xlsx_export_read_back(self):
         other = self.env["res.partner"].create({"name": "Zeta Bâtiment", "is_company": True})
         self._decision(10000.0)

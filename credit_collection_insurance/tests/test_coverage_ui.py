@@ -17,10 +17,23 @@ class TestCoverageButtons(HttpCase):
         self.company = self.env.ref("base.user_admin").company_id
 
     def _call_button(self, method, args):
-        response = self.url_open("/web/dataset/call_button", data=json.dumps({
-            "jsonrpc": "2.0", "method": "call", "id": 1,
-            "params": {"model": "credit.insurance.coverage.report", "method": method, "args": args, "kwargs": {}},
-        }), headers={"Content-Type": "application/json"})
+        response = self.url_open(
+            "/web/dataset/call_button",
+            data=json.dumps(
+                {
+                    "jsonrpc": "2.0",
+                    "method": "call",
+                    "id": 1,
+                    "params": {
+                        "model": "credit.insurance.coverage.report",
+                        "method": method,
+                        "args": args,
+                        "kwargs": {},
+                    },
+                }
+            ),
+            headers={"Content-Type": "application/json"},
+        )
         payload = response.json()
         self.assertNotIn("error", payload, payload.get("error"))
         return payload["result"]
@@ -30,9 +43,11 @@ class TestCoverageButtons(HttpCase):
         insurer = self.env["res.partner"].create({"name": "Insurer UI", "is_company": True})
         customer = self.env["res.partner"].create({"name": "Client UI", "is_company": True})
         policy = self.env["credit.insurance.policy"].create(
-            {"company_id": company.id, "insurer_id": insurer.id, "number": "UI-1"})
+            {"company_id": company.id, "insurer_id": insurer.id, "number": "UI-1"}
+        )
         self.env["credit.insurance.decision"].create(
-            {"policy_id": policy.id, "partner_id": customer.id, "state": "granted", "amount": 1000.0})
+            {"policy_id": policy.id, "partner_id": customer.id, "state": "granted", "amount": 1000.0}
+        )
         self.authenticate("admin", "admin")
         action = self._call_button("action_refresh", [[]])
         self.assertEqual(action["res_model"], "credit.insurance.coverage.report")
@@ -50,9 +65,11 @@ class TestCoverageButtons(HttpCase):
         customer = self.env["res.partner"].create({"name": "Client Écran", "is_company": True})
         insurer = self.env["res.partner"].create({"name": "Insurer Screen", "is_company": True})
         policy = self.env["credit.insurance.policy"].create(
-            {"company_id": self.company.id, "insurer_id": insurer.id, "number": "SCREEN-1"})
+            {"company_id": self.company.id, "insurer_id": insurer.id, "number": "SCREEN-1"}
+        )
         self.env["credit.insurance.decision"].create(
-            {"policy_id": policy.id, "partner_id": customer.id, "state": "granted", "amount": 1000.0})
+            {"policy_id": policy.id, "partner_id": customer.id, "state": "granted", "amount": 1000.0}
+        )
         self.env["credit.insurance.coverage.report"]._refresh(self.company)
         for url in (
             "/odoo/action-credit_collection_insurance.action_insurance_coverage_report?view_type=pivot",

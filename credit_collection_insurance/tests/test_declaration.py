@@ -12,7 +12,6 @@ from .common import InsuranceCommon
 
 @tagged("post_install", "-at_install")
 class TestOverdueDeclaration(InsuranceCommon):
-
     def _declarations(self, partner=None):
         return self.env["credit.insurance.declaration"].search([("partner_id", "=", (partner or self.customer).id)])
 
@@ -80,9 +79,20 @@ class TestOverdueDeclaration(InsuranceCommon):
         self._run(due + timedelta(days=47))
         self.assertEqual(self._declarations(), declaration)
         # Declared by hand after all: allowed once the proposal is cancelled, never twice live.
-        values = {"policy_id": self.ins_policy.id, "partner_id": self.customer.id, "line_ids": [Command.create({
-            "move_id": invoice.id, "date_due": due, "deadline": due + timedelta(days=60),
-            "amount_residual": 3000.0})]}
+        values = {
+            "policy_id": self.ins_policy.id,
+            "partner_id": self.customer.id,
+            "line_ids": [
+                Command.create(
+                    {
+                        "move_id": invoice.id,
+                        "date_due": due,
+                        "deadline": due + timedelta(days=60),
+                        "amount_residual": 3000.0,
+                    }
+                )
+            ],
+        }
         manual = self.env["credit.insurance.declaration"].create(values)
         self.assertEqual(manual.state, "draft")
         with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"), self.cr.savepoint():
@@ -133,9 +143,14 @@ class TestDeclarationDeadlineAlerts(InsuranceCommon):
         cls.alert_type = cls.env.ref("credit_collection.mail_activity_type_collection_alert")
 
     def _alerts(self, declaration):
-        return self.env["mail.activity"].search([
-            ("res_model", "=", declaration._name), ("res_id", "=", declaration.id),
-            ("activity_type_id", "=", self.alert_type.id)], order="date_deadline, id")
+        return self.env["mail.activity"].search(
+            [
+                ("res_model", "=", declaration._name),
+                ("res_id", "=", declaration.id),
+                ("activity_type_id", "=", self.alert_type.id),
+            ],
+            order="date_deadline, id",
+        )
 
     def _daily_alerts(self, date):
         self.env["credit.collection.alert"]._send_alerts(self.company, date)
@@ -187,11 +202,17 @@ class TestDeclarationDeadlineAlerts(InsuranceCommon):
         # The default list (To declare) of the collector and of the manager shows it first, flagged late.
         manager = self._collection_user("manager_declarations", "credit_collection.group_collection_manager")
         for user in (self.collector, manager):
-            action = self.env["ir.actions.act_window"].with_user(user)._for_xml_id(
-                "credit_collection_insurance.action_insurance_declarations")
+            action = (
+                self.env["ir.actions.act_window"]
+                .with_user(user)
+                ._for_xml_id("credit_collection_insurance.action_insurance_declarations")
+            )
             self.assertIn("search_default_to_declare", action["context"])
-            rows = self.env["credit.insurance.declaration"].with_user(user).web_search_read(
-                [("state", "=", "draft")], {"name": {}, "is_late": {}, "deadline": {}})["records"]
+            rows = (
+                self.env["credit.insurance.declaration"]
+                .with_user(user)
+                .web_search_read([("state", "=", "draft")], {"name": {}, "is_late": {}, "deadline": {}})["records"]
+            )
             self.assertEqual(rows[0]["id"], declaration.id)
             self.assertTrue(rows[0]["is_late"])
         # The manager declares it: the owner's alert is done.

@@ -11,38 +11,54 @@ from .common import InsuranceCommon
 
 @tagged("post_install", "-at_install")
 class TestInsurerFileImport(InsuranceCommon):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.alpha = cls.env["res.partner"].create(
-            {"name": "Alpha Industrie", "is_company": True, "company_registry": "732 829 320"})
+            {"name": "Alpha Industrie", "is_company": True, "company_registry": "732 829 320"}
+        )
         cls.beta = cls.env["res.partner"].create(
-            {"name": "Beta Négoce", "is_company": True, "company_registry": "552100554"})
+            {"name": "Beta Négoce", "is_company": True, "company_registry": "552100554"}
+        )
 
     def _wizard(self, content, filename, user=None, **values):
-        return self.env["credit.insurance.import"].with_user(user or self.env.user).create({
-            "policy_id": self.ins_policy.id, "file": base64.b64encode(content), "filename": filename,
-            "column_partner": "SIREN", "column_state": "Décision", "column_amount": "Montant",
-            "column_date_start": "Début", "column_date_end": "Fin", "column_reference": "Référence",
-            "column_amount_requested": False, **values,
-        })
+        return (
+            self.env["credit.insurance.import"]
+            .with_user(user or self.env.user)
+            .create(
+                {
+                    "policy_id": self.ins_policy.id,
+                    "file": base64.b64encode(content),
+                    "filename": filename,
+                    "column_partner": "SIREN",
+                    "column_state": "Décision",
+                    "column_amount": "Montant",
+                    "column_date_start": "Début",
+                    "column_date_end": "Fin",
+                    "column_reference": "Référence",
+                    "column_amount_requested": False,
+                    **values,
+                }
+            )
+        )
 
     def _decisions(self):
         return self.env["credit.insurance.decision"].search([("policy_id", "=", self.ins_policy.id)])
 
     def test_csv_good_and_bad_rows(self):
-        content = "\n".join([
-            "SIREN;Raison sociale;Décision;Montant;Début;Fin;Référence",
-            "732829320;Alpha;Accordé;12 500,00;01/02/2025;31/01/2026;A-1",
-            "552 100 554;Beta;Réduit;3 000,50;15/03/2025;;B-7",
-            "999999999;Inconnu;Accordé;1 000,00;01/02/2025;;X-1",
-            "732829320;Alpha;Peut-être;1 000,00;01/02/2025;;A-2",
-            "552100554;Beta;Accordé;abc;01/02/2025;;B-8",
-            "552100554;Beta;Accordé;1 000,00;32/13/2025;;B-9",
-            "",
-            "552100554;Beta;Refusé;;01/06/2025;;B-10",
-        ]).encode("utf-8")
+        content = "\n".join(
+            [
+                "SIREN;Raison sociale;Décision;Montant;Début;Fin;Référence",
+                "732829320;Alpha;Accordé;12 500,00;01/02/2025;31/01/2026;A-1",
+                "552 100 554;Beta;Réduit;3 000,50;15/03/2025;;B-7",
+                "999999999;Inconnu;Accordé;1 000,00;01/02/2025;;X-1",
+                "732829320;Alpha;Peut-être;1 000,00;01/02/2025;;A-2",
+                "552100554;Beta;Accordé;abc;01/02/2025;;B-8",
+                "552100554;Beta;Accordé;1 000,00;32/13/2025;;B-9",
+                "",
+                "552100554;Beta;Refusé;;01/06/2025;;B-10",
+            ]
+        ).encode("utf-8")
         wizard = self._wizard(content, "decisions.csv")
         wizard.action_preview()
         self.assertEqual(wizard.state, "preview")
@@ -64,8 +80,10 @@ class TestInsurerFileImport(InsuranceCommon):
         decisions = self._decisions()
         self.assertEqual(len(decisions), 3)
         alpha = decisions.filtered(lambda d: d.partner_id == self.alpha)
-        self.assertEqual((alpha.state, alpha.amount, alpha.date_start, alpha.date_end, alpha.reference),
-                         ("granted", 12500.0, date(2025, 2, 1), date(2026, 1, 31), "A-1"))
+        self.assertEqual(
+            (alpha.state, alpha.amount, alpha.date_start, alpha.date_end, alpha.reference),
+            ("granted", 12500.0, date(2025, 2, 1), date(2026, 1, 31), "A-1"),
+        )
         self.assertEqual(alpha.source, "import")
         beta = decisions.filtered(lambda d: d.partner_id == self.beta).sorted("date_start")
         self.assertEqual(beta.mapped("state"), ["reduced", "refused"])
@@ -118,7 +136,9 @@ class TestInsurerFileImport(InsuranceCommon):
         decisions = self._decisions()
         self.assertEqual(len(decisions), 2)
         alpha = decisions.filtered(lambda d: d.partner_id == self.alpha)
-        self.assertEqual((alpha.amount, alpha.date_start, alpha.date_end), (20000.0, date(2025, 1, 1), date(2025, 12, 31)))
+        self.assertEqual(
+            (alpha.amount, alpha.date_start, alpha.date_end), (20000.0, date(2025, 1, 1), date(2025, 12, 31))
+        )
         self.assertEqual(decisions.filtered(lambda d: d.partner_id == self.beta).state, "cancelled")
 
     def test_missing_column_is_a_clear_error(self):
@@ -127,11 +147,15 @@ class TestInsurerFileImport(InsuranceCommon):
             wizard.action_preview()
 
     def test_collector_imports_and_matches(self):
-        collector = self.env["res.users"].create({
-            "name": "Collector Import", "login": "collector_import_insurance",
-            "company_id": self.company.id, "company_ids": [(6, 0, self.company.ids)],
-            "group_ids": [(6, 0, self.env.ref("credit_collection.group_collection_user").ids)],
-        })
+        collector = self.env["res.users"].create(
+            {
+                "name": "Collector Import",
+                "login": "collector_import_insurance",
+                "company_id": self.company.id,
+                "company_ids": [(6, 0, self.company.ids)],
+                "group_ids": [(6, 0, self.env.ref("credit_collection.group_collection_user").ids)],
+            }
+        )
         content = "SIREN;Décision;Montant;Début;Fin;Référence\n732829320;Accordé;1 000,00;01/02/2025;;C-1\n"
         wizard = self._wizard(content.encode(), "collector.csv", user=collector)
         wizard.action_preview()

@@ -9,7 +9,6 @@ from .common import InsuranceCommon
 
 @tagged("post_install", "-at_install")
 class TestCoverageMatching(InsuranceCommon):
-
     def test_share_covered_and_over_limit(self):
         self._decision(10000.0)
         self._invoice(6000.0, self.today - timedelta(days=5))
@@ -101,7 +100,8 @@ class TestCoverageMatching(InsuranceCommon):
         expected = 100.0 * sum(r["covered"] for r in rows) / sum(r["outstanding"] for r in rows)
         self.assertAlmostEqual(Report._ledger_rate(rows), expected)
         covered, outstanding = Report._read_group(
-            [("partner_id", "in", (self.customer + other).ids)], [], ["covered:sum", "outstanding:sum"])[0]
+            [("partner_id", "in", (self.customer + other).ids)], [], ["covered:sum", "outstanding:sum"]
+        )[0]
         self.assertAlmostEqual(covered / outstanding, 0.45)  # 4,500 covered of 10,000
 
     def test_alerts_and_credit_limit(self):

@@ -8,7 +8,6 @@ from .common import InsuranceCommon
 
 @tagged("post_install", "-at_install")
 class TestInsuranceCompanies(InsuranceCommon):
-
     def test_companies_kept_apart(self):
         policy_2 = self._make_insurance_policy(self.company_2)
         decision_1 = self._decision(10000.0)
@@ -33,22 +32,27 @@ class TestInsuranceCompanies(InsuranceCommon):
         self.assertEqual(declarations.company_id, self.company)
         self._run(due + timedelta(days=50), company=self.company_2)
         declaration_2 = self.env["credit.insurance.declaration"].search(
-            [("company_id", "=", self.company_2.id), ("partner_id", "=", self.customer.id)])
+            [("company_id", "=", self.company_2.id), ("partner_id", "=", self.customer.id)]
+        )
         self.assertEqual(declaration_2.line_ids.move_id, invoice_2)
         self.assertEqual(declaration_2.policy_id, policy_2)
 
         # A collector of company 1 sees nothing of company 2.
-        collector = self.env["res.users"].create({
-            "name": "Collector One", "login": "collector_one_insurance",
-            "company_id": self.company.id, "company_ids": [Command.set(self.company.ids)],
-            "group_ids": [Command.set(self.env.ref("credit_collection.group_collection_user").ids)],
-        })
+        collector = self.env["res.users"].create(
+            {
+                "name": "Collector One",
+                "login": "collector_one_insurance",
+                "company_id": self.company.id,
+                "company_ids": [Command.set(self.company.ids)],
+                "group_ids": [Command.set(self.env.ref("credit_collection.group_collection_user").ids)],
+            }
+        )
         env = self.env(user=collector, context=dict(self.env.context, allowed_company_ids=self.company.ids))
-        self.assertEqual(env["credit.insurance.decision"].search([("partner_id", "=", self.customer.id)]),
-                         decision_1)
+        self.assertEqual(env["credit.insurance.decision"].search([("partner_id", "=", self.customer.id)]), decision_1)
         self.assertEqual(env["credit.insurance.policy"].search([]), self.ins_policy)
-        self.assertEqual(env["credit.insurance.declaration"].search([("partner_id", "=", self.customer.id)]),
-                         declarations)
+        self.assertEqual(
+            env["credit.insurance.declaration"].search([("partner_id", "=", self.customer.id)]), declarations
+        )
         self.env["credit.insurance.coverage.report"]._refresh(self.company)
         self.env["credit.insurance.coverage.report"]._refresh(self.company_2)
         self.assertEqual(env["credit.insurance.coverage.report"].search([]).company_id, self.company)

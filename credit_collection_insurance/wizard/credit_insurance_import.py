@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import xlrd
 
-from odoo import Command, _, api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
 # Words insurers use in their files for each decision, lower case, accents kept.
@@ -15,14 +15,34 @@ STATE_WORDS = {
     "granted": ("granted", "accordé", "accorde", "accordée", "agrément", "agrement", "agréé", "total", "ok"),
     "reduced": ("reduced", "réduit", "reduit", "réduite", "partiel", "partial", "partielle"),
     "refused": ("refused", "refusé", "refuse", "refus", "refusée", "nul", "zero"),
-    "cancelled": ("cancelled", "canceled", "annulé", "annule", "annulée", "résilié", "resilie", "résiliation",
-                  "terminated"),
+    "cancelled": (
+        "cancelled",
+        "canceled",
+        "annulé",
+        "annule",
+        "annulée",
+        "résilié",
+        "resilie",
+        "résiliation",
+        "terminated",
+    ),
 }
-MAPPING_FIELDS = ("column_partner", "column_state", "column_amount", "column_date_start", "column_date_end",
-                  "column_reference", "column_amount_requested")
+MAPPING_FIELDS = (
+    "column_partner",
+    "column_state",
+    "column_amount",
+    "column_date_start",
+    "column_date_end",
+    "column_reference",
+    "column_amount_requested",
+)
 DEFAULT_MAPPING = {
-    "column_partner": "SIREN", "column_state": "Decision", "column_amount": "Amount",
-    "column_date_start": "Start date", "column_date_end": "End date", "column_reference": "Reference",
+    "column_partner": "SIREN",
+    "column_state": "Decision",
+    "column_amount": "Amount",
+    "column_date_start": "Start date",
+    "column_date_end": "End date",
+    "column_reference": "Reference",
     "column_amount_requested": "Amount requested",
 }
 
@@ -39,21 +59,36 @@ class CreditInsuranceImport(models.TransientModel):
     _description = "Import of an insurer's coverage decisions"
 
     policy_id = fields.Many2one(
-        "credit.insurance.policy", required=True,
+        "credit.insurance.policy",
+        required=True,
         default=lambda self: self.env["credit.insurance.policy"].search(
-            [("company_id", "=", self.env.company.id)], limit=1))
+            [("company_id", "=", self.env.company.id)], limit=1
+        ),
+    )
     company_id = fields.Many2one(related="policy_id.company_id")
     file = fields.Binary(required=True, attachment=False)
     filename = fields.Char()
     state = fields.Selection([("upload", "Upload"), ("preview", "Preview"), ("done", "Done")], default="upload")
-    delimiter = fields.Selection([("auto", "Detect"), (";", ";"), (",", ","), ("tab", "Tab")], default="auto",
-                                 help="CSV files only.")
+    delimiter = fields.Selection(
+        [("auto", "Detect"), (";", ";"), (",", ","), ("tab", "Tab")], default="auto", help="CSV files only."
+    )
     partner_key = fields.Selection(
-        [("company_registry", "Company ID (SIREN/SIRET)"), ("vat", "Tax ID"), ("ref", "Internal reference"),
-         ("name", "Name")], "Find customers by", default="company_registry", required=True)
+        [
+            ("company_registry", "Company ID (SIREN/SIRET)"),
+            ("vat", "Tax ID"),
+            ("ref", "Internal reference"),
+            ("name", "Name"),
+        ],
+        "Find customers by",
+        default="company_registry",
+        required=True,
+    )
     date_format = fields.Selection(
         [("%d/%m/%Y", "31/12/2025"), ("%Y-%m-%d", "2025-12-31"), ("%m/%d/%Y", "12/31/2025")],
-        default="%d/%m/%Y", required=True, help="Text dates of CSV files; XLSX dates are read as dates.")
+        default="%d/%m/%Y",
+        required=True,
+        help="Text dates of CSV files; XLSX dates are read as dates.",
+    )
     decimal_comma = fields.Boolean("Decimal comma", default=True, help="12 500,00 rather than 12,500.00")
     column_partner = fields.Char("Customer column", required=True)
     column_state = fields.Char("Decision column", required=True)
@@ -89,7 +124,8 @@ class CreditInsuranceImport(models.TransientModel):
             wizard.error_count = len(errors)
             wizard.valid_count = len(wizard.line_ids) - len(errors)
             wizard.error_report = "\n".join(
-                self.env._("Row %(row)s: %(error)s", row=line.row, error=line.error) for line in errors.sorted("row"))
+                self.env._("Row %(row)s: %(error)s", row=line.row, error=line.error) for line in errors.sorted("row")
+            )
 
     # ------------------------------------------------------------------ reading
     def _is_xlsx(self):
@@ -100,12 +136,12 @@ class CreditInsuranceImport(models.TransientModel):
         """The file as a list of rows (lists of str, float or date); the first one is the header."""
         content = base64.b64decode(self.file or b"")
         if not content:
-            raise UserError(_("The file is empty."))
+            raise UserError(self.env._("The file is empty."))
         if self._is_xlsx():
             try:
                 book = xlrd.open_workbook(file_contents=content)
             except Exception as error:
-                raise UserError(_("This file cannot be read as a spreadsheet: %s", error)) from error
+                raise UserError(self.env._("This file cannot be read as a spreadsheet: %s", error)) from error
             sheet = book.sheet_by_index(0)
             rows = []
             for index in range(sheet.nrows):
@@ -144,8 +180,13 @@ class CreditInsuranceImport(models.TransientModel):
             else:
                 missing.append(self[key])
         if missing:
-            raise UserError(_("Columns not found in the file: %(missing)s. Columns of the file: %(columns)s.",
-                              missing=", ".join(missing), columns=", ".join(str(v) for v in header)))
+            raise UserError(
+                self.env._(
+                    "Columns not found in the file: %(missing)s. Columns of the file: %(columns)s.",
+                    missing=", ".join(missing),
+                    columns=", ".join(str(v) for v in header),
+                )
+            )
         return indexes
 
     def _parse_amount(self, value):
@@ -186,10 +227,14 @@ class CreditInsuranceImport(models.TransientModel):
         field = self.partner_key  # a column name from a fixed selection
         expression = "lower(trim(name))" if field == "name" else "regexp_replace(lower(%s), '[\\s.]', '', 'g')" % field
         self.env["res.partner"].flush_model([field, "parent_id", "company_id"])
-        self.env.cr.execute("""
+        self.env.cr.execute(
+            """
             SELECT id FROM res_partner
              WHERE parent_id IS NULL AND (company_id IS NULL OR company_id = %%s) AND %s = ANY(%%s)
-        """ % expression, [self.policy_id.company_id.id, [key for key in keys if key]])
+        """
+            % expression,
+            [self.policy_id.company_id.id, [key for key in keys if key]],
+        )
         partners = self.env["res.partner"].browse([row[0] for row in self.env.cr.fetchall()])
         found = {}
         for partner in partners:
@@ -203,7 +248,7 @@ class CreditInsuranceImport(models.TransientModel):
         self.ensure_one()
         rows = self._read_rows()
         if not rows:
-            raise UserError(_("The file has no row."))
+            raise UserError(self.env._("The file has no row."))
         indexes = self._column_indexes(rows[0])
         parsed = []
         for number, row in enumerate(rows[1:], start=2):
@@ -232,38 +277,38 @@ class CreditInsuranceImport(models.TransientModel):
         errors = []
         matches = partners.get(key, self.env["res.partner"])
         if not shown:
-            errors.append(_("no customer"))
+            errors.append(self.env._("no customer"))
         elif not matches:
-            errors.append(_("unknown customer %s", shown))
+            errors.append(self.env._("unknown customer %s", shown))
         elif len(matches) > 1:
-            errors.append(_("several customers match %s", shown))
+            errors.append(self.env._("several customers match %s", shown))
         else:
             values["partner_id"] = matches.id
         state = self._parse_state(cells.get("column_state"))
         values["state_value"] = str(cells.get("column_state") or "")
         if not state:
-            errors.append(_("unknown decision %s", cells.get("column_state") or "''"))
+            errors.append(self.env._("unknown decision %s", cells.get("column_state") or "''"))
         values["state"] = state
         for key, field in (("column_amount", "amount"), ("column_amount_requested", "amount_requested")):
             try:
                 amount = self._parse_amount(cells.get(key))
             except ValueError:
-                errors.append(_("invalid amount %s", cells.get(key)))
+                errors.append(self.env._("invalid amount %s", cells.get(key)))
                 continue
             if amount is not None and amount < 0:
-                errors.append(_("negative amount %s", cells.get(key)))
+                errors.append(self.env._("negative amount %s", cells.get(key)))
             values[field] = amount or 0.0
         if state in ("granted", "reduced") and not values.get("amount"):
-            errors.append(_("a granted coverage needs an amount"))
+            errors.append(self.env._("a granted coverage needs an amount"))
         for key, field in (("column_date_start", "date_start"), ("column_date_end", "date_end")):
             try:
                 values[field] = self._parse_date(cells.get(key)) or False
             except ValueError:
-                errors.append(_("invalid date %s", cells.get(key)))
+                errors.append(self.env._("invalid date %s", cells.get(key)))
         if not values.get("date_start") and not any(self.env._("invalid date") in e for e in errors):
-            errors.append(_("no start date"))
+            errors.append(self.env._("no start date"))
         if values.get("date_start") and values.get("date_end") and values["date_end"] < values["date_start"]:
-            errors.append(_("ends before it starts"))
+            errors.append(self.env._("ends before it starts"))
         values["reference"] = str(cells.get("column_reference") or "").strip()
         values["error"] = "; ".join(errors)
         return values
@@ -271,16 +316,17 @@ class CreditInsuranceImport(models.TransientModel):
     def _mark_duplicates(self):
         """A row identical to a decision already recorded, or to an earlier row, is not imported."""
         good = self.line_ids.filtered(lambda line: not line.error)
-        existing = self.env["credit.insurance.decision"].search([
-            ("policy_id", "=", self.policy_id.id), ("partner_id", "in", good.partner_id.ids)])
+        existing = self.env["credit.insurance.decision"].search(
+            [("policy_id", "=", self.policy_id.id), ("partner_id", "in", good.partner_id.ids)]
+        )
         currency = self.policy_id.currency_id
-        seen = {(d.partner_id.id, d.state, d.date_start, d.date_end or False, currency.round(d.amount))
-                for d in existing}
+        seen = {
+            (d.partner_id.id, d.state, d.date_start, d.date_end or False, currency.round(d.amount)) for d in existing
+        }
         for line in good.sorted("row"):
-            key = (line.partner_id.id, line.state, line.date_start, line.date_end or False,
-                   currency.round(line.amount))
+            key = (line.partner_id.id, line.state, line.date_start, line.date_end or False, currency.round(line.amount))
             if key in seen:
-                line.error = _("already imported")
+                line.error = self.env._("already imported")
             seen.add(key)
 
     def action_import(self):
@@ -288,20 +334,36 @@ class CreditInsuranceImport(models.TransientModel):
         if self.state != "preview":
             self.action_preview()
         good = self.line_ids.filtered(lambda line: not line.error)
-        decisions = self.env["credit.insurance.decision"].create([{
-            "policy_id": self.policy_id.id, "company_id": self.policy_id.company_id.id,
-            "partner_id": line.partner_id.id, "state": line.state, "amount": line.amount,
-            "amount_requested": line.amount_requested, "date_start": line.date_start,
-            "date_end": line.date_end, "reference": line.reference, "source": "import",
-            "note": _("Imported from %(file)s, row %(row)s", file=self.filename or "", row=line.row),
-        } for line in good])
-        for line, decision in zip(good, decisions):
+        decisions = self.env["credit.insurance.decision"].create(
+            [
+                {
+                    "policy_id": self.policy_id.id,
+                    "company_id": self.policy_id.company_id.id,
+                    "partner_id": line.partner_id.id,
+                    "state": line.state,
+                    "amount": line.amount,
+                    "amount_requested": line.amount_requested,
+                    "date_start": line.date_start,
+                    "date_end": line.date_end,
+                    "reference": line.reference,
+                    "source": "import",
+                    "note": self.env._("Imported from %(file)s, row %(row)s", file=self.filename or "", row=line.row),
+                }
+                for line in good
+            ]
+        )
+        for line, decision in zip(good, decisions, strict=False):
             line.decision_id = decision
         self.write({"state": "done", "imported_count": len(decisions)})
         if self.filename:
             self.policy_id.sudo().message_post(
-                body=_("%(count)s coverage decisions imported from %(file)s, %(errors)s rows rejected.",
-                       count=len(decisions), file=self.filename, errors=self.error_count))
+                body=self.env._(
+                    "%(count)s coverage decisions imported from %(file)s, %(errors)s rows rejected.",
+                    count=len(decisions),
+                    file=self.filename,
+                    errors=self.error_count,
+                )
+            )
         return self._reopen()
 
     def action_back(self):
@@ -309,11 +371,16 @@ class CreditInsuranceImport(models.TransientModel):
         return self._reopen()
 
     def action_open_decisions(self):
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "credit_collection_insurance.action_insurance_decisions")
+        action = self.env["ir.actions.act_window"]._for_xml_id("credit_collection_insurance.action_insurance_decisions")
         action["domain"] = [("id", "in", self.line_ids.decision_id.ids)]
         return action
 
     def _reopen(self):
-        return {"type": "ir.actions.act_window", "res_model": self._name, "res_id": self.id,
-                "view_mode": "form", "target": "new", "name": _("Import an insurer file")}
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "target": "new",
+            "name": self.env._("Import an insurer file"),
+        }

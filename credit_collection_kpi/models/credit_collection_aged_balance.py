@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.tools.misc import format_date
 
 from odoo.addons.credit_collection.tools.xlsx import workbook_bytes
@@ -68,25 +68,25 @@ class CreditCollectionAgedBalance(models.Model):
         date = date or fields.Date.context_today(self)
         self._refresh(date, companies or self.env.companies)
         action = self.env["ir.actions.act_window"]._for_xml_id("credit_collection_kpi.action_collection_aged_balance")
-        action["display_name"] = _("Aged balance as of %s", format_date(self.env, date))
+        action["display_name"] = self.env._("Aged balance as of %s", format_date(self.env, date))
         return action
 
     # ------------------------------------------------------------------ export
     @api.model
     def _xlsx_columns(self):
         return [
-            (_("Customer"), "text", 34, False),
-            (_("Company"), "text", 20, False),
-            (_("Collector"), "text", 18, False),
-            (_("Segment"), "text", 18, False),
-            (_("Not due"), "money", 14, True),
-            (_("1-30"), "money", 14, True),
-            (_("31-60"), "money", 14, True),
-            (_("61-90"), "money", 14, True),
-            (_("Over 90"), "money", 14, True),
-            (_("Overdue"), "money", 14, True),
-            (_("Total"), "money", 14, True),
-            (_("Days late (oldest)"), "integer", 10, False),
+            (self.env._("Customer"), "text", 34, False),
+            (self.env._("Company"), "text", 20, False),
+            (self.env._("Collector"), "text", 18, False),
+            (self.env._("Segment"), "text", 18, False),
+            (self.env._("Not due"), "money", 14, True),
+            (self.env._("1-30"), "money", 14, True),
+            (self.env._("31-60"), "money", 14, True),
+            (self.env._("61-90"), "money", 14, True),
+            (self.env._("Over 90"), "money", 14, True),
+            (self.env._("Overdue"), "money", 14, True),
+            (self.env._("Total"), "money", 14, True),
+            (self.env._("Days late (oldest)"), "integer", 10, False),
         ]
 
     def _xlsx_rows(self):
@@ -112,7 +112,9 @@ class CreditCollectionAgedBalance(models.Model):
         """The selected rows, or all the current user's rows, as a formatted XLSX file."""
         lines = self or self.search([("owner_id", "=", self.env.uid)])
         date = lines[:1].date or fields.Date.context_today(self)
-        content = workbook_bytes([(_("Aged balance"), self._xlsx_columns(), lines._xlsx_rows(), _("Total"))])
+        content = workbook_bytes(
+            [(self.env._("Aged balance"), self._xlsx_columns(), lines._xlsx_rows(), self.env._("Total"))]
+        )
         return self.env["credit.collection.kpi"]._download(
-            _("Aged balance %s.xlsx", fields.Date.to_string(date)), content
+            self.env._("Aged balance %s.xlsx", fields.Date.to_string(date)), content
         )

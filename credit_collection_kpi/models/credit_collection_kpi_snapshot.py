@@ -3,12 +3,12 @@ from collections import namedtuple
 
 from dateutil.relativedelta import relativedelta
 
-from odoo import _, _lt, api, fields, models
+from odoo import _lt, api, fields, models
 from odoo.tools import SQL
 from odoo.tools.misc import format_date, formatLang
 
-from odoo.addons.credit_collection.tools.xlsx import workbook_bytes
 from odoo.addons.credit_collection.models.credit_collection_level import CHANNELS
+from odoo.addons.credit_collection.tools.xlsx import workbook_bytes
 
 # (field, label, xlsx kind) of the KPI table, in the order a finance manager reads it. Each entry is a named
 # call: Odoo's term extractor takes a bare tuple right after a lazy term for another term.
@@ -223,16 +223,23 @@ class CreditCollectionKpiSnapshot(models.Model):
         cards = [
             (
                 "receivables_overdue",
-                _("Overdue"),
+                self.env._("Overdue"),
                 money,
                 False,
                 True,
                 "credit_collection_kpi.action_collection_aged_balance_wizard",
             ),
-            ("dso", _("DSO (days)"), number, False, True, "credit_collection_kpi.action_collection_kpi_snapshots"),
+            (
+                "dso",
+                self.env._("DSO (days)"),
+                number,
+                False,
+                True,
+                "credit_collection_kpi.action_collection_kpi_snapshots",
+            ),
             (
                 "average_lateness",
-                _("Average lateness (days)"),
+                self.env._("Average lateness (days)"),
                 number,
                 False,
                 True,
@@ -240,7 +247,7 @@ class CreditCollectionKpiSnapshot(models.Model):
             ),
             (
                 "best_dso",
-                _("Best possible DSO (days)"),
+                self.env._("Best possible DSO (days)"),
                 number,
                 False,
                 True,
@@ -248,7 +255,7 @@ class CreditCollectionKpiSnapshot(models.Model):
             ),
             (
                 "cei",
-                _("Collection effectiveness (%)"),
+                self.env._("Collection effectiveness (%)"),
                 number,
                 True,
                 True,
@@ -256,7 +263,7 @@ class CreditCollectionKpiSnapshot(models.Model):
             ),
             (
                 "days_to_pay",
-                _("Average days to pay"),
+                self.env._("Average days to pay"),
                 number,
                 False,
                 True,
@@ -264,7 +271,7 @@ class CreditCollectionKpiSnapshot(models.Model):
             ),
             (
                 "recovery_rate",
-                _("Recovery rate (%)"),
+                self.env._("Recovery rate (%)"),
                 number,
                 True,
                 True,
@@ -272,7 +279,7 @@ class CreditCollectionKpiSnapshot(models.Model):
             ),
             (
                 "litigation_rate",
-                _("Litigation rate (%)"),
+                self.env._("Litigation rate (%)"),
                 number,
                 False,
                 True,
@@ -280,7 +287,7 @@ class CreditCollectionKpiSnapshot(models.Model):
             ),
             (
                 "reminders_sent",
-                _("Reminders sent"),
+                self.env._("Reminders sent"),
                 count,
                 None,
                 month_complete,
@@ -288,7 +295,7 @@ class CreditCollectionKpiSnapshot(models.Model):
             ),
             (
                 "collection_cost",
-                _("Cost of collection"),
+                self.env._("Cost of collection"),
                 money,
                 False,
                 month_complete,
@@ -296,7 +303,7 @@ class CreditCollectionKpiSnapshot(models.Model):
             ),
             (
                 "promises_kept_rate",
-                _("Promises kept (%)"),
+                self.env._("Promises kept (%)"),
                 number,
                 True,
                 True,
@@ -304,7 +311,7 @@ class CreditCollectionKpiSnapshot(models.Model):
             ),
             (
                 "disputes_opened",
-                _("Disputes opened"),
+                self.env._("Disputes opened"),
                 count,
                 False,
                 month_complete,
@@ -323,7 +330,7 @@ class CreditCollectionKpiSnapshot(models.Model):
                     registration.get("action") or "credit_collection_kpi.action_collection_kpi_snapshots",
                 )
             )
-        not_available = _("not available")
+        not_available = self.env._("not available")
         result_cards = []
         for key, label, formatter, higher_is_better, comparable, action in cards:
             value, before = current.get(key), previous.get(key)
@@ -351,11 +358,11 @@ class CreditCollectionKpiSnapshot(models.Model):
         history_values = [snapshot._kpi_values() for snapshot in history]
         aged = Kpi._aged_rows(today, company)
         buckets = {
-            "not_due": _("Not due"),
-            "days_1_30": _("1-30"),
-            "days_31_60": _("31-60"),
-            "days_61_90": _("61-90"),
-            "days_over_90": _("Over 90"),
+            "not_due": self.env._("Not due"),
+            "days_1_30": self.env._("1-30"),
+            "days_31_60": self.env._("31-60"),
+            "days_61_90": self.env._("61-90"),
+            "days_over_90": self.env._("Over 90"),
         }.items()
         return {
             "company": company.name,
@@ -366,9 +373,9 @@ class CreditCollectionKpiSnapshot(models.Model):
                 "series": [
                     {"label": label, "values": [values[key] for values in history_values]}
                     for key, label in {
-                        "dso": _("DSO"),
-                        "best_dso": _("Best possible DSO"),
-                        "average_lateness": _("Average lateness"),
+                        "dso": self.env._("DSO"),
+                        "best_dso": self.env._("Best possible DSO"),
+                        "average_lateness": self.env._("Average lateness"),
                     }.items()
                 ],
             },
@@ -396,7 +403,7 @@ class CreditCollectionKpiSnapshot(models.Model):
 
     def action_export_xlsx(self):
         snapshots = self or self.search([("company_id", "in", self.env.companies.ids)])
-        columns = [(_("Company"), "text", 22, False)]
+        columns = [(self.env._("Company"), "text", 22, False)]
         for _name, label, kind in self._xlsx_columns():  # a loop: str() of a lazy term finds the language in this frame
             columns.append((str(label), kind, 14 if kind != "date" else 12, False))
         reasons = dict(self.env["credit.collection.dispute"]._fields["reason"]._description_selection(self.env))
@@ -407,16 +414,17 @@ class CreditCollectionKpiSnapshot(models.Model):
                     (snapshot.company_id.name, snapshot.date_to, reasons.get(reason, reason), count, amount)
                 )
         dispute_columns = [
-            (_("Company"), "text", 22, False),
-            (_("Period end"), "date", 12, False),
-            (_("Reason"), "text", 24, False),
-            (_("Disputes"), "integer", 10, True),
-            (_("Amount disputed"), "money", 16, True),
+            (self.env._("Company"), "text", 22, False),
+            (self.env._("Period end"), "date", 12, False),
+            (self.env._("Reason"), "text", 24, False),
+            (self.env._("Disputes"), "integer", 10, True),
+            (self.env._("Amount disputed"), "money", 16, True),
         ]
         channels = self.env["credit.collection.action"]._fields["channel"]._description_selection(self.env)
-        channel_columns = [(_("Company"), "text", 22, False), (_("Period end"), "date", 12, False)] + [
-            (label, "integer", 10, True) for _code, label in channels
-        ]
+        channel_columns = [
+            (self.env._("Company"), "text", 22, False),
+            (self.env._("Period end"), "date", 12, False),
+        ] + [(label, "integer", 10, True) for _code, label in channels]
         channel_rows = [
             (snapshot.company_id.name, snapshot.date_to)
             + tuple(snapshot["reminders_%s" % code] for code, _label in channels)
@@ -424,9 +432,9 @@ class CreditCollectionKpiSnapshot(models.Model):
         ]
         content = workbook_bytes(
             [
-                (_("KPIs"), columns, snapshots._xlsx_rows(), None),
-                (_("Reminders by channel"), channel_columns, channel_rows, _("Total")),
-                (_("Disputes by reason"), dispute_columns, dispute_rows, _("Total")),
+                (self.env._("KPIs"), columns, snapshots._xlsx_rows(), None),
+                (self.env._("Reminders by channel"), channel_columns, channel_rows, self.env._("Total")),
+                (self.env._("Disputes by reason"), dispute_columns, dispute_rows, self.env._("Total")),
             ]
         )
-        return self.env["credit.collection.kpi"]._download(_("Collection KPIs.xlsx"), content)
+        return self.env["credit.collection.kpi"]._download(self.env._("Collection KPIs.xlsx"), content)

@@ -42,7 +42,8 @@ class TestDashboardInBrowser(HttpCase):
                         const negative = [...document.querySelectorAll('.o_collection_kpi_value')].map(
                             (node) => node.textContent.trim()).filter((shown) => /^[-−]/.test(shown));
                         if (cards !== expectedCards || text !== expected.replace(/\\s/g, ' ').trim()) {
-                            console.error('dashboard shows ' + cards + ' cards, overdue ' + text + ' instead of ' + expected);
+                            console.error('dashboard shows ' + cards + ' cards, overdue ' + text
+                                + ' instead of ' + expected);
                         } else if (title !== 'Tableau de bord du recouvrement') {
                             console.error('the dashboard is not in French: ' + title);
                         } else if (negative.length) {

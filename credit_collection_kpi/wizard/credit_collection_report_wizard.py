@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 
@@ -29,7 +29,7 @@ class CreditCollectionReportWizard(models.TransientModel):
     def _companies(self):
         companies = self.company_ids & self.env.user.company_ids
         if not companies:
-            raise UserError(_("Choose at least one of your companies."))
+            raise UserError(self.env._("Choose at least one of your companies."))
         return companies
 
     def action_open(self):
@@ -37,7 +37,7 @@ class CreditCollectionReportWizard(models.TransientModel):
         if self.report == "aged_balance":
             return self.env["credit.collection.aged.balance"].action_open(self.date, self._companies())
         if self.date_from > self.date_to:
-            raise UserError(_("The period starts after it ends."))
+            raise UserError(self.env._("The period starts after it ends."))
         Snapshot = self.env["credit.collection.kpi.snapshot"]
         snapshots = Snapshot.browse()
         for company in self._companies():

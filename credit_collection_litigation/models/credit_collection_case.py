@@ -6,7 +6,7 @@ import re
 import zipfile
 from html import escape
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.tools.misc import format_date, formatLang
 
 from odoo.addons.credit_collection.tools.i18n import selection_label
@@ -85,11 +85,11 @@ class CreditCollectionCase(models.Model):
                         content, extension = producer()
                 except Exception as error:  # noqa: BLE001 - reported in the index, the rest goes on
                     _logger.info("case file %s: %s failed: %s", case.name, name, error)
-                    row["status"] = _("Error: %s", error.args[0] if error.args else error)
+                    row["status"] = self.env._("Error: %s", error.args[0] if error.args else error)
                     entries.append(row)
                     continue
                 if content is None:
-                    row["status"] = _("Not a file (listed only)")
+                    row["status"] = self.env._("Not a file (listed only)")
                     entries.append(row)
                     continue
                 path = "%s/%s" % (folder, _safe_name(name))
@@ -107,7 +107,7 @@ class CreditCollectionCase(models.Model):
         today = fields.Date.context_today(self)
         attachment = self.env["ir.attachment"].create(
             {
-                "name": "%s %s.zip" % (_safe_name(_("Case file %s", self.name)), today),
+                "name": "%s %s.zip" % (_safe_name(self.env._("Case file %s", self.name)), today),
                 "raw": buffer.getvalue(),
                 "res_model": self._name,
                 "res_id": self.id,
@@ -116,7 +116,9 @@ class CreditCollectionCase(models.Model):
         )
         self.case_file_attachment_id = attachment
         self.message_post(
-            body=_("Case file exported: %(name)s (%(count)s documents).", name=attachment.name, count=len(entries)),
+            body=self.env._(
+                "Case file exported: %(name)s (%(count)s documents).", name=attachment.name, count=len(entries)
+            ),
             subtype_xmlid="mail.mt_note",
         )
         return attachment
@@ -143,8 +145,8 @@ class CreditCollectionCase(models.Model):
         sources = [
             (
                 "0_summary",
-                _("Case file %s", self.name),
-                _("Case file summary / Synthèse du dossier"),
+                self.env._("Case file %s", self.name),
+                self.env._("Case file summary / Synthèse du dossier"),
                 today,
                 self.amount_due,
                 partner.name,
@@ -152,8 +154,8 @@ class CreditCollectionCase(models.Model):
             ),
             (
                 "1_statement",
-                _("Statement - %s", partner.name),
-                _("Statement of account / Relevé de compte"),
+                self.env._("Statement - %s", partner.name),
+                self.env._("Statement of account / Relevé de compte"),
                 today,
                 self.amount_due,
                 partner.name,
@@ -167,10 +169,10 @@ class CreditCollectionCase(models.Model):
                 (
                     "2_invoices",
                     move.name,
-                    _("Invoice / Facture"),
+                    self.env._("Invoice / Facture"),
                     move.invoice_date,
                     move.amount_total,
-                    _(
+                    self.env._(
                         "Due %(date)s, residual %(residual)s",
                         date=format_date(self.env, move.invoice_date_due),
                         residual=formatLang(self.env, move.amount_residual, currency_obj=move.currency_id),
@@ -185,7 +187,7 @@ class CreditCollectionCase(models.Model):
                 (
                     "3_reminders",
                     "%s %s %s" % (fields.Date.to_string(action.date), action.level_id.name, action.channel),
-                    _("Reminder / Relance (%s)", selection_label(action, "channel")),
+                    self.env._("Reminder / Relance (%s)", selection_label(action, "channel")),
                     action.date,
                     action.amount_total,
                     action.name,
@@ -221,7 +223,7 @@ class CreditCollectionCase(models.Model):
 
     def _case_file_document_content(self, document):
         if not document.file:
-            raise ValueError(_("the document %s has no file", document.name))
+            raise ValueError(self.env._("the document %s has no file", document.name))
         extension = (document.file_name or "").rsplit(".", 1)[-1] if "." in (document.file_name or "") else "bin"
         return base64.b64decode(document.file), _safe_name(extension.lower())
 
@@ -236,13 +238,13 @@ class CreditCollectionCase(models.Model):
                 "<tr%s><td>%s</td>%s</tr>"
                 % (
                     ' class="error"'
-                    if entry["status"] != "OK" and not entry["status"].startswith(_("Not a file"))
+                    if entry["status"] != "OK" and not entry["status"].startswith(self.env._("Not a file"))
                     else "",
                     link,
                     "".join("<td>%s</td>" % escape(str(cells[key])) for key, _label in INDEX_COLUMNS[1:]),
                 )
             )
-        title = "%s / Dossier de recouvrement %s" % (escape(_("Case file")), escape(self.name))
+        title = "%s / Dossier de recouvrement %s" % (escape(self.env._("Case file")), escape(self.name))
         return (
             "<!DOCTYPE html><html><head><meta charset='utf-8'/><title>%(title)s</title>"
             "<style>td,th{border:1px solid #999;padding:2px 6px}.error{color:#b00}</style></head><body>"
@@ -252,7 +254,7 @@ class CreditCollectionCase(models.Model):
             "title": title,
             "customer": escape(self.partner_id.display_name),
             "company": escape(self.company_id.name),
-            "due": escape(_("Amount due / Montant dû")),
+            "due": escape(self.env._("Amount due / Montant dû")),
             "amount": escape(amount(self.amount_due)),
             "head": head,
             "rows": "".join(rows),

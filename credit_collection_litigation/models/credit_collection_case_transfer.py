@@ -1,4 +1,4 @@
-from odoo import Command, _, api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare, float_is_zero
 
@@ -108,7 +108,7 @@ class CreditCollectionCaseTransfer(models.Model):
         for transfer in self:
             if transfer.state not in allowed:
                 raise UserError(
-                    _(
+                    self.env._(
                         "%(transfer)s is %(state)s: this step is not possible.",
                         transfer=transfer.name,
                         state=selection_label(transfer, "state"),
@@ -123,7 +123,7 @@ class CreditCollectionCaseTransfer(models.Model):
             role = selection_label(transfer, "role")
             transfer.state = "sent"
             case.message_post(
-                body=_(
+                body=self.env._(
                     "Case transferred to %(party)s (%(role)s): %(amount)s.",
                     party=transfer.third_party_id.name,
                     role=role,
@@ -137,7 +137,7 @@ class CreditCollectionCaseTransfer(models.Model):
                     customer.write(
                         {
                             "collection_blocked": True,
-                            "collection_block_reason": _(
+                            "collection_block_reason": self.env._(
                                 "Transferred to %(party)s (%(case)s)",
                                 party=transfer.third_party_id.name,
                                 case=case.name,
@@ -146,7 +146,7 @@ class CreditCollectionCaseTransfer(models.Model):
                     )
                     transfer.blocked_dunning = True
                 if not case.escalated:
-                    case._escalate(_("transferred to %s", transfer.third_party_id.name))
+                    case._escalate(self.env._("transferred to %s", transfer.third_party_id.name))
         return True
 
     def action_start(self):
@@ -169,7 +169,7 @@ class CreditCollectionCaseTransfer(models.Model):
                 state = "partial"
             transfer.state = state
             transfer.case_id.message_post(
-                body=_(
+                body=self.env._(
                     "Transfer to %(party)s ended: %(state)s, %(amount)s recovered, fee %(fee)s.",
                     party=transfer.third_party_id.name,
                     state=selection_label(transfer, "state", state),
@@ -196,7 +196,7 @@ class CreditCollectionCaseTransfer(models.Model):
                 )
                 transfer.blocked_dunning = False
             transfer.case_id.message_post(
-                body=_("Case returned by %s.", transfer.third_party_id.name), subtype_xmlid="mail.mt_note"
+                body=self.env._("Case returned by %s.", transfer.third_party_id.name), subtype_xmlid="mail.mt_note"
             )
         return True
 
@@ -211,7 +211,7 @@ class CreditCollectionCaseTransfer(models.Model):
             if transfer.fee_bill_id:
                 continue
             if float_is_zero(transfer.fee_amount, precision_rounding=transfer.currency_id.rounding):
-                raise UserError(_("%s has no fee to bill.", transfer.name))
+                raise UserError(self.env._("%s has no fee to bill.", transfer.name))
             transfer.fee_bill_id = (
                 self.env["account.move"]
                 .with_company(transfer.company_id)
@@ -224,7 +224,7 @@ class CreditCollectionCaseTransfer(models.Model):
                         "invoice_line_ids": [
                             Command.create(
                                 {
-                                    "name": _("Collection fee: %s", transfer.name),
+                                    "name": self.env._("Collection fee: %s", transfer.name),
                                     "quantity": 1,
                                     "price_unit": transfer.fee_amount,
                                     "tax_ids": [Command.clear()],

@@ -1,4 +1,4 @@
-from odoo import _, api, models
+from odoo import api, models
 
 
 class CreditCollectionKpi(models.AbstractModel):
@@ -11,7 +11,7 @@ class CreditCollectionKpi(models.AbstractModel):
         return super()._kpi_registrations() + [
             {
                 "name": "cases_transferred",
-                "label": _("Cases transferred"),
+                "label": self.env._("Cases transferred"),
                 "kind": "integer",
                 "compute": "_kpi_cases_transferred",
                 "higher_is_better": None,

@@ -22,7 +22,7 @@ from datetime import timedelta
 from werkzeug.exceptions import NotFound, abort
 from werkzeug.urls import url_encode
 
-from odoo import _, fields, http
+from odoo import fields, http
 from odoo.exceptions import ValidationError
 from odoo.fields import Command, Domain
 from odoo.http import request
@@ -53,7 +53,6 @@ class InvalidRequest(Exception):
 
 
 class CollectionPortal(PortalAccount):
-
     # ------------------------------------------------------------------ who is asking
     def _balance_access(self, requests=False, json=False):
         """``(access, response)``: who the customer is, or the response that refuses the request.
@@ -73,7 +72,8 @@ class CollectionPortal(PortalAccount):
         if not grant:
             return None, self._balance_login_needed(json)
         partner, status = partner_model._collection_portal_link_status(
-            grant.get("partner_id"), grant.get("issued", 0), grant.get("generation"))
+            grant.get("partner_id"), grant.get("issued", 0), grant.get("generation")
+        )
         if status != "valid":
             request.session.pop(LINK_SESSION_KEY, None)
             return None, self._balance_refusal(status, json, partner)
@@ -95,7 +95,7 @@ class CollectionPortal(PortalAccount):
     def _balance_login_needed(self, json=False):
         """Nobody identified: to the login page. A link holder asking what needs a login: told so."""
         if json:
-            return self._json_refusal(403, _("Log in to your customer account to do this."))
+            return self._json_refusal(403, request.env._("Log in to your customer account to do this."))
         if not request.session.get(LINK_SESSION_KEY):
             return self._login_redirect()
         return request.render("credit_collection_portal.portal_balance_login_needed", {}, status=403)
@@ -107,19 +107,32 @@ class CollectionPortal(PortalAccount):
         if partner and partner.lang and request.env["res.lang"]._lang_get(partner.lang).active:
             request.update_context(lang=partner.lang)
         if json:
-            return self._json_refusal(code, _("This link is no longer valid."))
-        return request.render("credit_collection_portal.portal_balance_link_refused",
-                              {"expired": status == "expired"}, status=code)
+            return self._json_refusal(code, request.env._("This link is no longer valid."))
+        return request.render(
+            "credit_collection_portal.portal_balance_link_refused", {"expired": status == "expired"}, status=code
+        )
 
     @staticmethod
     def _json_refusal(status, message):
         """A JSON-RPC error with a real HTTP status; Odoo's rpc client reads the body all the same."""
-        return request.make_json_response({
-            "jsonrpc": "2.0", "id": getattr(request.dispatcher, "request_id", None),
-            "error": {"code": status, "message": message,
-                      "data": {"name": "odoo.exceptions.UserError", "message": message,
-                               "arguments": [message], "context": {}, "debug": ""}},
-        }, status=status)
+        return request.make_json_response(
+            {
+                "jsonrpc": "2.0",
+                "id": getattr(request.dispatcher, "request_id", None),
+                "error": {
+                    "code": status,
+                    "message": message,
+                    "data": {
+                        "name": "odoo.exceptions.UserError",
+                        "message": message,
+                        "arguments": [message],
+                        "context": {},
+                        "debug": "",
+                    },
+                },
+            },
+            status=status,
+        )
 
     @staticmethod
     def _is_customer_user(commercial):
@@ -139,8 +152,7 @@ class CollectionPortal(PortalAccount):
         return "%s?%s" % (path, url_encode(query)) if query else path
 
     # ------------------------------------------------------------------ the link of the reminders
-    @http.route("/my/balance/access", type="http", auth="public", methods=["GET", "POST"], website=True,
-                sitemap=False)
+    @http.route("/my/balance/access", type="http", auth="public", methods=["GET", "POST"], website=True, sitemap=False)
     def portal_my_balance_access(self, **kwargs):
         """GET: the page that reads the token in the fragment and posts it; POST: the exchange."""
         self._balance_secure_headers()
@@ -150,7 +162,8 @@ class CollectionPortal(PortalAccount):
         if request.httprequest.method != "POST":
             return request.render("credit_collection_portal.portal_balance_access", {})
         partner, grant, status = request.env["res.partner"]._collection_portal_read_token(
-            request.httprequest.form.get("token"))
+            request.httprequest.form.get("token")
+        )
         if status != "valid":
             return self._balance_refusal(status, partner=partner)
         if not request.env.user._is_public():
@@ -175,19 +188,31 @@ class CollectionPortal(PortalAccount):
 
     # ------------------------------------------------------------------ what it owes
     def _balance_moves_domain(self, partner):
-        return Domain([("commercial_partner_id", "=", partner.id), ("move_type", "in", CUSTOMER_TYPES),
-                       ("state", "=", "posted")])
+        return Domain(
+            [("commercial_partner_id", "=", partner.id), ("move_type", "in", CUSTOMER_TYPES), ("state", "=", "posted")]
+        )
 
     def _balance_open_moves(self, partner):
-        return request.env["account.move"].sudo().search(
-            self._balance_moves_domain(partner) & Domain("payment_state", "in", ("not_paid", "partial")),
-            order="invoice_date_due, id")
+        return (
+            request.env["account.move"]
+            .sudo()
+            .search(
+                self._balance_moves_domain(partner) & Domain("payment_state", "in", ("not_paid", "partial")),
+                order="invoice_date_due, id",
+            )
+        )
 
     def _balance_paid_moves(self, partner):
-        return request.env["account.move"].sudo().search(
-            self._balance_moves_domain(partner) & Domain([("move_type", "in", PAYABLE_TYPES),
-                                                          ("payment_state", "in", ("paid", "in_payment"))]),
-            order="invoice_date desc, id desc", limit=PAID_SHOWN)
+        return (
+            request.env["account.move"]
+            .sudo()
+            .search(
+                self._balance_moves_domain(partner)
+                & Domain([("move_type", "in", PAYABLE_TYPES), ("payment_state", "in", ("paid", "in_payment"))]),
+                order="invoice_date desc, id desc",
+                limit=PAID_SHOWN,
+            )
+        )
 
     def _balance_status(self, moves):
         """Per invoice: its open dispute, open promise, requested or running payment plan."""
@@ -208,8 +233,11 @@ class CollectionPortal(PortalAccount):
     def _balance_reminder_labels(self, moves):
         """Per invoice, the customer's words for the last reminder it was sent (not planned, not
         cancelled): never the internal name of the level."""
-        lines = request.env["credit.collection.action.line"].sudo().search([
-            ("move_id", "in", moves.ids), ("state", "!=", "cancelled"), ("action_id.state", "=", "sent")])
+        lines = (
+            request.env["credit.collection.action.line"]
+            .sudo()
+            .search([("move_id", "in", moves.ids), ("state", "!=", "cancelled"), ("action_id.state", "=", "sent")])
+        )
         reached = {}
         for line in lines:
             if line.move_id.id not in reached or reached[line.move_id.id].delay_days < line.level_id.delay_days:
@@ -218,8 +246,11 @@ class CollectionPortal(PortalAccount):
 
     def _balance_providers(self, partner, company, currency, amount=0.0):
         payer = self._balance_payer(partner)
-        return request.env["payment.provider"].sudo()._get_compatible_providers(
-            company.id, payer.id, amount, currency_id=currency.id)
+        return (
+            request.env["payment.provider"]
+            .sudo()
+            ._get_compatible_providers(company.id, payer.id, amount, currency_id=currency.id)
+        )
 
     def _balance_values(self, access, **extra):
         partner = access.partner
@@ -234,33 +265,46 @@ class CollectionPortal(PortalAccount):
             for currency in open_moves.filtered(lambda move, company=company: move.company_id == company).currency_id:
                 moves = open_moves.filtered(
                     lambda move, company=company, currency=currency: move.company_id == company
-                    and move.currency_id == currency)
+                    and move.currency_id == currency
+                )
                 due = sum(move.amount_residual * (-1 if move.move_type == "out_refund" else 1) for move in moves)
                 late = sum(move.amount_residual for move in moves & overdue)
-                totals.append({"company": company, "currency": currency, "due": due, "overdue": late,
-                               "online": bool(self._balance_providers(partner, company, currency))})
+                totals.append(
+                    {
+                        "company": company,
+                        "currency": currency,
+                        "due": due,
+                        "overdue": late,
+                        "online": bool(self._balance_providers(partner, company, currency)),
+                    }
+                )
         values = self._prepare_portal_layout_values()
-        values.update({
-            "page_name": "collection_balance",
-            "partner": partner,
-            "via_link": access.via_link,
-            "balance_url": self._balance_url,
-            "request_url": lambda path: ("/web/login?%s" % url_encode({"redirect": path})) if access.via_link else path,
-            "open_moves": open_moves,
-            "overdue_ids": set(overdue.ids),
-            "payable_ids": set(payable.ids),
-            "paid_moves": paid_moves,
-            "status": self._balance_status(open_moves),
-            "reminder_labels": self._balance_reminder_labels(open_moves),
-            "promise_label": lambda promise: _("Payment promised for %s",
-                                               format_date(request.env, promise.promise_date)),
-            "totals": totals,
-            "companies": companies,
-            "multi_company": len(companies) > 1,
-            "today": today,
-            "invoice_url": self._invoice_url,
-            **extra,
-        })
+        values.update(
+            {
+                "page_name": "collection_balance",
+                "partner": partner,
+                "via_link": access.via_link,
+                "balance_url": self._balance_url,
+                "request_url": lambda path: ("/web/login?%s" % url_encode({"redirect": path}))
+                if access.via_link
+                else path,
+                "open_moves": open_moves,
+                "overdue_ids": set(overdue.ids),
+                "payable_ids": set(payable.ids),
+                "paid_moves": paid_moves,
+                "status": self._balance_status(open_moves),
+                "reminder_labels": self._balance_reminder_labels(open_moves),
+                "promise_label": lambda promise: request.env._(
+                    "Payment promised for %s", format_date(request.env, promise.promise_date)
+                ),
+                "totals": totals,
+                "companies": companies,
+                "multi_company": len(companies) > 1,
+                "today": today,
+                "invoice_url": self._invoice_url,
+                **extra,
+            }
+        )
         return values
 
     @staticmethod
@@ -274,9 +318,14 @@ class CollectionPortal(PortalAccount):
         values = super()._prepare_home_portal_values(counters)
         if "collection_open_count" in counters:
             partner = request.env.user.partner_id.commercial_partner_id
-            values["collection_open_count"] = request.env["account.move"].sudo().search_count(
-                self._balance_moves_domain(partner) & Domain([("move_type", "in", PAYABLE_TYPES),
-                                                              ("payment_state", "in", ("not_paid", "partial"))]))
+            values["collection_open_count"] = (
+                request.env["account.move"]
+                .sudo()
+                .search_count(
+                    self._balance_moves_domain(partner)
+                    & Domain([("move_type", "in", PAYABLE_TYPES), ("payment_state", "in", ("not_paid", "partial"))])
+                )
+            )
         return values
 
     # ------------------------------------------------------------------ pages
@@ -286,13 +335,16 @@ class CollectionPortal(PortalAccount):
         if response:
             return response
         messages = {
-            "paid": _("Thank you: your payment has been received and applied to your invoices."),
-            "dispute": _("Your dispute has been sent to our credit department; reminders on this invoice are on hold."),
-            "promise": _("Thank you: your payment promise has been recorded."),
-            "plan": _("Your request for a payment plan has been sent; we will come back to you shortly."),
+            "paid": request.env._("Thank you: your payment has been received and applied to your invoices."),
+            "dispute": request.env._(
+                "Your dispute has been sent to our credit department; reminders on this invoice are on hold."
+            ),
+            "promise": request.env._("Thank you: your payment promise has been recorded."),
+            "plan": request.env._("Your request for a payment plan has been sent; we will come back to you shortly."),
         }
-        return request.render("credit_collection_portal.portal_my_balance",
-                              self._balance_values(access, success=messages.get(done)))
+        return request.render(
+            "credit_collection_portal.portal_my_balance", self._balance_values(access, success=messages.get(done))
+        )
 
     @http.route("/my/balance/statement", type="http", auth="public", website=True, sitemap=False)
     def portal_my_balance_statement(self, company_id=None, **kwargs):
@@ -308,32 +360,45 @@ class CollectionPortal(PortalAccount):
         if not company:
             raise NotFound()
         report = request.env.ref("credit_collection.action_report_statement").sudo()
-        content, kind = report.with_company(company).with_context(
-            collection_company_id=company.id, lang=partner.lang or request.env.lang,
-        )._render_qweb_pdf(report.report_name, partner.ids)
+        content, kind = (
+            report.with_company(company)
+            .with_context(
+                collection_company_id=company.id,
+                lang=partner.lang or request.env.lang,
+            )
+            ._render_qweb_pdf(report.report_name, partner.ids)
+        )
         if kind != "pdf":  # Odoo renders HTML under the test server: wkhtmltopdf would call back into it
             return request.make_response(content, [("Content-Type", "text/html; charset=utf-8")])
-        title = _("Statement")  # apart: Odoo's term extractor reads the next tuple as a term
+        title = request.env._("Statement")  # apart: Odoo's term extractor reads the next tuple as a term
         filename = "%s - %s.pdf" % (title, (partner.name or "").replace("/", "-"))
-        return request.make_response(content, [
-            ("Content-Type", "application/pdf"), ("Content-Length", len(content)),
-            ("Content-Disposition", http.content_disposition(filename)),
-        ])
+        return request.make_response(
+            content,
+            [
+                ("Content-Type", "application/pdf"),
+                ("Content-Length", len(content)),
+                ("Content-Disposition", http.content_disposition(filename)),
+            ],
+        )
 
     # ------------------------------------------------------------------ payment
     def _balance_checked_invoices(self, partner, invoice_ids, payable=True):
         """The invoices asked for, all the customer's and open; 404 for anything else."""
         ids = self._parse_ids(invoice_ids)
         if not ids:
-            raise InvalidRequest(_("Select at least one invoice."))
+            raise InvalidRequest(request.env._("Select at least one invoice."))
         moves = request.env["account.move"].sudo().browse(ids).exists()
         domain = self._balance_moves_domain(partner) + [
-            ("id", "in", ids), ("payment_state", "in", ("not_paid", "partial")),
-            ("move_type", "in", PAYABLE_TYPES if payable else CUSTOMER_TYPES)]
+            ("id", "in", ids),
+            ("payment_state", "in", ("not_paid", "partial")),
+            ("move_type", "in", PAYABLE_TYPES if payable else CUSTOMER_TYPES),
+        ]
         if len(moves) != len(ids) or request.env["account.move"].sudo().search_count(domain) != len(ids):
             raise NotFound()
         if len(moves.company_id) > 1 or len(moves.currency_id) > 1:
-            raise InvalidRequest(_("Invoices of different companies or currencies must be paid separately."))
+            raise InvalidRequest(
+                request.env._("Invoices of different companies or currencies must be paid separately.")
+            )
         return moves
 
     @staticmethod
@@ -368,15 +433,20 @@ class CollectionPortal(PortalAccount):
         total = sum(moves.mapped("amount_residual"))
         amount = self._parse_amount(amount, currency, total)
         if currency.compare_amounts(amount, 0.0) <= 0:
-            raise InvalidRequest(_("The amount must be positive."))
+            raise InvalidRequest(request.env._("The amount must be positive."))
         if currency.compare_amounts(amount, total) > 0:
-            raise InvalidRequest(_("The amount cannot exceed what is due on the selected invoices (%s).",
-                                   format_amount(request.env, total, currency)))
+            raise InvalidRequest(
+                request.env._(
+                    "The amount cannot exceed what is due on the selected invoices (%s).",
+                    format_amount(request.env, total, currency),
+                )
+            )
         return amount
 
     def _balance_error(self, access, message):
-        return request.render("credit_collection_portal.portal_my_balance",
-                              self._balance_values(access, error=message), status=400)
+        return request.render(
+            "credit_collection_portal.portal_my_balance", self._balance_values(access, error=message), status=400
+        )
 
     @http.route("/my/balance/pay", type="http", auth="public", methods=["POST"], website=True, sitemap=False)
     def portal_my_balance_pay(self, amount=None, **kwargs):
@@ -393,28 +463,33 @@ class CollectionPortal(PortalAccount):
         payer = self._balance_payer(partner)
         ids_key = "-".join(str(move_id) for move_id in moves.ids)
         providers = self._balance_providers(partner, company, currency, amount)
-        payment_methods = request.env["payment.method"].sudo()._get_compatible_payment_methods(
-            providers.ids, payer.id, currency_id=currency.id)
+        payment_methods = (
+            request.env["payment.method"]
+            .sudo()
+            ._get_compatible_payment_methods(providers.ids, payer.id, currency_id=currency.id)
+        )
         tokens = request.env["payment.token"].sudo()._get_available_tokens(providers.ids, payer.id)
         values = self._balance_values(access)
-        values.update({
-            "page_name": "collection_pay",
-            "moves": moves,
-            "pay_company": company,
-            "amount": amount,
-            "currency": currency,
-            "partner_id": payer.id,
-            "providers_sudo": providers,
-            "payment_methods_sudo": payment_methods,
-            "tokens_sudo": tokens,
-            "show_tokenize_input_mapping": self._compute_show_tokenize_input_mapping(providers),
-            "transaction_route": "/my/balance/transaction/%s" % ids_key,
-            "landing_route": self._balance_url(done="paid"),
-            "access_token": payment_utils.generate_access_token(payer.id, amount, currency.id, ids_key),
-            "bank_accounts": company.partner_id.bank_ids,
-            "company_mismatch": not self._can_partner_pay_in_company(payer, company),
-            "expected_company": company,
-        })
+        values.update(
+            {
+                "page_name": "collection_pay",
+                "moves": moves,
+                "pay_company": company,
+                "amount": amount,
+                "currency": currency,
+                "partner_id": payer.id,
+                "providers_sudo": providers,
+                "payment_methods_sudo": payment_methods,
+                "tokens_sudo": tokens,
+                "show_tokenize_input_mapping": self._compute_show_tokenize_input_mapping(providers),
+                "transaction_route": "/my/balance/transaction/%s" % ids_key,
+                "landing_route": self._balance_url(done="paid"),
+                "access_token": payment_utils.generate_access_token(payer.id, amount, currency.id, ids_key),
+                "bank_accounts": company.partner_id.bank_ids,
+                "company_mismatch": not self._can_partner_pay_in_company(payer, company),
+                "expected_company": company,
+            }
+        )
         return request.render("credit_collection_portal.portal_my_balance_pay", values)
 
     @http.route("/my/balance/transaction/<string:invoice_ids>", type="jsonrpc", auth="public")
@@ -427,32 +502,34 @@ class CollectionPortal(PortalAccount):
         if response:
             abort(response)
         if not request.validate_csrf(kwargs.pop("csrf_token", None)):
-            abort(self._json_refusal(400, _("Your session expired: reload the page.")))
+            abort(self._json_refusal(400, request.env._("Your session expired: reload the page.")))
         try:
             moves = self._balance_checked_invoices(access.partner, self._parse_ids(invoice_ids))
             amount = self._balance_check_amount(moves, amount)
         except NotFound:
-            abort(self._json_refusal(404, _("These invoices cannot be paid any more.")))
+            abort(self._json_refusal(404, request.env._("These invoices cannot be paid any more.")))
         except InvalidRequest as error:
             abort(self._json_refusal(400, str(error)))
         partner, company, currency = access.partner, moves.company_id, moves.currency_id
         payer = self._balance_payer(partner)
         ids_key = "-".join(str(move_id) for move_id in moves.ids)
         if not payment_utils.check_access_token(access_token, payer.id, amount, currency.id, ids_key):
-            abort(self._json_refusal(403, _("The access token is invalid.")))
+            abort(self._json_refusal(403, request.env._("The access token is invalid.")))
         try:
             self._validate_transaction_kwargs(kwargs)
         except ValidationError as error:
             abort(self._json_refusal(400, str(error)))
         self._balance_check_payment_option(partner, payer, company, currency, amount, kwargs)
-        kwargs.update({
-            "amount": amount,
-            "currency_id": currency.id,
-            "partner_id": payer.id,
-            "is_validation": False,
-            # Set here, not taken from the browser.
-            "landing_route": self._balance_url(done="paid"),
-        })
+        kwargs.update(
+            {
+                "amount": amount,
+                "currency_id": currency.id,
+                "partner_id": payer.id,
+                "is_validation": False,
+                # Set here, not taken from the browser.
+                "landing_route": self._balance_url(done="paid"),
+            }
+        )
         tx = self._create_transaction(custom_create_values={"invoice_ids": [Command.set(moves.ids)]}, **kwargs)
         return tx._get_processing_values()
 
@@ -466,13 +543,16 @@ class CollectionPortal(PortalAccount):
             tokens = request.env["payment.token"].sudo()._get_available_tokens(providers.ids, payer.id)
             allowed = kwargs["token_id"] in tokens.ids
         elif kwargs.get("flow") in ("direct", "redirect"):
-            methods = request.env["payment.method"].sudo()._get_compatible_payment_methods(
-                providers.ids, payer.id, currency_id=currency.id)
+            methods = (
+                request.env["payment.method"]
+                .sudo()
+                ._get_compatible_payment_methods(providers.ids, payer.id, currency_id=currency.id)
+            )
             allowed = kwargs["provider_id"] in providers.ids and kwargs["payment_method_id"] in methods.ids
         else:
             allowed = False
         if not allowed:
-            abort(self._json_refusal(403, _("This payment method is not available for these invoices.")))
+            abort(self._json_refusal(403, request.env._("This payment method is not available for these invoices.")))
 
     @staticmethod
     def _as_id(value):
@@ -491,8 +571,14 @@ class CollectionPortal(PortalAccount):
         return request.render(template, values, status=400 if extra.get("error") else 200)
 
     # --- dispute
-    @http.route("/my/balance/dispute/<int:invoice_id>", type="http", auth="public", methods=["GET", "POST"],
-                website=True, sitemap=False)
+    @http.route(
+        "/my/balance/dispute/<int:invoice_id>",
+        type="http",
+        auth="public",
+        methods=["GET", "POST"],
+        website=True,
+        sitemap=False,
+    )
     def portal_my_balance_dispute(self, invoice_id, **post):
         access, response = self._balance_access(requests=True)
         if response:
@@ -501,10 +587,16 @@ class CollectionPortal(PortalAccount):
         move = self._balance_checked_invoices(partner, [invoice_id])
         dispute = self._balance_status(move)[move.id]["dispute"]
         if dispute:
-            return self._balance_error(access, _(
-                "%(invoice)s is already disputed (%(dispute)s, sent on %(date)s): our credit department is "
-                "looking into it.", invoice=move.name, dispute=dispute.name,
-                date=format_date(request.env, dispute.create_date)))
+            return self._balance_error(
+                access,
+                request.env._(
+                    "%(invoice)s is already disputed (%(dispute)s, sent on %(date)s): our credit department is "
+                    "looking into it.",
+                    invoice=move.name,
+                    dispute=dispute.name,
+                    date=format_date(request.env, dispute.create_date),
+                ),
+            )
         reasons = self._dispute_reasons()
         template = "credit_collection_portal.portal_my_balance_dispute"
         if request.httprequest.method != "POST":
@@ -512,33 +604,51 @@ class CollectionPortal(PortalAccount):
         try:
             reason = post.get("reason")
             if reason not in dict(reasons):
-                raise InvalidRequest(_("Choose the reason of the dispute."))
+                raise InvalidRequest(request.env._("Choose the reason of the dispute."))
             description = (post.get("description") or "").strip()
             if not description:
-                raise InvalidRequest(_("Tell us what is wrong with this invoice."))
+                raise InvalidRequest(request.env._("Tell us what is wrong with this invoice."))
             upload = request.httprequest.files.get("attachment")
             content = upload.read(MAX_ATTACHMENT_SIZE + 1) if upload and upload.filename else b""
             if len(content) > MAX_ATTACHMENT_SIZE:
-                raise InvalidRequest(_("The attachment is too large (10 MB at most)."))
+                raise InvalidRequest(request.env._("The attachment is too large (10 MB at most)."))
         except InvalidRequest as error:
             return self._request_page(template, access, move=move, reasons=reasons, form=post, error=str(error))
         company = move.company_id
         case = self._balance_case(partner, company)
         # The model writes the customer's message on the dispute, the case and the invoice.
-        dispute = request.env["credit.collection.dispute"].sudo().with_company(company).create({
-            "partner_id": partner.id, "company_id": company.id, "case_id": case.id,
-            "move_ids": [Command.set(move.ids)], "reason": reason, "description": description,
-            "user_id": case.user_id.id, "source": "portal",
-        })
+        dispute = (
+            request.env["credit.collection.dispute"]
+            .sudo()
+            .with_company(company)
+            .create(
+                {
+                    "partner_id": partner.id,
+                    "company_id": company.id,
+                    "case_id": case.id,
+                    "move_ids": [Command.set(move.ids)],
+                    "reason": reason,
+                    "description": description,
+                    "user_id": case.user_id.id,
+                    "source": "portal",
+                }
+            )
+        )
         if content:
-            attachment = request.env["ir.attachment"].sudo().create({
-                "name": upload.filename, "raw": content, "res_model": dispute._name, "res_id": dispute.id})
+            attachment = (
+                request.env["ir.attachment"]
+                .sudo()
+                .create({"name": upload.filename, "raw": content, "res_model": dispute._name, "res_id": dispute.id})
+            )
             for record in (dispute, case):
                 record.message_post(
-                    body=_("Document sent by the customer with dispute %s.", dispute.name),
+                    body=request.env._("Document sent by the customer with dispute %s.", dispute.name),
                     attachment_ids=attachment.copy({"res_model": record._name, "res_id": record.id}).ids
-                    if record != dispute else attachment.ids,
-                    message_type="comment", subtype_xmlid="mail.mt_note")
+                    if record != dispute
+                    else attachment.ids,
+                    message_type="comment",
+                    subtype_xmlid="mail.mt_note",
+                )
         return request.redirect(self._balance_url(done="dispute"))
 
     def _dispute_reasons(self):
@@ -560,22 +670,30 @@ class CollectionPortal(PortalAccount):
         return {move.id for move in moves if not status[move.id][busy]}
 
     def _check_promise_limits(self, partner, moves):
-        promises = request.env["credit.collection.promise"].sudo().search([
-            ("partner_id", "=", partner.id), ("state", "=", "open")])
+        promises = (
+            request.env["credit.collection.promise"]
+            .sudo()
+            .search([("partner_id", "=", partner.id), ("state", "=", "open")])
+        )
         promised = promises.filtered(lambda promise: promise.move_ids & moves)
         if promised:
             promise = promised[0]
-            raise InvalidRequest(_(
-                "%(invoices)s already have a payment promise for %(date)s: it holds until then.",
-                invoices=", ".join((promise.move_ids & moves).mapped("name")),
-                date=format_date(request.env, promise.promise_date)))
+            raise InvalidRequest(
+                request.env._(
+                    "%(invoices)s already have a payment promise for %(date)s: it holds until then.",
+                    invoices=", ".join((promise.move_ids & moves).mapped("name")),
+                    date=format_date(request.env, promise.promise_date),
+                )
+            )
         if len(promises) >= MAX_OPEN_PROMISES:
-            raise InvalidRequest(_(
-                "You already have %s payment promises pending: keep them, or contact our credit department.",
-                len(promises)))
+            raise InvalidRequest(
+                request.env._(
+                    "You already have %s payment promises pending: keep them, or contact our credit department.",
+                    len(promises),
+                )
+            )
 
-    @http.route("/my/balance/promise", type="http", auth="public", methods=["GET", "POST"],
-                website=True, sitemap=False)
+    @http.route("/my/balance/promise", type="http", auth="public", methods=["GET", "POST"], website=True, sitemap=False)
     def portal_my_balance_promise(self, **post):
         access, response = self._balance_access(requests=True)
         if response:
@@ -591,31 +709,49 @@ class CollectionPortal(PortalAccount):
             promise_date = self._parse_date(post.get("promise_date"), MAX_PROMISE_DAYS)
             self._check_promise_limits(partner, moves)
         except InvalidRequest as error:
-            return self._request_page(template, access, form=post, error=str(error),
-                                      selected=set(self._parse_ids(selected)))
+            return self._request_page(
+                template, access, form=post, error=str(error), selected=set(self._parse_ids(selected))
+            )
         company = moves.company_id
         case = self._balance_case(partner, company)
         note = (post.get("note") or "").strip()
-        request.env["credit.collection.promise"].sudo().with_company(company).create({
-            "partner_id": partner.id, "company_id": company.id, "case_id": case.id,
-            "move_ids": [Command.set(moves.ids)], "amount": amount, "currency_id": moves.currency_id.id,
-            "promise_date": promise_date, "source": "portal", "note": note, "user_id": case.user_id.id,
-        })
+        request.env["credit.collection.promise"].sudo().with_company(company).create(
+            {
+                "partner_id": partner.id,
+                "company_id": company.id,
+                "case_id": case.id,
+                "move_ids": [Command.set(moves.ids)],
+                "amount": amount,
+                "currency_id": moves.currency_id.id,
+                "promise_date": promise_date,
+                "source": "portal",
+                "note": note,
+                "user_id": case.user_id.id,
+            }
+        )
         return request.redirect(self._balance_url(done="promise"))
 
     # --- payment plan
     def _check_plan_limits(self, partner, moves):
-        plans = request.env["credit.collection.payment.plan"].sudo().search([
-            ("partner_id", "=", partner.id), ("state", "in", ("draft", "running"))])
+        plans = (
+            request.env["credit.collection.payment.plan"]
+            .sudo()
+            .search([("partner_id", "=", partner.id), ("state", "in", ("draft", "running"))])
+        )
         requested = plans.filtered(lambda plan: plan.state == "draft" and plan.source == "portal")
         if len(requested) >= MAX_OPEN_PLAN_REQUESTS:
-            raise InvalidRequest(_(
-                "Your request for a payment plan of %s is being reviewed by our credit department: "
-                "we will come back to you.", format_date(request.env, requested[0].create_date)))
+            raise InvalidRequest(
+                request.env._(
+                    "Your request for a payment plan of %s is being reviewed by our credit department: "
+                    "we will come back to you.",
+                    format_date(request.env, requested[0].create_date),
+                )
+            )
         planned = plans.filtered(lambda plan: plan.move_ids & moves)
         if planned:
-            raise InvalidRequest(_(
-                "%s are already in a payment plan.", ", ".join((planned.move_ids & moves).mapped("name"))))
+            raise InvalidRequest(
+                request.env._("%s are already in a payment plan.", ", ".join((planned.move_ids & moves).mapped("name")))
+            )
 
     @http.route("/my/balance/plan", type="http", auth="public", methods=["GET", "POST"], website=True, sitemap=False)
     def portal_my_balance_plan(self, **post):
@@ -625,8 +761,9 @@ class CollectionPortal(PortalAccount):
         partner = access.partner
         template = "credit_collection_portal.portal_my_balance_plan"
         if request.httprequest.method != "POST":
-            return self._request_page(template, access, form={}, max_instalments=MAX_INSTALMENTS,
-                                      selected=self._preselected(partner, "plan"))
+            return self._request_page(
+                template, access, form={}, max_instalments=MAX_INSTALMENTS, selected=self._preselected(partner, "plan")
+            )
         selected = request.httprequest.form.getlist("invoice_ids")
         try:
             moves = self._balance_checked_invoices(partner, selected)
@@ -635,20 +772,35 @@ class CollectionPortal(PortalAccount):
             except ValueError:
                 count = 0
             if not 2 <= count <= MAX_INSTALMENTS:
-                raise InvalidRequest(_("Choose between 2 and %s instalments.", MAX_INSTALMENTS))
+                raise InvalidRequest(request.env._("Choose between 2 and %s instalments.", MAX_INSTALMENTS))
             first_date = self._parse_date(post.get("first_date"), 90)
             self._check_plan_limits(partner, moves)
         except InvalidRequest as error:
-            return self._request_page(template, access, form=post, error=str(error),
-                                      max_instalments=MAX_INSTALMENTS, selected=set(self._parse_ids(selected)))
+            return self._request_page(
+                template,
+                access,
+                form=post,
+                error=str(error),
+                max_instalments=MAX_INSTALMENTS,
+                selected=set(self._parse_ids(selected)),
+            )
         company = moves.company_id
         case = self._balance_case(partner, company)
         note = (post.get("note") or "").strip()
-        request.env["credit.collection.payment.plan"].sudo().with_company(company).create({
-            "partner_id": partner.id, "company_id": company.id, "case_id": case.id,
-            "move_ids": [Command.set(moves.ids)], "instalment_count": count, "first_date": first_date,
-            "source": "portal", "note": note, "state": "draft", "user_id": case.user_id.id,
-        })
+        request.env["credit.collection.payment.plan"].sudo().with_company(company).create(
+            {
+                "partner_id": partner.id,
+                "company_id": company.id,
+                "case_id": case.id,
+                "move_ids": [Command.set(moves.ids)],
+                "instalment_count": count,
+                "first_date": first_date,
+                "source": "portal",
+                "note": note,
+                "state": "draft",
+                "user_id": case.user_id.id,
+            }
+        )
         return request.redirect(self._balance_url(done="plan"))
 
     @staticmethod

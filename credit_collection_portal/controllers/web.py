@@ -5,7 +5,6 @@ from odoo.addons.portal.controllers.web import Home
 
 
 class CollectionHome(Home):
-
     @http.route()
     def web_login(self, *args, **kwargs):
         """Once logged in, the user's language decides the portal's, not a cookie left by the pages

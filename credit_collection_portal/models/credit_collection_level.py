@@ -1,4 +1,4 @@
-from odoo import _, models
+from odoo import models
 
 
 class CreditCollectionLevel(models.Model):
@@ -12,11 +12,11 @@ class CreditCollectionLevel(models.Model):
         """
         self.ensure_one()
         labels = {
-            "pre_reminder": _("Due date reminder"),
-            "reminder_1": _("Reminder"),
-            "reminder_2": _("Second reminder"),
-            "formal_notice": _("Formal notice"),
-            "provision": _("With our credit department"),
-            "litigation": _("Debt recovery proceedings"),
+            "pre_reminder": self.env._("Due date reminder"),
+            "reminder_1": self.env._("Reminder"),
+            "reminder_2": self.env._("Second reminder"),
+            "formal_notice": self.env._("Formal notice"),
+            "provision": self.env._("With our credit department"),
+            "litigation": self.env._("Debt recovery proceedings"),
         }
         return labels.get(self.case_stage) or labels["reminder_1"]

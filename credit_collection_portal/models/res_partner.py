@@ -1,6 +1,6 @@
 import time
 
-from odoo import Command, _, api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import consteq
 from odoo.tools.misc import hmac
@@ -19,9 +19,13 @@ class ResPartner(models.Model):
     _inherit = "res.partner"
 
     collection_portal_link_generation = fields.Integer(
-        "Balance link generation", copy=False, readonly=True, groups="credit_collection.group_collection_user",
+        "Balance link generation",
+        copy=False,
+        readonly=True,
+        groups="credit_collection.group_collection_user",
         help="Raised each time a collector revokes the customer's balance links: every link signed before "
-             "stops working.")
+        "stops working.",
+    )
 
     # ------------------------------------------------------------------ the link of the reminders
     def _collection_portal_signature(self, issued, generation):
@@ -63,8 +67,12 @@ class ResPartner(models.Model):
         revoked since (another generation).
         """
         partner = self.sudo().browse(partner_id).exists() if isinstance(partner_id, int) else self.browse()
-        if (not partner or not partner.active or partner != partner.commercial_partner_id
-                or partner.collection_portal_link_generation != generation):
+        if (
+            not partner
+            or not partner.active
+            or partner != partner.commercial_partner_id
+            or partner.collection_portal_link_generation != generation
+        ):
             return self.browse(), "invalid"
         if issued + self._collection_portal_link_days() * 86400 < time.time():
             return partner, "expired"
@@ -82,7 +90,8 @@ class ResPartner(models.Model):
             return self.browse(), None, "invalid"
         partner = self.sudo().browse(partner_id).exists()
         if not partner or not consteq(
-                partner._collection_portal_signature(issued, partner.collection_portal_link_generation), signature):
+            partner._collection_portal_signature(issued, partner.collection_portal_link_generation), signature
+        ):
             return self.browse(), None, "invalid"
         grant = {"partner_id": partner.id, "issued": issued, "generation": partner.collection_portal_link_generation}
         partner, status = self._collection_portal_link_status(**grant)
@@ -102,13 +111,17 @@ class ResPartner(models.Model):
     def action_collection_portal_revoke_links(self):
         """Every balance link sent so far to these customers stops working, sessions opened with one too."""
         if not self.env.user.has_group("credit_collection.group_collection_user"):
-            raise AccessError(_("Only collectors can revoke the balance links of a customer."))
+            raise AccessError(self.env._("Only collectors can revoke the balance links of a customer."))
         for partner in self.commercial_partner_id.sudo():
             partner.collection_portal_link_generation += 1
             partner.message_post(
-                body=_("Balance links revoked by %s: the links of the reminders sent so far no longer open "
-                       "the customer's account; the next reminders carry new links.", self.env.user.name),
-                subtype_xmlid="mail.mt_note")
+                body=self.env._(
+                    "Balance links revoked by %s: the links of the reminders sent so far no longer open "
+                    "the customer's account; the next reminders carry new links.",
+                    self.env.user.name,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
         return True
 
     # ------------------------------------------------------------------ demo
@@ -122,25 +135,49 @@ class ResPartner(models.Model):
         if not company.partner_id.bank_ids:
             # Trusted by the administrator, as account requires before invoices can show it (the
             # superuser outside an install may not trust an account).
-            self.env["res.partner.bank"].with_user(self.env.ref("base.user_admin")).create({
-                "partner_id": company.partner_id.id, "acc_number": "FR76 3000 4000 0312 3456 7890 143",
-                "allow_out_payment": True,
-            })
-        contact = self.create({
-            "name": "Nathalie Roche", "parent_id": customer.id, "type": "contact",
-            "email": "compta.portal@example.com", "lang": customer.lang,
-        })
-        user = self.env["res.users"].with_context(no_reset_password=True).create({
-            "login": "customer", "password": "customer", "partner_id": contact.id,
-            "company_id": company.id, "company_ids": [Command.set(company.ids)],
-            "group_ids": [Command.set([self.env.ref("base.group_portal").id])],
-        })
-        self.env["ir.model.data"]._update_xmlids([
-            {"xml_id": DEMO_USER_XMLID, "record": user, "noupdate": True}])
+            self.env["res.partner.bank"].with_user(self.env.ref("base.user_admin")).create(
+                {
+                    "partner_id": company.partner_id.id,
+                    "acc_number": "FR76 3000 4000 0312 3456 7890 143",
+                    "allow_out_payment": True,
+                }
+            )
+        contact = self.create(
+            {
+                "name": "Nathalie Roche",
+                "parent_id": customer.id,
+                "type": "contact",
+                "email": "compta.portal@example.com",
+                "lang": customer.lang,
+            }
+        )
+        user = (
+            self.env["res.users"]
+            .with_context(no_reset_password=True)
+            .create(
+                {
+                    "login": "customer",
+                    "password": "customer",
+                    "partner_id": contact.id,
+                    "company_id": company.id,
+                    "company_ids": [Command.set(company.ids)],
+                    "group_ids": [Command.set([self.env.ref("base.group_portal").id])],
+                }
+            )
+        )
+        self.env["ir.model.data"]._update_xmlids([{"xml_id": DEMO_USER_XMLID, "record": user, "noupdate": True}])
         # Where Odoo's demo provider is installed (the demo database), the demo company takes payments too.
         provider = self.env.ref("payment.payment_provider_demo", raise_if_not_found=False)
         if provider and provider.module_state == "installed":
-            journal = self.env["account.journal"].search([("company_id", "=", company.id), ("type", "=", "bank")], limit=1)
-            copy = provider.copy({"company_id": company.id, "state": "test", "is_published": True,
-                                  "payment_method_ids": [Command.set(provider.payment_method_ids.ids)]})
+            journal = self.env["account.journal"].search(
+                [("company_id", "=", company.id), ("type", "=", "bank")], limit=1
+            )
+            copy = provider.copy(
+                {
+                    "company_id": company.id,
+                    "state": "test",
+                    "is_published": True,
+                    "payment_method_ids": [Command.set(provider.payment_method_ids.ids)],
+                }
+            )
             copy.journal_id = journal

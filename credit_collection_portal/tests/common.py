@@ -4,10 +4,10 @@ import time
 from datetime import timedelta
 
 from odoo import Command, fields
+from odoo.tests.common import Opener
 
 from odoo.addons.base.tests.common import HttpCase
 from odoo.addons.credit_collection.tests.common import CollectionCommon
-from odoo.tests.common import Opener
 
 DAY = 86400
 
@@ -21,9 +21,11 @@ class PortalCommon(CollectionCommon, HttpCase):
         demo = cls.env["ir.module.module"]._get("payment_demo")
         assert demo.state == "installed", (
             "credit_collection_portal's tests pay with the demo provider: install payment_demo "
-            "next to the add-ons in the test database")
-        cls.customer_b = cls.env["res.partner"].create({
-            "name": "Bernard Négoce", "email": "compta@bernard.example", "lang": "en_US", "is_company": True})
+            "next to the add-ons in the test database"
+        )
+        cls.customer_b = cls.env["res.partner"].create(
+            {"name": "Bernard Négoce", "email": "compta@bernard.example", "lang": "en_US", "is_company": True}
+        )
         cls.user_a = cls._portal_user("ccp_customer_a", cls.customer)
         cls.user_b = cls._portal_user("ccp_customer_b", cls.customer_b)
         today = cls.today
@@ -35,35 +37,73 @@ class PortalCommon(CollectionCommon, HttpCase):
 
     @classmethod
     def _demo_provider(cls, company):
-        provider = cls.env.ref("payment.payment_provider_demo").sudo().copy({
-            "name": "Demo (%s)" % company.name, "company_id": company.id, "state": "test",
-            "is_published": True,
-            "payment_method_ids": [Command.set(cls.env.ref("payment_demo.payment_method_demo").ids)],
-        })
-        provider.journal_id = cls.env["account.journal"].search([
-            ("company_id", "=", company.id), ("type", "=", "bank")], limit=1)
+        provider = (
+            cls.env.ref("payment.payment_provider_demo")
+            .sudo()
+            .copy(
+                {
+                    "name": "Demo (%s)" % company.name,
+                    "company_id": company.id,
+                    "state": "test",
+                    "is_published": True,
+                    "payment_method_ids": [Command.set(cls.env.ref("payment_demo.payment_method_demo").ids)],
+                }
+            )
+        )
+        provider.journal_id = cls.env["account.journal"].search(
+            [("company_id", "=", company.id), ("type", "=", "bank")], limit=1
+        )
         return provider
 
     @classmethod
     def _portal_user(cls, login, company_partner, lang="en_US"):
-        contact = cls.env["res.partner"].create({
-            "name": "Accountant of %s" % company_partner.name, "parent_id": company_partner.id,
-            "email": "%s@example.com" % login, "lang": lang})
-        return cls.env["res.users"].with_context(no_reset_password=True).create({
-            "login": login, "password": login, "partner_id": contact.id,
-            "company_id": cls.company.id, "company_ids": [Command.set(cls.company.ids)],
-            "group_ids": [Command.set([cls.env.ref("base.group_portal").id])],
-        })
+        contact = cls.env["res.partner"].create(
+            {
+                "name": "Accountant of %s" % company_partner.name,
+                "parent_id": company_partner.id,
+                "email": "%s@example.com" % login,
+                "lang": lang,
+            }
+        )
+        return (
+            cls.env["res.users"]
+            .with_context(no_reset_password=True)
+            .create(
+                {
+                    "login": login,
+                    "password": login,
+                    "partner_id": contact.id,
+                    "company_id": cls.company.id,
+                    "company_ids": [Command.set(cls.company.ids)],
+                    "group_ids": [Command.set([cls.env.ref("base.group_portal").id])],
+                }
+            )
+        )
 
     @classmethod
     def _collector(cls, login="ccp_collector"):
         """A collector as the product makes them: an employee with the Collection User group only."""
-        return cls.env["res.users"].with_context(no_reset_password=True).create({
-            "login": login, "password": login, "name": "Collector %s" % login,
-            "company_id": cls.company.id, "company_ids": [Command.set(cls.company.ids)],
-            "group_ids": [Command.set([cls.env.ref("base.group_user").id,
-                                       cls.env.ref("credit_collection.group_collection_user").id])],
-        })
+        return (
+            cls.env["res.users"]
+            .with_context(no_reset_password=True)
+            .create(
+                {
+                    "login": login,
+                    "password": login,
+                    "name": "Collector %s" % login,
+                    "company_id": cls.company.id,
+                    "company_ids": [Command.set(cls.company.ids)],
+                    "group_ids": [
+                        Command.set(
+                            [
+                                cls.env.ref("base.group_user").id,
+                                cls.env.ref("credit_collection.group_collection_user").id,
+                            ]
+                        )
+                    ],
+                }
+            )
+        )
 
     @classmethod
     def _ref_invoice(cls, ref, amount, due, partner=None, company=None):
@@ -89,8 +129,11 @@ class PortalCommon(CollectionCommon, HttpCase):
         return self.url_open(url, data=data, files=files, allow_redirects=False)
 
     def _json(self, url, params):
-        response = self.url_open(url, data=json.dumps({"jsonrpc": "2.0", "method": "call", "params": params}),
-                                 headers={"Content-Type": "application/json"})
+        response = self.url_open(
+            url,
+            data=json.dumps({"jsonrpc": "2.0", "method": "call", "params": params}),
+            headers={"Content-Type": "application/json"},
+        )
         return response.json()
 
     def _visitor(self):
@@ -114,8 +157,10 @@ class PortalCommon(CollectionCommon, HttpCase):
             data.append(("amount", str(amount)))
         response = self._post("/my/balance/pay", data)
         self.assertEqual(response.status_code, 200, response.text[:500])
-        found = {key: re.search(r'data-%s="([^"]*)"' % key, response.text) for key in (
-            "access-token", "transaction-route", "amount", "partner-id")}
+        found = {
+            key: re.search(r'data-%s="([^"]*)"' % key, response.text)
+            for key in ("access-token", "transaction-route", "amount", "partner-id")
+        }
         form = {key: match and match.group(1) for key, match in found.items()}
         form["csrf"] = re.search(r'csrf_token: "([^"]+)"', response.text).group(1)
         return response, form
@@ -151,11 +196,26 @@ class PortalFrenchCommon(PortalCommon):
     @classmethod
     def _send_reminder(cls, invoice, level):
         """A reminder at ``level`` sent on ``invoice`` (how it is sent is the engine's business)."""
-        return cls.env["credit.collection.action"].create({
-            "partner_id": invoice.commercial_partner_id.id, "company_id": invoice.company_id.id,
-            "level_id": level.id, "channel": "email", "state": "sent", "sent_date": fields.Datetime.now(),
-            "line_ids": [Command.create({
-                "move_line_id": invoice.line_ids.filtered(lambda line: line.account_type == "asset_receivable").id,
-                "move_id": invoice.id, "level_id": level.id, "date_maturity": invoice.invoice_date_due,
-                "state": "done"})],
-        })
+        return cls.env["credit.collection.action"].create(
+            {
+                "partner_id": invoice.commercial_partner_id.id,
+                "company_id": invoice.company_id.id,
+                "level_id": level.id,
+                "channel": "email",
+                "state": "sent",
+                "sent_date": fields.Datetime.now(),
+                "line_ids": [
+                    Command.create(
+                        {
+                            "move_line_id": invoice.line_ids.filtered(
+                                lambda line: line.account_type == "asset_receivable"
+                            ).id,
+                            "move_id": invoice.id,
+                            "level_id": level.id,
+                            "date_maturity": invoice.invoice_date_due,
+                            "state": "done",
+                        }
+                    )
+                ],
+            }
+        )

@@ -8,10 +8,10 @@ from .common import PortalCommon, PortalFrenchCommon
 
 @tagged("post_install", "-at_install")
 class TestPortalFlows(PortalCommon):
-
     def _pending_reminders(self, invoice):
-        return self.env["credit.collection.action.line"].search([
-            ("move_id", "=", invoice.id), ("state", "=", "planned")])
+        return self.env["credit.collection.action.line"].search(
+            [("move_id", "=", invoice.id), ("state", "=", "planned")]
+        )
 
     def test_balance_page(self):
         self._login(self.user_a)
@@ -20,7 +20,7 @@ class TestPortalFlows(PortalCommon):
         for invoice in self.inv_old | self.inv_late | self.inv_next:
             self.assertIn(invoice.name, page.text)
         self.assertNotIn(self.inv_b.name, page.text)
-        self.assertIn("data-ref=\"CCP-OLD\"", page.text)
+        self.assertIn('data-ref="CCP-OLD"', page.text)
         # days late of the oldest invoice, and the statement link of its company
         self.assertIn(">40<", page.text.replace(" ", ""))
         self.assertIn("/my/balance/statement?company_id=%s" % self.company.id, page.text)
@@ -43,7 +43,8 @@ class TestPortalFlows(PortalCommon):
         url = action._portal_url()
         self.assertTrue(url.startswith("/my/balance/access#"), url)
         mail_body = self.env.ref("credit_collection.mail_template_reminder_courteous")._render_field(
-            "body_html", action.ids)[action.id]
+            "body_html", action.ids
+        )[action.id]
         self.assertIn(url, mail_body)
         self._visitor()
         page = self._open_link(url.split("#", 1)[1])
@@ -65,8 +66,9 @@ class TestPortalFlows(PortalCommon):
         self.assertEqual(tx.landing_route, "/my/balance?done=paid")
         # without the link, the same form is sent to the login page
         self._visitor()
-        response = self._post("/my/balance/pay", [("invoice_ids", str(self.inv_late.id))],
-                              csrf_url="/my/balance/access")
+        response = self._post(
+            "/my/balance/pay", [("invoice_ids", str(self.inv_late.id))], csrf_url="/my/balance/access"
+        )
         self.assertIn(response.status_code, (302, 303))
         self.assertIn("/web/login", response.headers["Location"])
 
@@ -83,8 +85,10 @@ class TestPortalFlows(PortalCommon):
         self.assertEqual(tx.invoice_ids, self.inv_old | self.inv_late)
         self.assertEqual(tx.partner_id, self.user_a.partner_id)
         self.assertEqual(tx.amount, 1200.0)
-        demo = self._json("/payment/demo/simulate_payment", {
-            "reference": tx.reference, "payment_details": "4242", "simulated_state": "done"})
+        demo = self._json(
+            "/payment/demo/simulate_payment",
+            {"reference": tx.reference, "payment_details": "4242", "simulated_state": "done"},
+        )
         self.assertNotIn("error", demo, demo)
         poll = self._json("/payment/status/poll", {})
         self.assertNotIn("error", poll, poll)
@@ -100,29 +104,38 @@ class TestPortalFlows(PortalCommon):
     def test_payment_plan_request(self):
         self._login(self.user_a)
         first = self.today + timedelta(days=15)
-        response = self._post("/my/balance/plan", [
-            ("invoice_ids", str(self.inv_old.id)), ("invoice_ids", str(self.inv_late.id)),
-            ("instalment_count", "3"), ("first_date", first.isoformat()),
-            ("note", "Our main client pays us late this quarter."),
-        ])
+        response = self._post(
+            "/my/balance/plan",
+            [
+                ("invoice_ids", str(self.inv_old.id)),
+                ("invoice_ids", str(self.inv_late.id)),
+                ("instalment_count", "3"),
+                ("first_date", first.isoformat()),
+                ("note", "Our main client pays us late this quarter."),
+            ],
+        )
         self.assertEqual(response.status_code, 303, response.text[:500])
         plan = self.env["credit.collection.payment.plan"].search([("partner_id", "=", self.customer.id)])
         self.assertEqual(len(plan), 1)
-        self.assertEqual((plan.state, plan.source, plan.instalment_count, plan.first_date),
-                         ("draft", "portal", 3, first))
+        self.assertEqual(
+            (plan.state, plan.source, plan.instalment_count, plan.first_date), ("draft", "portal", 3, first)
+        )
         self.assertEqual(plan.move_ids, self.inv_old | self.inv_late)
         self.assertIn("pays us late this quarter", " ".join(plan.case_id.message_ids.mapped("body")))
 
     def test_dispute_with_attachment(self):
         self._login(self.user_a)
-        response = self._post("/my/balance/dispute/%s" % self.inv_late.id, {
-            "reason": "delivery", "description": "Delivered a month late, see the carrier's note."},
-            files={"attachment": ("carrier-note.txt", b"Delivered on the 3rd", "text/plain")})
+        response = self._post(
+            "/my/balance/dispute/%s" % self.inv_late.id,
+            {"reason": "delivery", "description": "Delivered a month late, see the carrier's note."},
+            files={"attachment": ("carrier-note.txt", b"Delivered on the 3rd", "text/plain")},
+        )
         self.assertEqual(response.status_code, 303, response.text[:500])
         dispute = self.env["credit.collection.dispute"].search([("partner_id", "=", self.customer.id)])
         self.assertEqual((dispute.source, dispute.reason, dispute.move_ids), ("portal", "delivery", self.inv_late))
-        attachments = self.env["ir.attachment"].search([
-            ("res_model", "=", "credit.collection.case"), ("res_id", "=", dispute.case_id.id)])
+        attachments = self.env["ir.attachment"].search(
+            [("res_model", "=", "credit.collection.case"), ("res_id", "=", dispute.case_id.id)]
+        )
         self.assertEqual(attachments.mapped("name"), ["carrier-note.txt"])
         self.assertEqual(attachments.raw, b"Delivered on the 3rd")
         self.assertIn("carrier's note", " ".join(dispute.case_id.message_ids.mapped("body")))
@@ -133,8 +146,9 @@ class TestPortalFlows(PortalCommon):
 
     def test_wire_transfer_without_online_provider(self):
         self.provider.state = "disabled"
-        self.env["res.partner.bank"].create({
-            "partner_id": self.company.partner_id.id, "acc_number": "FR7630004000031234567890143"})
+        self.env["res.partner.bank"].create(
+            {"partner_id": self.company.partner_id.id, "acc_number": "FR7630004000031234567890143"}
+        )
         self._login(self.user_a)
         page = self.url_open("/my/balance")
         self.assertIn("o_balance_wire", page.text)
@@ -160,14 +174,24 @@ class TestPortalFrench(PortalFrenchCommon):
         self._login(self.user_fr)
         page = self.url_open("/my/balance")
         self.assertEqual(page.status_code, 200)
-        rows = {ref: re.search(r'data-ref="%s".*?</div>\s*</div>' % ref, page.text, re.S).group(0)
-                for ref in ("CCP-OLD", "CCP-LATE", "CCP-NEXT")}
+        rows = {
+            ref: re.search(r'data-ref="%s".*?</div>\s*</div>' % ref, page.text, re.S).group(0)
+            for ref in ("CCP-OLD", "CCP-LATE", "CCP-NEXT")
+        }
         self.assertIn("Mise en demeure", rows["CCP-OLD"])
         self.assertIn("Relance", rows["CCP-LATE"])
         self.assertNotIn("Deuxième relance", rows["CCP-LATE"])
         self.assertIn("Suivi par notre service recouvrement", rows["CCP-NEXT"])
-        for internal in ("MED dure", "Escalation", "Formal notice", "Reminder 1", "Reminder 2",
-                         escalation.level_id.name, "to_review", "Sent"):
+        for internal in (
+            "MED dure",
+            "Escalation",
+            "Formal notice",
+            "Reminder 1",
+            "Reminder 2",
+            escalation.level_id.name,
+            "to_review",
+            "Sent",
+        ):
             self.assertNotIn(internal, page.text)
         self.assertIn("Mon solde", page.text)
         self.assertIn("Factures à payer", page.text)
@@ -199,8 +223,9 @@ class TestPortalFrench(PortalFrenchCommon):
         self.assertEqual(self.opener.cookies.get("frontend_lang"), "en_US")
         login = self.url_open("/web/login")
         csrf = re.search(r'name="csrf_token" value="([^"]+)"', login.text).group(1)
-        page = self.url_open("/web/login", data={
-            "login": self.user_fr.login, "password": self.user_fr.login, "csrf_token": csrf})
+        page = self.url_open(
+            "/web/login", data={"login": self.user_fr.login, "password": self.user_fr.login, "csrf_token": csrf}
+        )
         self.assertNotIn("/en/", page.url)
         self.assertIn("/my", page.url)
         page = self.url_open("/my/balance")

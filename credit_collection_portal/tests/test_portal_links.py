@@ -71,8 +71,16 @@ class TestPortalLinks(PortalAttackCommon):
         self.assertEqual(self._open_link(self._token(self.customer_b)).status_code, 200)
 
     def test_only_collectors_revoke_links(self):
-        for user in (self.user_a, self.env["res.users"].create({
-                "login": "ccp_employee", "name": "Employee", "group_ids": [(6, 0, self.env.ref("base.group_user").ids)]})):
+        for user in (
+            self.user_a,
+            self.env["res.users"].create(
+                {
+                    "login": "ccp_employee",
+                    "name": "Employee",
+                    "group_ids": [(6, 0, self.env.ref("base.group_user").ids)],
+                }
+            ),
+        ):
             with self.assertRaises(AccessError):
                 self.customer.with_user(user).action_collection_portal_revoke_links()
         self.assertEqual(self.customer.collection_portal_link_generation, 0)
@@ -103,8 +111,10 @@ class TestPortalLinks(PortalAttackCommon):
         for url, data in (
             ("/my/balance/dispute/%s" % self.inv_late.id, {"reason": "price", "description": "Too high"}),
             ("/my/balance/promise", [("invoice_ids", str(self.inv_late.id)), ("amount", "10"), ("promise_date", date)]),
-            ("/my/balance/plan", [("invoice_ids", str(self.inv_late.id)), ("instalment_count", "3"),
-                                  ("first_date", date)]),
+            (
+                "/my/balance/plan",
+                [("invoice_ids", str(self.inv_late.id)), ("instalment_count", "3"), ("first_date", date)],
+            ),
         ):
             for response in (self.url_open(url), self._post(url, data)):
                 self.assertEqual(response.status_code, 403, url)
@@ -127,8 +137,7 @@ class TestPortalLinks(PortalAttackCommon):
 
     def test_pages_forbid_referrers_and_caching(self):
         pages = [self.url_open("/my/balance/access"), self._open_link(self._token(self.customer))]
-        pages += [self.url_open(url) for url in (
-            "/my/balance", "/my/balance/statement", "/my/balance/access?token=x")]
+        pages += [self.url_open(url) for url in ("/my/balance", "/my/balance/statement", "/my/balance/access?token=x")]
         for response in pages:
             self.assertEqual(response.headers.get("Referrer-Policy"), "no-referrer", response.url)
             self.assertEqual(response.headers.get("Cache-Control"), "no-store", response.url)
@@ -146,8 +155,10 @@ class TestPortalLinkInBrowser(PortalCommon):
         with self.assertLogs("werkzeug", level=logging.INFO) as logs:
             # Ready once the page the link leads to is there: the access page submits itself and the tour
             # would otherwise start on the page being left.
-            ready = ("window.location.pathname.endsWith('/my/balance') && !!window.odoo && "
-                     "odoo.isTourReady('credit_collection_portal_link')")
+            ready = (
+                "window.location.pathname.endsWith('/my/balance') && !!window.odoo && "
+                "odoo.isTourReady('credit_collection_portal_link')"
+            )
             self.start_tour(url, "credit_collection_portal_link", login=None, timeout=180, ready=ready)
         requests = "\n".join(logs.output)
         self.assertIn("/my/balance/access", requests)

@@ -34,8 +34,11 @@ ROUTE_INPUTS = {
 
 def _controller_routes():
     """The routes the balance's controller declares itself (not those it inherits from Odoo)."""
-    return {route for method in vars(CollectionPortal).values()
-            for route in getattr(method, "original_routing", {}).get("routes", [])}
+    return {
+        route
+        for method in vars(CollectionPortal).values()
+        for route in getattr(method, "original_routing", {}).get("routes", [])
+    }
 
 
 @tagged("post_install", "-at_install")
@@ -47,18 +50,27 @@ class TestPortalRoutesUnderAttack(PortalAttackCommon):
     # ------------------------------------------------------------------ the routes
     def _routes(self):
         """The routes Odoo serves under the balance's prefix, with their merged routing."""
-        return {rule.rule: rule.endpoint.routing for rule in self.env["ir.http"].routing_map().iter_rules()
-                if rule.rule == PREFIX or rule.rule.startswith(PREFIX + "/")}
+        return {
+            rule.rule: rule.endpoint.routing
+            for rule in self.env["ir.http"].routing_map().iter_rules()
+            if rule.rule == PREFIX or rule.rule.startswith(PREFIX + "/")
+        }
 
     def test_every_route_is_described(self):
         declared = _controller_routes()
         served = self._routes()
         self.assertTrue(declared)
         self.assertEqual(declared - set(served), set(), "routes of the controller not served")
-        self.assertEqual({route for route in declared if not route.startswith(PREFIX)}, set(),
-                         "a route of the balance outside %s escapes these attacks" % PREFIX)
-        self.assertEqual(set(served) - set(ROUTE_INPUTS), set(),
-                         "routes of the portal not described in ROUTE_INPUTS: describe their inputs")
+        self.assertEqual(
+            {route for route in declared if not route.startswith(PREFIX)},
+            set(),
+            "a route of the balance outside %s escapes these attacks" % PREFIX,
+        )
+        self.assertEqual(
+            set(served) - set(ROUTE_INPUTS),
+            set(),
+            "routes of the portal not described in ROUTE_INPUTS: describe their inputs",
+        )
 
     # ------------------------------------------------------------------ requests
     def _methods(self, routing):
@@ -72,7 +84,8 @@ class TestPortalRoutesUnderAttack(PortalAttackCommon):
         company = company or self.company
         date = (self.today + timedelta(days=5)).isoformat()
         path = route.replace("<int:invoice_id>", str(invoices[:1].id)).replace(
-            "<string:invoice_ids>", "-".join(str(i) for i in invoices.ids))
+            "<string:invoice_ids>", "-".join(str(i) for i in invoices.ids)
+        )
         fields = [("invoice_ids", str(invoice.id)) for invoice in invoices]
         data = {
             "/my/balance/statement": [("company_id", str(company.id))],
@@ -99,8 +112,9 @@ class TestPortalRoutesUnderAttack(PortalAttackCommon):
 
     def _page_csrf(self):
         """The CSRF token of the current session (fetched once a session: it depends on it only)."""
-        session = tuple(sorted((cookie.domain, cookie.value) for cookie in self.opener.cookies
-                               if cookie.name == "session_id"))
+        session = tuple(
+            sorted((cookie.domain, cookie.value) for cookie in self.opener.cookies if cookie.name == "session_id")
+        )
         cache = self.__dict__.setdefault("_csrf_by_session", {})
         if session not in cache:
             page = self.url_open("/my/balance/access")
@@ -116,19 +130,29 @@ class TestPortalRoutesUnderAttack(PortalAttackCommon):
         params = {
             "provider_id": self.provider.id,
             "payment_method_id": self.env.ref("payment_demo.payment_method_demo").id,
-            "token_id": None, "amount": own.amount_residual if amount is None else amount, "flow": "direct",
-            "tokenization_requested": False, "landing_route": "/my/balance", "is_validation": False,
-            "access_token": access_token, **extra,
+            "token_id": None,
+            "amount": own.amount_residual if amount is None else amount,
+            "flow": "direct",
+            "tokenization_requested": False,
+            "landing_route": "/my/balance",
+            "is_validation": False,
+            "access_token": access_token,
+            **extra,
         }
         if csrf:
             params["csrf_token"] = self._page_csrf()
-        return self.url_open(path, data=json.dumps({"jsonrpc": "2.0", "method": "call", "params": params}),
-                             headers={"Content-Type": "application/json"}, allow_redirects=False)
+        return self.url_open(
+            path,
+            data=json.dumps({"jsonrpc": "2.0", "method": "call", "params": params}),
+            headers={"Content-Type": "application/json"},
+            allow_redirects=False,
+        )
 
     # ------------------------------------------------------------------ verdicts
     def _assert_refused(self, response, what, before):
-        self.assertTrue(400 <= response.status_code < 500, "%s answered %s: %s" % (
-            what, response.status_code, response.text[:300]))
+        self.assertTrue(
+            400 <= response.status_code < 500, "%s answered %s: %s" % (what, response.status_code, response.text[:300])
+        )
         for invoice in self.inv_old | self.inv_late | self.inv_next:
             self.assertNotIn(invoice.name, response.text, what)
         if response.headers.get("Content-Type", "").startswith("application/json"):
@@ -182,8 +206,9 @@ class TestPortalRoutesUnderAttack(PortalAttackCommon):
 
         def attack(route, method):
             if route == "/my/balance/access" and method == "POST":
-                return self.url_open(route, data={"token": forged, "csrf_token": self._page_csrf()},
-                                     allow_redirects=False)
+                return self.url_open(
+                    route, data={"token": forged, "csrf_token": self._page_csrf()}, allow_redirects=False
+                )
             return self._request(route, method, query={"token": forged, "pid": self.customer.id})
 
         for caller in (self._as_visitor, self._as_link_holder_of_b):
@@ -200,8 +225,9 @@ class TestPortalRoutesUnderAttack(PortalAttackCommon):
                 expired = self._token(self.customer_b, days_ago=31)
                 if method == "GET":
                     return self._request(route, method, query={"token": expired})
-                return self.url_open(route, data={"token": expired, "csrf_token": self._page_csrf()},
-                                     allow_redirects=False)
+                return self.url_open(
+                    route, data={"token": expired, "csrf_token": self._page_csrf()}, allow_redirects=False
+                )
             return self._request(route, method)
 
         self.assertGreaterEqual(self._attack_each_route(attack, holder_of_an_expired_link), len(ROUTE_INPUTS))
@@ -243,6 +269,10 @@ class TestPortalRoutesUnderAttack(PortalAttackCommon):
                 self.assertLess(response.status_code, 400, "%s %s: %s" % (method, route, response.text[:300]))
                 if method == "JSON":
                     self.assertNotIn("error", response.json(), route)
-        for model in ("payment.transaction", "credit.collection.dispute", "credit.collection.promise",
-                      "credit.collection.payment.plan"):
+        for model in (
+            "payment.transaction",
+            "credit.collection.dispute",
+            "credit.collection.promise",
+            "credit.collection.payment.plan",
+        ):
             self.assertTrue(self.env[model].sudo().search([("partner_id", "child_of", self.customer_b.id)]), model)

@@ -10,13 +10,20 @@ NON_FINITE = ("inf", "-inf", "nan", "1e309", "-1e309", "Infinity", "NaN", "1e308
 
 
 class PortalAttackCommon(PortalCommon):
-
     def _counts(self):
-        models = ["payment.transaction", "credit.collection.dispute", "credit.collection.promise",
-                  "credit.collection.payment.plan", "credit.collection.case"]
+        models = [
+            "payment.transaction",
+            "credit.collection.dispute",
+            "credit.collection.promise",
+            "credit.collection.payment.plan",
+            "credit.collection.case",
+        ]
         counts = {model: self.env[model].sudo().search_count([]) for model in models}
-        counts["documents"] = self.env["ir.attachment"].sudo().search_count([
-            ("res_model", "in", ("credit.collection.dispute", "credit.collection.case"))])
+        counts["documents"] = (
+            self.env["ir.attachment"]
+            .sudo()
+            .search_count([("res_model", "in", ("credit.collection.dispute", "credit.collection.case"))])
+        )
         return counts
 
 
@@ -43,7 +50,9 @@ class TestPortalSecurity(PortalAttackCommon):
             "%x.%s" % (self.customer.id, token_b.split(".", 1)[1]),  # B's signature on A's id
             token_a.rsplit(".", 1)[0] + "." + token_b.rsplit(".", 1)[1],
             "%x.%s" % (self.user_a.partner_id.id, token_a.split(".", 1)[1]),  # a contact, not the customer
-            "abc", "", "1.2.3.4",
+            "abc",
+            "",
+            "1.2.3.4",
         ]
         for token in forged:
             self._visitor()
@@ -96,8 +105,9 @@ class TestPortalSecurity(PortalAttackCommon):
             response = self._post("/my/balance/pay", [("invoice_ids", str(self.inv_b.id)), ("amount", amount)])
             self.assertEqual(response.status_code, 400, amount)
             self.assertIn("o_balance_error", response.text)
-            response = self._post("/my/balance/promise", [
-                ("invoice_ids", str(self.inv_b.id)), ("amount", amount), ("promise_date", date)])
+            response = self._post(
+                "/my/balance/promise", [("invoice_ids", str(self.inv_b.id)), ("amount", amount), ("promise_date", date)]
+            )
             self.assertEqual(response.status_code, 400, amount)
             self.assertIn("o_balance_error", response.text)
         _page, form = self._pay_page(self.inv_b, amount="200")
@@ -115,8 +125,9 @@ class TestPortalSecurity(PortalAttackCommon):
         # the signed token replayed on customer A's invoices
         result = self._transaction(dict(form, **{"transaction-route": "/my/balance/transaction/%s" % self.inv_old.id}))
         self.assertIn("error", result)
-        result = self._transaction(dict(form, **{
-            "transaction-route": "/my/balance/transaction/%s-%s" % (self.inv_b.id, self.inv_old.id)}))
+        result = self._transaction(
+            dict(form, **{"transaction-route": "/my/balance/transaction/%s-%s" % (self.inv_b.id, self.inv_old.id)})
+        )
         self.assertIn("error", result)
         # without the page's CSRF token
         result = self._transaction(dict(form, csrf=None))
@@ -133,14 +144,28 @@ class TestPortalSecurity(PortalAttackCommon):
         other_provider = self._demo_provider(self.company_data_2["company"])
         before = self._counts()
         _page, form = self._pay_page(self.inv_b, amount="200")
-        response = self.url_open(form["transaction-route"], data=json.dumps({
-            "jsonrpc": "2.0", "method": "call", "params": {
-                "provider_id": other_provider.id,
-                "payment_method_id": self.env.ref("payment_demo.payment_method_demo").id,
-                "token_id": None, "amount": 200.0, "flow": "direct", "tokenization_requested": False,
-                "landing_route": "/my/balance", "is_validation": False,
-                "access_token": form["access-token"], "csrf_token": form["csrf"]}}),
-            headers={"Content-Type": "application/json"})
+        response = self.url_open(
+            form["transaction-route"],
+            data=json.dumps(
+                {
+                    "jsonrpc": "2.0",
+                    "method": "call",
+                    "params": {
+                        "provider_id": other_provider.id,
+                        "payment_method_id": self.env.ref("payment_demo.payment_method_demo").id,
+                        "token_id": None,
+                        "amount": 200.0,
+                        "flow": "direct",
+                        "tokenization_requested": False,
+                        "landing_route": "/my/balance",
+                        "is_validation": False,
+                        "access_token": form["access-token"],
+                        "csrf_token": form["csrf"],
+                    },
+                }
+            ),
+            headers={"Content-Type": "application/json"},
+        )
         self.assertEqual(response.status_code, 403)
         self.assertIn("error", response.json())
         self.assertEqual(self._counts(), before)
@@ -163,20 +188,30 @@ class TestPortalSecurity(PortalAttackCommon):
         before = self._counts()
         response = self.url_open("/my/balance/dispute/%s" % self.inv_old.id)
         self.assertEqual(response.status_code, 404)
-        response = self._post("/my/balance/dispute/%s" % self.inv_old.id, {
-            "reason": "price", "description": "Not ours"})
+        response = self._post(
+            "/my/balance/dispute/%s" % self.inv_old.id, {"reason": "price", "description": "Not ours"}
+        )
         self.assertEqual(response.status_code, 404)
         date = (self.today + timedelta(days=5)).isoformat()
-        response = self._post("/my/balance/promise", [
-            ("invoice_ids", str(self.inv_old.id)), ("amount", "10"), ("promise_date", date)])
+        response = self._post(
+            "/my/balance/promise", [("invoice_ids", str(self.inv_old.id)), ("amount", "10"), ("promise_date", date)]
+        )
         self.assertEqual(response.status_code, 404)
-        response = self._post("/my/balance/plan", [
-            ("invoice_ids", str(self.inv_b.id)), ("invoice_ids", str(self.inv_old.id)),
-            ("instalment_count", "3"), ("first_date", date)])
+        response = self._post(
+            "/my/balance/plan",
+            [
+                ("invoice_ids", str(self.inv_b.id)),
+                ("invoice_ids", str(self.inv_old.id)),
+                ("instalment_count", "3"),
+                ("first_date", date),
+            ],
+        )
         self.assertEqual(response.status_code, 404)
         # own invoice, bad values: refused with the form shown again
-        for data in ([("invoice_ids", str(self.inv_b.id)), ("amount", "701"), ("promise_date", date)],
-                     [("invoice_ids", str(self.inv_b.id)), ("amount", "10"), ("promise_date", "2000-01-01")]):
+        for data in (
+            [("invoice_ids", str(self.inv_b.id)), ("amount", "701"), ("promise_date", date)],
+            [("invoice_ids", str(self.inv_b.id)), ("amount", "10"), ("promise_date", "2000-01-01")],
+        ):
             response = self._post("/my/balance/promise", data)
             self.assertEqual(response.status_code, 400, data)
         response = self._post("/my/balance/dispute/%s" % self.inv_b.id, {"reason": "price"}, csrf=False)
@@ -197,12 +232,18 @@ class TestPortalRequestLimits(PortalAttackCommon):
         return self._post("/my/balance/dispute/%s" % invoice.id, {"reason": "price", "description": "Too high"})
 
     def _promise(self, invoices, amount="10"):
-        return self._post("/my/balance/promise", [("invoice_ids", str(invoice.id)) for invoice in invoices]
-                          + [("amount", amount), ("promise_date", self.date)])
+        return self._post(
+            "/my/balance/promise",
+            [("invoice_ids", str(invoice.id)) for invoice in invoices]
+            + [("amount", amount), ("promise_date", self.date)],
+        )
 
     def _plan(self, invoices):
-        return self._post("/my/balance/plan", [("invoice_ids", str(invoice.id)) for invoice in invoices]
-                          + [("instalment_count", "3"), ("first_date", self.date)])
+        return self._post(
+            "/my/balance/plan",
+            [("invoice_ids", str(invoice.id)) for invoice in invoices]
+            + [("instalment_count", "3"), ("first_date", self.date)],
+        )
 
     def test_one_open_dispute_per_invoice(self):
         self.assertEqual(self._dispute(self.inv_late).status_code, 303)

@@ -28,19 +28,27 @@ class PortalFrenchTourCommon(PortalFrenchCommon):
         # what the collector finds, as a collector, right after
         as_collector = self.env(user=self.collector)
         dispute = as_collector["credit.collection.dispute"].search([("partner_id", "=", self.customer.id)])
-        self.assertEqual((dispute.source, dispute.reason, dispute.move_ids, dispute.state),
-                         ("portal", "quality", self.inv_next.with_env(as_collector), "open"))
+        self.assertEqual(
+            (dispute.source, dispute.reason, dispute.move_ids, dispute.state),
+            ("portal", "quality", self.inv_next.with_env(as_collector), "open"),
+        )
         promise = as_collector["credit.collection.promise"].search([("partner_id", "=", self.customer.id)])
-        self.assertEqual((promise.amount, promise.promise_date, promise.move_ids),
-                         (300.0, self.today + timedelta(days=10), self.inv_late.with_env(as_collector)))
+        self.assertEqual(
+            (promise.amount, promise.promise_date, promise.move_ids),
+            (300.0, self.today + timedelta(days=10), self.inv_late.with_env(as_collector)),
+        )
         plan = as_collector["credit.collection.payment.plan"].search([("partner_id", "=", self.customer.id)])
-        self.assertEqual((plan.state, plan.instalment_count, plan.move_ids),
-                         ("draft", 4, self.inv_plan.with_env(as_collector)))
+        self.assertEqual(
+            (plan.state, plan.instalment_count, plan.move_ids), ("draft", 4, self.inv_plan.with_env(as_collector))
+        )
         case = dispute.case_id
         self.assertEqual(promise.case_id | plan.case_id, case)
         bodies = " ".join(case.message_ids.mapped("body"))
-        for said in ("Deux pièces sur cinq sont arrivées cassées.", "Réglé avec nos prochains encaissements.",
-                     "Notre principal client nous paie en retard ce trimestre."):
+        for said in (
+            "Deux pièces sur cinq sont arrivées cassées.",
+            "Réglé avec nos prochains encaissements.",
+            "Notre principal client nous paie en retard ce trimestre.",
+        ):
             self.assertIn(said, bodies)
         authors = case.message_ids.filtered(lambda message: "cassées" in message.body).author_id
         self.assertEqual(authors, self.user_fr.partner_id.with_env(as_collector))
@@ -48,7 +56,6 @@ class PortalFrenchTourCommon(PortalFrenchCommon):
 
 @tagged("post_install", "-at_install")
 class TestPortalTourDesktop(PortalFrenchTourCommon):
-
     def test_french_customer_on_a_desktop(self):
         self._play_the_french_tour()
 

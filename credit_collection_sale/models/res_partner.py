@@ -28,12 +28,23 @@ class ResPartner(models.Model):
         if not partners:
             return result
         # amount_to_invoice is computed, not stored, since 19.0: read it through the ORM.
-        orders = self.env["sale.order"].sudo().with_company(company).search([
-            ("company_id", "=", company.id), ("state", "=", "sale"),
-            ("partner_id.commercial_partner_id", "in", partners.commercial_partner_id.ids)])
+        orders = (
+            self.env["sale.order"]
+            .sudo()
+            .with_company(company)
+            .search(
+                [
+                    ("company_id", "=", company.id),
+                    ("state", "=", "sale"),
+                    ("partner_id.commercial_partner_id", "in", partners.commercial_partner_id.ids),
+                ]
+            )
+        )
         for order in orders:
             if order.currency_id.compare_amounts(order.amount_to_invoice, 0.0) > 0:
                 partner_id = order.partner_id.commercial_partner_id.id
-                result[partner_id] = result.get(partner_id, 0.0) + order.amount_to_invoice / (order.currency_rate or 1.0)
+                result[partner_id] = result.get(partner_id, 0.0) + order.amount_to_invoice / (
+                    order.currency_rate or 1.0
+                )
         reliefs = reliefs or {}
         return {partner_id: max(amount - reliefs.get(partner_id, 0.0), 0.0) for partner_id, amount in result.items()}

@@ -22,24 +22,51 @@ class TestSaleCredit(CollectionCommon):
         super().setUpClass()
         cls.company.account_use_credit_limit = True
         cls.customer.credit_limit = 1000.0
-        cls.product = cls.env["product.product"].create({
-            "name": "Pallet of bricks", "type": "service", "list_price": 100.0, "invoice_policy": "order",
-            "taxes_id": [Command.clear()]})
+        cls.product = cls.env["product.product"].create(
+            {
+                "name": "Pallet of bricks",
+                "type": "service",
+                "list_price": 100.0,
+                "invoice_policy": "order",
+                "taxes_id": [Command.clear()],
+            }
+        )
         groups = "sales_team.group_sale_salesman,account.group_account_invoice"
-        cls.salesman = new_test_user(cls.env, "risk_salesman", groups=groups,
-                                     company_id=cls.company.id, company_ids=[cls.company.id])
-        cls.manager = new_test_user(cls.env, "risk_sales_manager",
-                                    groups="sales_team.group_sale_salesman_all_leads,account.group_account_invoice,"
-                                           "credit_collection.group_collection_manager",
-                                    company_id=cls.company.id, company_ids=[cls.company.id])
+        cls.salesman = new_test_user(
+            cls.env, "risk_salesman", groups=groups, company_id=cls.company.id, company_ids=[cls.company.id]
+        )
+        cls.manager = new_test_user(
+            cls.env,
+            "risk_sales_manager",
+            groups="sales_team.group_sale_salesman_all_leads,account.group_account_invoice,"
+            "credit_collection.group_collection_manager",
+            company_id=cls.company.id,
+            company_ids=[cls.company.id],
+        )
 
     def _order(self, amount, partner=None, company=None, user=None, quantity=1):
         company = company or self.company
-        return self.env["sale.order"].with_user(user or self.env.user).with_company(company).create({
-            "partner_id": (partner or self.customer).id, "company_id": company.id,
-            "order_line": [Command.create({"product_id": self.product.id, "product_uom_qty": quantity,
-                                           "price_unit": amount, "tax_ids": [Command.clear()]})],
-        })
+        return (
+            self.env["sale.order"]
+            .with_user(user or self.env.user)
+            .with_company(company)
+            .create(
+                {
+                    "partner_id": (partner or self.customer).id,
+                    "company_id": company.id,
+                    "order_line": [
+                        Command.create(
+                            {
+                                "product_id": self.product.id,
+                                "product_uom_qty": quantity,
+                                "price_unit": amount,
+                                "tax_ids": [Command.clear()],
+                            }
+                        )
+                    ],
+                }
+            )
+        )
 
     def _exposure(self, partner=None):
         self.env.invalidate_all()
@@ -88,7 +115,9 @@ class TestSaleCredit(CollectionCommon):
         order.with_user(self.manager).action_confirm_credit_override()
         self.assertEqual(order.state, "sale")
         override = self.env["credit.collection.credit.override"].search([("res_model", "=", "sale.order")])
-        self.assertEqual((override.res_id, override.user_id, override.partner_id), (order.id, self.manager, self.customer))
+        self.assertEqual(
+            (override.res_id, override.user_id, override.partner_id), (order.id, self.manager, self.customer)
+        )
         self.assertAlmostEqual(override.amount, 300.0)
         self.assertAlmostEqual(override.exposure, 1100.0)
         # The confirmed order now counts: a second small order is blocked too.
@@ -134,40 +163,66 @@ class TestSaleCredit(CollectionCommon):
     def test_salesman_reads_the_risk_and_writes_no_control(self):
         """SPEC §10, issue 14 finding 5: a salesman who edits contacts reads the customer's risk and
         nothing internal beyond, and writes no collection control."""
-        salesman = new_test_user(self.env, "contacts_salesman",
-                                 groups="sales_team.group_sale_salesman,base.group_partner_manager",
-                                 company_id=self.company.id, company_ids=[self.company.id])
+        salesman = new_test_user(
+            self.env,
+            "contacts_salesman",
+            groups="sales_team.group_sale_salesman,base.group_partner_manager",
+            company_id=self.company.id,
+            company_ids=[self.company.id],
+        )
         self._invoice(250.0, self.today - timedelta(days=20))
         self.customer.write({"collection_blocked": True, "collection_block_reason": "Lawyer involved"})
         partner = self.customer.with_user(salesman).with_company(self.company)
         arch = partner.get_views([(False, "form")])["views"]["form"]["arch"]
-        for name in ("collection_credit_limit", "collection_exposure", "collection_overdue_amount",
-                     "collection_risk_grade"):
+        for name in (
+            "collection_credit_limit",
+            "collection_exposure",
+            "collection_overdue_amount",
+            "collection_risk_grade",
+        ):
             self.assertIn('name="%s"' % name, arch)
-        for name in ("collection_blocked", "collection_block_reason", "collection_policy_id", "collection_user_id",
-                     "collection_segment_rule_id", "insurance_status"):
+        for name in (
+            "collection_blocked",
+            "collection_block_reason",
+            "collection_policy_id",
+            "collection_user_id",
+            "collection_segment_rule_id",
+            "insurance_status",
+        ):
             self.assertNotIn('name="%s"' % name, arch)
         with Form(partner) as form:  # the customer form still opens and saves for the salesman
             form.phone = "+33 4 72 00 00 00"
-        values = partner.read(["collection_credit_limit", "collection_exposure", "collection_overdue_amount",
-                               "collection_risk_grade", "collection_late_probability"])[0]
+        values = partner.read(
+            [
+                "collection_credit_limit",
+                "collection_exposure",
+                "collection_overdue_amount",
+                "collection_risk_grade",
+                "collection_late_probability",
+            ]
+        )[0]
         self.assertAlmostEqual(values["collection_credit_limit"], 1000.0)
         self.assertAlmostEqual(values["collection_exposure"], 250.0)
         with self.assertRaises(AccessError):
             partner.read(["collection_block_reason"])
-        for values in ({"collection_blocked": False}, {"collection_block_reason": False},
-                       {"collection_policy_id": False}, {"collection_user_id": salesman.id},
-                       {"collection_escalated": True}, {"collection_proposed_limit": 999999.0},
-                       {"collection_solvency_monitored": True}, {"collection_third_party_role": "agency"},
-                       {"credit_limit": 999999.0}):
+        for values in (
+            {"collection_blocked": False},
+            {"collection_block_reason": False},
+            {"collection_policy_id": False},
+            {"collection_user_id": salesman.id},
+            {"collection_escalated": True},
+            {"collection_proposed_limit": 999999.0},
+            {"collection_solvency_monitored": True},
+            {"collection_third_party_role": "agency"},
+            {"credit_limit": 999999.0},
+        ):
             if not set(values) <= set(partner._fields):
                 continue  # a field of an add-on not installed (the third party's role: litigation)
             with self.assertRaises(AccessError, msg=str(values)):
                 partner.write(values)
         self.assertTrue(self.customer.collection_blocked)
         with self.assertRaises(AccessError):
-            self.env["res.partner"].with_user(salesman).create(
-                {"name": "New customer", "collection_blocked": True})
+            self.env["res.partner"].with_user(salesman).create({"name": "New customer", "collection_blocked": True})
 
     def test_partial_invoice_is_not_counted_twice_at_posting(self):
         self.company.collection_credit_limit_mode = "block"
@@ -184,8 +239,13 @@ class TestSaleCredit(CollectionCommon):
         self.assertAlmostEqual(self._exposure(), 700.0)  # 500 receivable + 200 to invoice
 
     def test_plain_salesman_without_accounting_rights(self):
-        salesman = new_test_user(self.env, "plain_salesman", groups="sales_team.group_sale_salesman",
-                                 company_id=self.company.id, company_ids=[self.company.id])
+        salesman = new_test_user(
+            self.env,
+            "plain_salesman",
+            groups="sales_team.group_sale_salesman",
+            company_id=self.company.id,
+            company_ids=[self.company.id],
+        )
         self._invoice(250.0, self.today - timedelta(days=20))
         order = self._order(100.0, user=salesman)
         self.env.invalidate_all()

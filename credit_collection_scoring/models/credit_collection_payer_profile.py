@@ -3,7 +3,7 @@ import math
 from dateutil.relativedelta import relativedelta
 from psycopg2.extras import execute_values
 
-from odoo import _, api, fields, models, modules
+from odoo import api, fields, models, modules
 
 GRADES = [("A", "A - excellent"), ("B", "B - good"), ("C", "C - average"), ("D", "D - poor"), ("E", "E - bad")]
 # Lowest score of each grade, best first.
@@ -75,27 +75,36 @@ class CreditCollectionPayerProfile(models.Model):
     score = fields.Float(digits=(5, 1), aggregator="avg", help="0 (worst) to 100 (best payer).")
     grade = fields.Selection(GRADES, index=True)
     invoice_count = fields.Integer(
-        "Invoices assessed", help="Paid invoices, and open ones already past their due date, over the history.")
+        "Invoices assessed", help="Paid invoices, and open ones already past their due date, over the history."
+    )
     avg_days_late = fields.Float(
-        "Average days late", digits=(8, 1), aggregator="avg",
-        help="Paid invoices: days between due date and payment (0 if early); open overdue invoices: days so far.")
+        "Average days late",
+        digits=(8, 1),
+        aggregator="avg",
+        help="Paid invoices: days between due date and payment (0 if early); open overdue invoices: days so far.",
+    )
     late_share = fields.Float("Share paid late", digits=(5, 3), aggregator="avg")
     overdue_amount = fields.Monetary(currency_field="currency_id")
     open_amount = fields.Monetary("Open receivables", currency_field="currency_id")
     overdue_ratio = fields.Float("Overdue ratio", digits=(5, 3), help="Overdue part of the open receivables.")
     trend = fields.Float(
-        "Trend (days)", digits=(8, 1),
+        "Trend (days)",
+        digits=(8, 1),
         help="Average days late of the invoices due in the last 3 months minus that of the 3 months before: "
-             "positive means the customer pays later than before.")
+        "positive means the customer pays later than before.",
+    )
     dispute_count = fields.Integer("Disputes")
     broken_promise_count = fields.Integer("Broken promises")
     late_probability = fields.Float(
-        "Late payment probability", digits=(5, 3),
-        help="Predicted probability that the customer's next invoice is paid after its due date.")
+        "Late payment probability",
+        digits=(5, 3),
+        help="Predicted probability that the customer's next invoice is paid after its due date.",
+    )
     date = fields.Date("Computed on")
 
     _partner_company_uniq = models.Constraint(
-        "UNIQUE(partner_id, company_id)", "One payer profile per customer and company.")
+        "UNIQUE(partner_id, company_id)", "One payer profile per customer and company."
+    )
 
     @api.depends("partner_id", "company_id")
     def _compute_user_id(self):
@@ -147,7 +156,8 @@ class CreditCollectionPayerProfile(models.Model):
         self.env.flush_all()
         recent = today - relativedelta(months=TREND_MONTHS)
         before = recent - relativedelta(months=TREND_MONTHS)
-        self.env.cr.execute("""
+        self.env.cr.execute(
+            """
             WITH items AS (%s), assessed AS (
                 SELECT i.*,
                        CASE WHEN i.settled THEN GREATEST(i.paid_date - i.due, 0)
@@ -170,16 +180,23 @@ class CreditCollectionPayerProfile(models.Model):
                    AVG(term) AS avg_term
               FROM assessed
           GROUP BY partner_id
-        """ % self._items_query(), {
-            "company": company.id, "since": self._history_start(company, today), "today": today,
-            "recent": recent, "before": before,
-        })
+        """
+            % self._items_query(),
+            {
+                "company": company.id,
+                "since": self._history_start(company, today),
+                "today": today,
+                "recent": recent,
+                "before": before,
+            },
+        )
         return self.env.cr.dictfetchall()
 
     @api.model
     def _open_balances(self, company, today):
         """{commercial partner: (open receivables, overdue part)} as of today, whatever their age."""
-        self.env.cr.execute("""
+        self.env.cr.execute(
+            """
             SELECT p.commercial_partner_id, SUM(l.amount_residual),
                    SUM(l.amount_residual) FILTER (WHERE l.date_maturity < %(today)s)
               FROM account_move_line l
@@ -187,20 +204,31 @@ class CreditCollectionPayerProfile(models.Model):
               JOIN res_partner p ON p.id = l.partner_id
              WHERE l.company_id = %(company)s AND l.parent_state = 'posted' AND l.reconciled IS NOT TRUE
           GROUP BY p.commercial_partner_id
-        """, {"company": company.id, "today": today})
+        """,
+            {"company": company.id, "today": today},
+        )
         return {partner_id: (total or 0.0, overdue or 0.0) for partner_id, total, overdue in self.env.cr.fetchall()}
 
     @api.model
     def _incident_counts(self, company, since):
         """{commercial partner: (disputes, broken promises)} opened since the start of the history."""
         counts = {}
-        disputes = self.env["credit.collection.dispute"].sudo()._read_group(
-            [("company_id", "=", company.id), ("create_date", ">=", since)], ["partner_id"], ["__count"])
+        disputes = (
+            self.env["credit.collection.dispute"]
+            .sudo()
+            ._read_group([("company_id", "=", company.id), ("create_date", ">=", since)], ["partner_id"], ["__count"])
+        )
         for partner, count in disputes:
             counts[partner.commercial_partner_id.id] = [count, 0]
-        promises = self.env["credit.collection.promise"].sudo()._read_group(
-            [("company_id", "=", company.id), ("state", "=", "broken"), ("promise_date", ">=", since)],
-            ["partner_id"], ["__count"])
+        promises = (
+            self.env["credit.collection.promise"]
+            .sudo()
+            ._read_group(
+                [("company_id", "=", company.id), ("state", "=", "broken"), ("promise_date", ">=", since)],
+                ["partner_id"],
+                ["__count"],
+            )
+        )
         for partner, count in promises:
             counts.setdefault(partner.commercial_partner_id.id, [0, 0])[1] += count
         return counts
@@ -226,14 +254,36 @@ class CreditCollectionPayerProfile(models.Model):
             probability = None
             if risk_model:
                 probability = risk_model._predict(
-                    row["settled_count"], row["settled_late"], float(row["settled_days"]), row["overdue_count"],
-                    float(row["avg_amount"] or 0.0), float(row["avg_term"] or 0.0))
-            score = capped_score(payer_score(avg_days, late_share, ratio, trend, disputes, broken),
-                                 grade_ceiling(late_share, probability))
-            values.append((
-                partner_id, company.id, score, grade_of(score), row["invoice_count"], avg_days, late_share,
-                overdue, open_amount, min(max(ratio, 0.0), 1.0), trend, disputes, broken, probability, today,
-            ))
+                    row["settled_count"],
+                    row["settled_late"],
+                    float(row["settled_days"]),
+                    row["overdue_count"],
+                    float(row["avg_amount"] or 0.0),
+                    float(row["avg_term"] or 0.0),
+                )
+            score = capped_score(
+                payer_score(avg_days, late_share, ratio, trend, disputes, broken),
+                grade_ceiling(late_share, probability),
+            )
+            values.append(
+                (
+                    partner_id,
+                    company.id,
+                    score,
+                    grade_of(score),
+                    row["invoice_count"],
+                    avg_days,
+                    late_share,
+                    overdue,
+                    open_amount,
+                    min(max(ratio, 0.0), 1.0),
+                    trend,
+                    disputes,
+                    broken,
+                    probability,
+                    today,
+                )
+            )
         self._store(company, values)
         return len(values)
 
@@ -243,7 +293,9 @@ class CreditCollectionPayerProfile(models.Model):
         cr = self.env.cr
         now, uid = fields.Datetime.now(), self.env.uid
         if values:
-            execute_values(cr._obj, """
+            execute_values(
+                cr._obj,
+                """
                 INSERT INTO credit_collection_payer_profile
                     (partner_id, company_id, score, grade, invoice_count, avg_days_late, late_share,
                      overdue_amount, open_amount, overdue_ratio, trend, dispute_count, broken_promise_count,
@@ -257,15 +309,25 @@ class CreditCollectionPayerProfile(models.Model):
                     dispute_count = EXCLUDED.dispute_count, broken_promise_count = EXCLUDED.broken_promise_count,
                     late_probability = EXCLUDED.late_probability, date = EXCLUDED.date,
                     write_uid = EXCLUDED.write_uid, write_date = EXCLUDED.write_date
-            """, [value + (uid, now, uid, now) for value in values], page_size=2000)
-        cr.execute("DELETE FROM credit_collection_payer_profile WHERE company_id = %s AND NOT partner_id = ANY(%s)",
-                   [company.id, [value[0] for value in values]])
+            """,
+                [value + (uid, now, uid, now) for value in values],
+                page_size=2000,
+            )
+        cr.execute(
+            "DELETE FROM credit_collection_payer_profile WHERE company_id = %s AND NOT partner_id = ANY(%s)",
+            [company.id, [value[0] for value in values]],
+        )
         self.invalidate_model()
 
     def action_open_partner(self):
         self.ensure_one()
-        return {"type": "ir.actions.act_window", "res_model": "res.partner", "res_id": self.partner_id.id,
-                "view_mode": "form", "name": _("Customer")}
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "res.partner",
+            "res_id": self.partner_id.id,
+            "view_mode": "form",
+            "name": self.env._("Customer"),
+        }
 
 
 def late_features(prior_count, prior_late, prior_days, prior_overdue, amount, term_days):
@@ -282,6 +344,11 @@ def late_features(prior_count, prior_late, prior_days, prior_overdue, amount, te
 
 
 FEATURE_NAMES = [
-    "log(1 + invoices paid before)", "share of them paid late", "their average days late / 30",
-    "no payment history", "log(1 + invoices overdue at invoice date)", "log(1 + amount)", "payment term / 30 days",
+    "log(1 + invoices paid before)",
+    "share of them paid late",
+    "their average days late / 30",
+    "no payment history",
+    "log(1 + invoices overdue at invoice date)",
+    "log(1 + amount)",
+    "payment term / 30 days",
 ]

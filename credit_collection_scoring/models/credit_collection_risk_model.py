@@ -29,22 +29,29 @@ class CreditCollectionRiskModel(models.Model):
     name = fields.Char(compute="_compute_name")
     company_id = fields.Many2one("res.company", required=True, index=True, ondelete="cascade")
     date = fields.Datetime("Fitted on", required=True, default=fields.Datetime.now)
-    state = fields.Selection(
-        [("ok", "Fitted"), ("insufficient", "Not enough history")], required=True, default="ok")
+    state = fields.Selection([("ok", "Fitted"), ("insufficient", "Not enough history")], required=True, default="ok")
     row_count = fields.Integer("Invoices")
     train_count = fields.Integer("Training invoices")
     test_count = fields.Integer("Validation invoices")
     split_date = fields.Date(help="Invoices dated from this day on are held out for validation.")
     late_share_train = fields.Float("Late share (training)", digits=(5, 3))
     late_share_test = fields.Float("Late share (validation)", digits=(5, 3))
-    auc = fields.Float("AUC (validation)", digits=(5, 3),
-                       help="Area under the ROC curve on the held-out invoices: 0.5 is chance, 1.0 perfect.")
+    auc = fields.Float(
+        "AUC (validation)",
+        digits=(5, 3),
+        help="Area under the ROC curve on the held-out invoices: 0.5 is chance, 1.0 perfect.",
+    )
     auc_train = fields.Float("AUC (training)", digits=(5, 3))
-    brier = fields.Float("Brier score (validation)", digits=(5, 4),
-                         help="Mean squared error of the probabilities on the held-out invoices; lower is better.")
+    brier = fields.Float(
+        "Brier score (validation)",
+        digits=(5, 4),
+        help="Mean squared error of the probabilities on the held-out invoices; lower is better.",
+    )
     brier_baseline = fields.Float(
-        "Brier score of the base rate", digits=(5, 4),
-        help="The same error when every invoice gets the training late share: the model must do better.")
+        "Brier score of the base rate",
+        digits=(5, 4),
+        help="The same error when every invoice gets the training late share: the model must do better.",
+    )
     coefficients = fields.Text(readonly=True, help="JSON: intercept, weights, feature means and deviations.")
     coefficient_html = fields.Html("Coefficient table", compute="_compute_coefficient_html", sanitize=False)
     note = fields.Char()
@@ -61,11 +68,14 @@ class CreditCollectionRiskModel(models.Model):
                 model.coefficient_html = False
                 continue
             data = json.loads(model.coefficients)
-            rows = "".join("<tr><td>%s</td><td class='text-end'>%.3f</td></tr>" % (name, weight)
-                           for name, weight in zip(FEATURE_NAMES, data["weights"]))
+            rows = "".join(
+                "<tr><td>%s</td><td class='text-end'>%.3f</td></tr>" % (name, weight)
+                for name, weight in zip(FEATURE_NAMES, data["weights"], strict=False)
+            )
             model.coefficient_html = (
                 "<table class='table table-sm'><tbody><tr><td>intercept</td><td class='text-end'>%.3f</td></tr>"
-                "%s</tbody></table>" % (data["intercept"], rows))
+                "%s</tbody></table>" % (data["intercept"], rows)
+            )
 
     # ------------------------------------------------------------------ data
     @api.model
@@ -73,7 +83,8 @@ class CreditCollectionRiskModel(models.Model):
         """[(invoice date, features, late)] of the company's labelled invoices, oldest first."""
         profiles = self.env["credit.collection.payer.profile"]
         profiles.env.flush_all()
-        self.env.cr.execute("""
+        self.env.cr.execute(
+            """
             WITH items AS (%s), labelled AS (
                 SELECT * FROM items i WHERE i.settled OR i.due < %%(today)s
             )
@@ -92,14 +103,27 @@ class CreditCollectionRiskModel(models.Model):
                           AND j.invoice_date <= i.invoice_date
           GROUP BY i.move_id, i.invoice_date, i.amount, i.term, i.settled, i.paid_date, i.due
           ORDER BY i.invoice_date, i.move_id
-        """ % profiles._items_query(), {
-            "company": company.id, "since": profiles._history_start(company, today), "today": today,
-        })
+        """
+            % profiles._items_query(),
+            {
+                "company": company.id,
+                "since": profiles._history_start(company, today),
+                "today": today,
+            },
+        )
         rows = [
-            (row["invoice_date"],
-             late_features(row["prior_count"], row["prior_late"], float(row["prior_days"]), row["prior_overdue"],
-                           float(row["amount"] or 0.0), float(row["term"] or 0)),
-             1 if row["late"] else 0)
+            (
+                row["invoice_date"],
+                late_features(
+                    row["prior_count"],
+                    row["prior_late"],
+                    float(row["prior_days"]),
+                    row["prior_overdue"],
+                    float(row["amount"] or 0.0),
+                    float(row["term"] or 0),
+                ),
+                1 if row["late"] else 0,
+            )
             for row in self.env.cr.dictfetchall()
         ]
         return rows[-MAX_ROWS:]
@@ -157,5 +181,6 @@ class CreditCollectionRiskModel(models.Model):
     def _predict(self, prior_count, prior_late, prior_days, prior_overdue, amount, term_days):
         self.ensure_one()
         model = json.loads(self.coefficients)
-        return logistic.predict(model, late_features(
-            prior_count, prior_late, prior_days, prior_overdue, amount, term_days))
+        return logistic.predict(
+            model, late_features(prior_count, prior_late, prior_days, prior_overdue, amount, term_days)
+        )

@@ -10,39 +10,67 @@ class ResPartner(models.Model):
     _inherit = "res.partner"
 
     collection_profile_ids = fields.One2many(
-        "credit.collection.payer.profile", "partner_id", "Payer profiles", groups=COLLECTION_USER)
+        "credit.collection.payer.profile", "partner_id", "Payer profiles", groups=COLLECTION_USER
+    )
     collection_risk_score = fields.Float(
-        "Payer score", compute="_compute_collection_risk", search="_search_collection_risk_score", digits=(5, 1),
-        compute_sudo=True, groups=COLLECTION_USER)
+        "Payer score",
+        compute="_compute_collection_risk",
+        search="_search_collection_risk_score",
+        digits=(5, 1),
+        compute_sudo=True,
+        groups=COLLECTION_USER,
+    )
     collection_risk_grade = fields.Selection(
-        GRADES, "Risk grade", compute="_compute_collection_risk", search="_search_collection_risk_grade",
-        compute_sudo=True, groups=COLLECTION_USER)
+        GRADES,
+        "Risk grade",
+        compute="_compute_collection_risk",
+        search="_search_collection_risk_grade",
+        compute_sudo=True,
+        groups=COLLECTION_USER,
+    )
     collection_late_probability = fields.Float(
-        "Late payment probability", compute="_compute_collection_risk", digits=(5, 3), compute_sudo=True,
-        groups=COLLECTION_USER)
+        "Late payment probability",
+        compute="_compute_collection_risk",
+        digits=(5, 3),
+        compute_sudo=True,
+        groups=COLLECTION_USER,
+    )
     collection_profile_id = fields.Many2one(
-        "credit.collection.payer.profile", compute="_compute_collection_risk", compute_sudo=True,
-        groups=COLLECTION_USER)
+        "credit.collection.payer.profile", compute="_compute_collection_risk", compute_sudo=True, groups=COLLECTION_USER
+    )
     collection_avg_days_late = fields.Float(
-        "Average days late", compute="_compute_collection_risk", digits=(8, 1), compute_sudo=True,
-        groups=COLLECTION_USER)
+        "Average days late",
+        compute="_compute_collection_risk",
+        digits=(8, 1),
+        compute_sudo=True,
+        groups=COLLECTION_USER,
+    )
     collection_late_share = fields.Float(
-        "Share paid late", compute="_compute_collection_risk", compute_sudo=True, groups=COLLECTION_USER)
+        "Share paid late", compute="_compute_collection_risk", compute_sudo=True, groups=COLLECTION_USER
+    )
     collection_overdue_ratio = fields.Float(
-        "Overdue ratio", compute="_compute_collection_risk", compute_sudo=True, groups=COLLECTION_USER)
+        "Overdue ratio", compute="_compute_collection_risk", compute_sudo=True, groups=COLLECTION_USER
+    )
     collection_risk_trend = fields.Float(
-        "Trend (days)", compute="_compute_collection_risk", digits=(8, 1), compute_sudo=True, groups=COLLECTION_USER)
+        "Trend (days)", compute="_compute_collection_risk", digits=(8, 1), compute_sudo=True, groups=COLLECTION_USER
+    )
     collection_dispute_count = fields.Integer(
-        "Disputes", compute="_compute_collection_risk", compute_sudo=True, groups=COLLECTION_USER)
+        "Disputes", compute="_compute_collection_risk", compute_sudo=True, groups=COLLECTION_USER
+    )
     collection_broken_promise_count = fields.Integer(
-        "Broken promises", compute="_compute_collection_risk", compute_sudo=True, groups=COLLECTION_USER)
+        "Broken promises", compute="_compute_collection_risk", compute_sudo=True, groups=COLLECTION_USER
+    )
     collection_risk_date = fields.Date(
-        "Scored on", compute="_compute_collection_risk", compute_sudo=True, groups=COLLECTION_USER)
+        "Scored on", compute="_compute_collection_risk", compute_sudo=True, groups=COLLECTION_USER
+    )
 
     @api.depends_context("company")
     def _compute_collection_risk(self):
-        profiles = self.env["credit.collection.payer.profile"].sudo().search([
-            ("partner_id", "in", self.commercial_partner_id.ids), ("company_id", "=", self.env.company.id)])
+        profiles = (
+            self.env["credit.collection.payer.profile"]
+            .sudo()
+            .search([("partner_id", "in", self.commercial_partner_id.ids), ("company_id", "=", self.env.company.id)])
+        )
         by_partner = {profile.partner_id.id: profile for profile in profiles}
         for partner in self:
             profile = by_partner.get(partner.commercial_partner_id.id)
@@ -59,8 +87,11 @@ class ResPartner(models.Model):
             partner.collection_risk_date = profile.date if profile else False
 
     def _collection_profile_domain(self, condition):
-        profiles = self.env["credit.collection.payer.profile"].sudo()._search(
-            Domain("company_id", "=", self.env.company.id) & Domain(*condition))
+        profiles = (
+            self.env["credit.collection.payer.profile"]
+            .sudo()
+            ._search(Domain("company_id", "=", self.env.company.id) & Domain(*condition))
+        )
         return Domain("commercial_partner_id", "in", profiles.subselect("partner_id"))
 
     def _search_collection_risk_grade(self, operator, value):

@@ -3,6 +3,7 @@ from datetime import timedelta
 
 from odoo.tests import tagged
 
+from odoo.addons.credit_collection.tests.common import CollectionCommon
 from odoo.addons.credit_collection_scoring.models.credit_collection_payer_profile import (
     capped_score,
     grade_ceiling,
@@ -10,8 +11,6 @@ from odoo.addons.credit_collection_scoring.models.credit_collection_payer_profil
     payer_score,
 )
 from odoo.addons.credit_collection_scoring.tools import logistic
-
-from odoo.addons.credit_collection.tests.common import CollectionCommon
 
 
 @tagged("post_install", "-at_install")
@@ -39,17 +38,20 @@ class TestPayerProfile(CollectionCommon):
         self._pay(self.inv_a, date=self.today - timedelta(days=90))
         self._pay(self.inv_b, date=self.today - timedelta(days=85))
         self._pay(self.inv_good, date=self.today - timedelta(days=62))
-        self.env["credit.collection.dispute"].create({
-            "partner_id": self.customer.id, "move_ids": [(6, 0, self.inv_c.ids)], "reason": "quality"})
-        promise = self.env["credit.collection.promise"].create({
-            "partner_id": self.customer.id, "amount": 300.0, "promise_date": self.today - timedelta(days=10)})
+        self.env["credit.collection.dispute"].create(
+            {"partner_id": self.customer.id, "move_ids": [(6, 0, self.inv_c.ids)], "reason": "quality"}
+        )
+        promise = self.env["credit.collection.promise"].create(
+            {"partner_id": self.customer.id, "amount": 300.0, "promise_date": self.today - timedelta(days=10)}
+        )
         promise.state = "broken"
 
     def test_score_inputs_on_a_hand_ledger(self):
         self._history()
         self.env["credit.collection.payer.profile"]._recompute_company(self.company, self.today)
-        profile = self.env["credit.collection.payer.profile"].search([
-            ("partner_id", "=", self.customer.id), ("company_id", "=", self.company.id)])
+        profile = self.env["credit.collection.payer.profile"].search(
+            [("partner_id", "=", self.customer.id), ("company_id", "=", self.company.id)]
+        )
         self.assertEqual(profile.invoice_count, 3)
         self.assertAlmostEqual(profile.avg_days_late, 50.0 / 3, places=1)
         self.assertAlmostEqual(profile.late_share, 2.0 / 3, places=3)
@@ -148,8 +150,17 @@ class TestPayerGrade(CollectionCommon):
 
     def test_grade_follows_the_late_probability(self):
         # (share paid late, late probability) -> best grade allowed
-        cases = {(0.0, None): "A", (0.0, 0.5): "A", (0.0, 0.501): "C", (0.0, 0.75): "C", (0.0, 0.751): "D",
-                 (1.0, 0.859): "D", (0.2, 0.6): "C", (0.61, 0.2): "D", (0.21, None): "B"}
+        cases = {
+            (0.0, None): "A",
+            (0.0, 0.5): "A",
+            (0.0, 0.501): "C",
+            (0.0, 0.75): "C",
+            (0.0, 0.751): "D",
+            (1.0, 0.859): "D",
+            (0.2, 0.6): "C",
+            (0.61, 0.2): "D",
+            (0.21, None): "B",
+        }
         for (share, probability), ceiling in cases.items():
             self.assertEqual(grade_ceiling(share, probability), ceiling, (share, probability))
         self.assertEqual(capped_score(97.0, "C"), 64.9)
@@ -175,9 +186,14 @@ class TestLatePrediction(CollectionCommon):
             prior_late = rng.randint(0, prior_count)
             prior_days = rng.uniform(0, 60) * (prior_late / prior_count if prior_count else 0.5)
             features = [
-                logistic.math.log1p(prior_count), prior_late / prior_count if prior_count else 0.0,
-                prior_days / 30, 0.0 if prior_count else 1.0, logistic.math.log1p(rng.randint(0, 3)),
-                logistic.math.log1p(rng.uniform(100, 5000)), rng.choice([0, 30, 45, 60]) / 30]
+                logistic.math.log1p(prior_count),
+                prior_late / prior_count if prior_count else 0.0,
+                prior_days / 30,
+                0.0 if prior_count else 1.0,
+                logistic.math.log1p(rng.randint(0, 3)),
+                logistic.math.log1p(rng.uniform(100, 5000)),
+                rng.choice([0, 30, 45, 60]) / 30,
+            ]
             z = -2.0 + 3.5 * features[1] + 1.2 * features[2]
             late = 1 if rng.random() < logistic.sigmoid(z) else 0
             rows.append((start + timedelta(days=index), features, late))

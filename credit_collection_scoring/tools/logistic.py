@@ -21,7 +21,7 @@ def standardize(rows):
 
 
 def _scaled(row, means, stds):
-    return [1.0] + [(value - mean) / std for value, mean, std in zip(row, means, stds)]
+    return [1.0] + [(value - mean) / std for value, mean, std in zip(row, means, stds, strict=False)]
 
 
 def sigmoid(z):
@@ -66,8 +66,8 @@ def fit(rows, labels, ridge=1.0, iterations=25, tolerance=1e-8):
     for _iteration in range(iterations):
         gradient = [0.0] * size
         hessian = [[0.0] * size for _ in range(size)]
-        for x, y in zip(data, labels):
-            p = sigmoid(sum(w * v for w, v in zip(weights, x)))
+        for x, y in zip(data, labels, strict=False):
+            p = sigmoid(sum(w * v for w, v in zip(weights, x, strict=False)))
             error = y - p
             curvature = p * (1.0 - p)
             for i in range(size):
@@ -83,7 +83,7 @@ def fit(rows, labels, ridge=1.0, iterations=25, tolerance=1e-8):
             gradient[i] -= ridge * weights[i]
             hessian[i][i] += ridge
         step = _solve(hessian, gradient)
-        weights = [w + s for w, s in zip(weights, step)]
+        weights = [w + s for w, s in zip(weights, step, strict=False)]
         if max(abs(s) for s in step) < tolerance:
             break
     return {"intercept": weights[0], "weights": weights[1:], "means": means, "stds": stds}
@@ -92,7 +92,8 @@ def fit(rows, labels, ridge=1.0, iterations=25, tolerance=1e-8):
 def predict(model, row):
     z = model["intercept"] + sum(
         w * (value - mean) / std
-        for w, value, mean, std in zip(model["weights"], row, model["means"], model["stds"]))
+        for w, value, mean, std in zip(model["weights"], row, model["means"], model["stds"], strict=False)
+    )
     return sigmoid(z)
 
 
@@ -102,7 +103,7 @@ def auc(scores, labels):
     negatives = len(labels) - positives
     if not positives or not negatives:
         return None
-    ranked = sorted(zip(scores, labels), key=lambda pair: pair[0])
+    ranked = sorted(zip(scores, labels, strict=False), key=lambda pair: pair[0])
     rank_sum, index = 0.0, 0
     while index < len(ranked):
         end = index
@@ -115,12 +116,13 @@ def auc(scores, labels):
 
 
 def brier(scores, labels):
-    return sum((p - y) ** 2 for p, y in zip(scores, labels)) / len(labels) if labels else None
+    return sum((p - y) ** 2 for p, y in zip(scores, labels, strict=False)) / len(labels) if labels else None
 
 
 def log_loss(scores, labels):
     eps = 1e-12
     if not labels:
         return None
-    return -sum(y * math.log(max(p, eps)) + (1 - y) * math.log(max(1 - p, eps))
-                for p, y in zip(scores, labels)) / len(labels)
+    return -sum(
+        y * math.log(max(p, eps)) + (1 - y) * math.log(max(1 - p, eps)) for p, y in zip(scores, labels, strict=False)
+    ) / len(labels)

@@ -13,7 +13,14 @@ class CreditCollectionDemo(models.AbstractModel):
         for level in strict.level_ids.filtered(lambda level: level.delay_days > 0).sorted("delay_days"):
             level.delay_days = max(1, int(level.delay_days * 0.6))
             level.flush_recordset(["delay_days"])
-        rule = env["credit.collection.segment.rule"].create({
-            "name": "Mauvais payeurs", "sequence": 10, "policy_id": strict.id,
-            "grade_best": "D", "grade_worst": "E", "no_grade": False})
+        rule = env["credit.collection.segment.rule"].create(
+            {
+                "name": "Mauvais payeurs",
+                "sequence": 10,
+                "policy_id": strict.id,
+                "grade_best": "D",
+                "grade_worst": "E",
+                "no_grade": False,
+            }
+        )
         rule.update_field_translations("name", {"en_US": "Bad payers", "fr_FR": "Mauvais payeurs"})

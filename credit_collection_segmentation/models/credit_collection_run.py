@@ -6,5 +6,6 @@ class CreditCollectionRun(models.Model):
 
     def _assign_customer_policies(self):
         # The rules choose the customers' policies the selection then reads.
-        super()._assign_customer_policies()
+        result = super()._assign_customer_policies()
         self.env["credit.collection.segment.rule"].sudo()._apply_company(self.company_id, self.date)
+        return result

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from odoo.addons.credit_collection_scoring.models.credit_collection_payer_profile import GRADES
@@ -24,8 +24,12 @@ class CreditCollectionSegmentRule(models.Model):
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
     policy_id = fields.Many2one(
-        "credit.collection.policy", "Dunning policy", required=True, ondelete="cascade",
-        domain="[('company_id', '=', company_id)]")
+        "credit.collection.policy",
+        "Dunning policy",
+        required=True,
+        ondelete="cascade",
+        domain="[('company_id', '=', company_id)]",
+    )
     min_overdue_amount = fields.Monetary("Overdue from", currency_field="currency_id")
     max_overdue_amount = fields.Monetary("Overdue up to", currency_field="currency_id", help="0: no maximum.")
     min_days_late = fields.Integer("Days late from", help="Days late of the customer's oldest overdue invoice.")
@@ -34,33 +38,40 @@ class CreditCollectionSegmentRule(models.Model):
     grade_best = fields.Selection(GRADES, "Risk grade from", help="Best grade of the segment (empty: A).")
     grade_worst = fields.Selection(GRADES, "Risk grade to", help="Worst grade of the segment (empty: E).")
     no_grade = fields.Boolean(
-        "Also customers without grade", default=True,
-        help="Customers without payer profile yet match the grade condition.")
+        "Also customers without grade",
+        default=True,
+        help="Customers without payer profile yet match the grade condition.",
+    )
     min_late_share = fields.Float(
-        "Paid late at least (%)", help="Payment behaviour: share of the invoices paid late, in percent.")
+        "Paid late at least (%)", help="Payment behaviour: share of the invoices paid late, in percent."
+    )
     max_late_share = fields.Float("Paid late at most (%)", default=100.0)
     max_solvency_rating = fields.Integer(
-        "Solvency rating up to", help="Customers whose last solvency rating (0-100) is at most this; 0: any.")
+        "Solvency rating up to", help="Customers whose last solvency rating (0-100) is at most this; 0: any."
+    )
     partner_count = fields.Integer("Customers", compute="_compute_partner_count")
 
     @api.constrains("grade_best", "grade_worst", "policy_id", "company_id")
     def _check_rule(self):
         for rule in self:
             if rule.grade_best and rule.grade_worst and GRADE_RANK[rule.grade_best] > GRADE_RANK[rule.grade_worst]:
-                raise ValidationError(_("Rule %s: the best grade comes after the worst one.", rule.name))
+                raise ValidationError(self.env._("Rule %s: the best grade comes after the worst one.", rule.name))
             if rule.policy_id.company_id != rule.company_id:
-                raise ValidationError(_("Rule %s: the policy belongs to another company.", rule.name))
+                raise ValidationError(self.env._("Rule %s: the policy belongs to another company.", rule.name))
 
     def _compute_partner_count(self):
         counts = {}
         if self.ids:
             self.env["res.partner"].flush_model(["collection_segment_rule_id"])
             # The segment is company-dependent: a JSONB column keyed by company id.
-            self.env.cr.execute("""
+            self.env.cr.execute(
+                """
                 SELECT r.id, COUNT(*) FROM credit_collection_segment_rule r
                   JOIN res_partner p ON (p.collection_segment_rule_id ->> r.company_id::text)::int = r.id
                  WHERE r.id = ANY(%s) GROUP BY r.id
-            """, [self.ids])
+            """,
+                [self.ids],
+            )
             counts = dict(self.env.cr.fetchall())
         for rule in self:
             rule.partner_count = counts.get(rule.id, 0)
@@ -92,8 +103,9 @@ class CreditCollectionSegmentRule(models.Model):
             changes.setdefault((rule_id, policy_id), []).append(partner_id)
         Partner = Partner.with_company(company).with_context(collection_segmentation=True)
         for (rule_id, policy_id), partner_ids in changes.items():
-            Partner.browse(partner_ids).write({
-                "collection_segment_rule_id": rule_id or False, "collection_policy_id": policy_id or False})
+            Partner.browse(partner_ids).write(
+                {"collection_segment_rule_id": rule_id or False, "collection_policy_id": policy_id or False}
+            )
         # The engine's planning query reads these JSONB columns right after.
         Partner.flush_model(["collection_segment_rule_id", "collection_policy_id"])
         return sum(len(ids) for ids in changes.values())
@@ -104,8 +116,13 @@ class CreditCollectionSegmentRule(models.Model):
     @api.model
     def _match_fact_columns(self):
         """SQL expressions of the facts a rule tests, over ``c`` (customers), ``cp`` (their partner)."""
-        return ["cp.industry_id", "cp.collection_customer_type AS customer_type", "pr.grade", "pr.late_share",
-                "sol.rating AS solvency_rating"]
+        return [
+            "cp.industry_id",
+            "cp.collection_customer_type AS customer_type",
+            "pr.grade",
+            "pr.late_share",
+            "sol.rating AS solvency_rating",
+        ]
 
     @api.model
     def _match_fact_joins(self):

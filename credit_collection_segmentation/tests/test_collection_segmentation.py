@@ -20,20 +20,40 @@ class TestSegmentation(CollectionCommon):
         cls.gentle = Policy.create({"name": "Gentle", "company_id": cls.company.id})
         cls.public_sector = cls.env["res.partner.industry"].create({"name": "Public administration"})
         Rule = cls.env["credit.collection.segment.rule"]
-        cls.rule_public = Rule.create({
-            "name": "Public sector", "sequence": 1, "policy_id": cls.gentle.id,
-            "industry_ids": [(6, 0, cls.public_sector.ids)]})
-        cls.rule_bad = Rule.create({
-            "name": "Bad payers", "sequence": 2, "policy_id": cls.strict.id,
-            "grade_best": "D", "grade_worst": "E", "no_grade": False})
-        cls.rule_big = Rule.create({
-            "name": "Large and late", "sequence": 3, "policy_id": cls.firm.id,
-            "min_overdue_amount": 1000.0, "min_days_late": 30})
-        cls.rule_risky = Rule.create({
-            "name": "Weak solvency", "sequence": 4, "policy_id": cls.strict.id, "max_solvency_rating": 30})
+        cls.rule_public = Rule.create(
+            {
+                "name": "Public sector",
+                "sequence": 1,
+                "policy_id": cls.gentle.id,
+                "industry_ids": [(6, 0, cls.public_sector.ids)],
+            }
+        )
+        cls.rule_bad = Rule.create(
+            {
+                "name": "Bad payers",
+                "sequence": 2,
+                "policy_id": cls.strict.id,
+                "grade_best": "D",
+                "grade_worst": "E",
+                "no_grade": False,
+            }
+        )
+        cls.rule_big = Rule.create(
+            {
+                "name": "Large and late",
+                "sequence": 3,
+                "policy_id": cls.firm.id,
+                "min_overdue_amount": 1000.0,
+                "min_days_late": 30,
+            }
+        )
+        cls.rule_risky = Rule.create(
+            {"name": "Weak solvency", "sequence": 4, "policy_id": cls.strict.id, "max_solvency_rating": 30}
+        )
 
         def customer(name, **values):
             return cls.env["res.partner"].create(dict({"name": name, "is_company": True}, **values))
+
         cls.town_hall = customer("Mairie de Lyon", industry_id=cls.public_sector.id)
         cls.big_late = customer("Grosse Dette SA")
         cls.small_late = customer("Petite Dette SARL")
@@ -48,12 +68,20 @@ class TestSegmentation(CollectionCommon):
         self._invoice(1200.0, today - timedelta(days=10), partner=self.big_late.copy({"name": "Récente SA"}))
         self._invoice(100.0, today - timedelta(days=2), partner=self.bad_payer)
         self._invoice(100.0, today - timedelta(days=2), partner=self.weak)
-        self.env["credit.collection.payer.profile"].sudo().create({
-            "partner_id": self.bad_payer.id, "company_id": self.company.id, "score": 20.0, "grade": "E"})
+        self.env["credit.collection.payer.profile"].sudo().create(
+            {"partner_id": self.bad_payer.id, "company_id": self.company.id, "score": 20.0, "grade": "E"}
+        )
         provider = self.env["credit.collection.solvency.provider"].create({"name": "Local", "base_url": "http://x"})
-        self.env["credit.collection.solvency.report"].sudo().create({
-            "partner_id": self.weak.id, "company_id": self.company.id, "provider_id": provider.id,
-            "rating": 25, "status": "watch", "recommended_limit": 0.0})
+        self.env["credit.collection.solvency.report"].sudo().create(
+            {
+                "partner_id": self.weak.id,
+                "company_id": self.company.id,
+                "provider_id": provider.id,
+                "rating": 25,
+                "status": "watch",
+                "recommended_limit": 0.0,
+            }
+        )
 
     def _policy(self, partner):
         return partner.with_company(self.company).collection_policy_id
@@ -125,17 +153,25 @@ class TestSolvencySegment(CollectionCommon):
 
     def test_rule_on_the_last_rating(self):
         strict = self.env["credit.collection.policy"].create({"name": "Strict", "company_id": self.company.id})
-        rule = self.env["credit.collection.segment.rule"].create({
-            "name": "Weak solvency", "policy_id": strict.id, "max_solvency_rating": 30})
+        rule = self.env["credit.collection.segment.rule"].create(
+            {"name": "Weak solvency", "policy_id": strict.id, "max_solvency_rating": 30}
+        )
         provider = self.env["credit.collection.solvency.provider"].create({"name": "Local", "base_url": "http://x"})
         customers = {}
         for name, ratings in (("Fragile SAS", [60, 25]), ("Solide SA", [25, 60]), ("Inconnue SARL", [])):
             partner = self.env["res.partner"].create({"name": name, "is_company": True})
             self._invoice(100.0, self.today - timedelta(days=2), partner=partner)
-            for days, rating in zip((10, 1), ratings):
-                self.env["credit.collection.solvency.report"].sudo().create({
-                    "partner_id": partner.id, "company_id": self.company.id, "provider_id": provider.id,
-                    "date": fields.Datetime.now() - timedelta(days=days), "rating": rating, "status": "watch"})
+            for days, rating in zip((10, 1), ratings, strict=False):
+                self.env["credit.collection.solvency.report"].sudo().create(
+                    {
+                        "partner_id": partner.id,
+                        "company_id": self.company.id,
+                        "provider_id": provider.id,
+                        "date": fields.Datetime.now() - timedelta(days=days),
+                        "rating": rating,
+                        "status": "watch",
+                    }
+                )
             customers[name] = partner.with_company(self.company)
         self.assertEqual(self.env["credit.collection.segment.rule"]._apply_company(self.company, self.today), 1)
         self.assertEqual(customers["Fragile SAS"].collection_segment_rule_id, rule)  # latest rating 25 <= 30
@@ -151,15 +187,17 @@ class TestScoringSegment(CollectionCommon):
 
     def test_rule_on_the_grade(self):
         strict = self.env["credit.collection.policy"].create({"name": "Strict", "company_id": self.company.id})
-        rule = self.env["credit.collection.segment.rule"].create({
-            "name": "Bad payers", "policy_id": strict.id, "grade_best": "D", "grade_worst": "E", "no_grade": False})
+        rule = self.env["credit.collection.segment.rule"].create(
+            {"name": "Bad payers", "policy_id": strict.id, "grade_best": "D", "grade_worst": "E", "no_grade": False}
+        )
         customers = {}
         for name, grade in (("Mauvais Payeur SA", "E"), ("Bon Payeur SA", "B"), ("Nouveau SA", None)):
             partner = self.env["res.partner"].create({"name": name, "is_company": True})
             self._invoice(100.0, self.today - timedelta(days=2), partner=partner)
             if grade:
-                self.env["credit.collection.payer.profile"].sudo().create({
-                    "partner_id": partner.id, "company_id": self.company.id, "score": 20.0, "grade": grade})
+                self.env["credit.collection.payer.profile"].sudo().create(
+                    {"partner_id": partner.id, "company_id": self.company.id, "score": 20.0, "grade": grade}
+                )
             customers[name] = partner.with_company(self.company)
         self.assertEqual(self.env["credit.collection.segment.rule"]._apply_company(self.company, self.today), 1)
         self.assertEqual(customers["Mauvais Payeur SA"].collection_segment_rule_id, rule)
@@ -178,8 +216,9 @@ class TestSegmentationLaw(CollectionCommon):
         consumer = self.env["res.partner"].create({"name": "Jeanne Martin"})
         self.assertEqual(consumer.collection_customer_type, "consumer")
         strict = self.env["credit.collection.policy"].create({"name": "Strict", "company_id": self.company.id})
-        rule = self.env["credit.collection.segment.rule"].create({
-            "name": "Everybody", "policy_id": strict.id, "company_id": self.company.id})
+        rule = self.env["credit.collection.segment.rule"].create(
+            {"name": "Everybody", "policy_id": strict.id, "company_id": self.company.id}
+        )
         self._invoice(300.0, self.today - timedelta(days=10))
         self._invoice(300.0, self.today - timedelta(days=10), partner=consumer)
         self.env["credit.collection.segment.rule"]._apply_company(self.company, self.today)

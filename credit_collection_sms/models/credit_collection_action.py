@@ -1,6 +1,6 @@
 import uuid
 
-from odoo import _, models
+from odoo import models
 from odoo.exceptions import UserError
 
 from .credit_collection_sms_gateway import DeliveryUncertain
@@ -26,7 +26,7 @@ class CreditCollectionAction(models.Model):
         self.ensure_one()
         gateway = self.company_id.collection_sms_gateway_id
         if not gateway:
-            self._fail(_("No SMS gateway is configured any more for %s.", self.company_id.name))
+            self._fail(self.env._("No SMS gateway is configured any more for %s.", self.company_id.name))
             return
         try:
             gateway._send_sms(self.sms_number, self.sms_text, reference=self.delivery_reference)

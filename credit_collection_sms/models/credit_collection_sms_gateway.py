@@ -3,7 +3,7 @@ import logging
 import requests
 from urllib3.exceptions import NewConnectionError
 
-from odoo import _, fields, models
+from odoo import fields, models
 from odoo.exceptions import UserError
 
 from odoo.addons.credit_collection.tools.http import retrying_session
@@ -49,18 +49,29 @@ class CreditCollectionSmsGateway(models.Model):
         try:
             answer = gateway._session().post(gateway.url, json=payload, headers=headers, timeout=gateway.timeout)
         except requests.ConnectTimeout:
-            raise UserError(_("SMS gateway %(name)s unreachable: no connection within %(timeout)s s.", name=self.name,
-                              timeout=gateway.timeout)) from None
+            raise UserError(
+                self.env._(
+                    "SMS gateway %(name)s unreachable: no connection within %(timeout)s s.",
+                    name=self.name,
+                    timeout=gateway.timeout,
+                )
+            ) from None
         except requests.Timeout:
-            raise DeliveryUncertain(_(
-                "SMS gateway %(name)s did not answer within %(timeout)s s: the SMS may have left. A retry posts it "
-                "again with the same reference, which the gateway does not deliver twice.",
-                name=self.name, timeout=gateway.timeout)) from None
+            raise DeliveryUncertain(
+                self.env._(
+                    "SMS gateway %(name)s did not answer within %(timeout)s s: the SMS may have left. A retry posts it "
+                    "again with the same reference, which the gateway does not deliver twice.",
+                    name=self.name,
+                    timeout=gateway.timeout,
+                )
+            ) from None
         except requests.ConnectionError as error:
             if _connection_refused(error):
-                raise UserError(_("SMS gateway %(name)s unreachable: %(error)s", name=self.name, error=error)) from None
+                raise UserError(
+                    self.env._("SMS gateway %(name)s unreachable: %(error)s", name=self.name, error=error)
+                ) from None
             raise DeliveryUncertain(
-                _(
+                self.env._(
                     "SMS gateway %(name)s dropped the connection before answering (%(error)s): the SMS may have left. "
                     "A retry posts it again with the same reference.",
                     name=self.name,
@@ -68,10 +79,12 @@ class CreditCollectionSmsGateway(models.Model):
                 )
             ) from None
         except requests.RequestException as error:
-            raise UserError(_("SMS gateway %(name)s unreachable: %(error)s", name=self.name, error=error)) from None
+            raise UserError(
+                self.env._("SMS gateway %(name)s unreachable: %(error)s", name=self.name, error=error)
+            ) from None
         if answer.status_code >= 400:
             raise UserError(
-                _(
+                self.env._(
                     "SMS gateway %(name)s refused the message (HTTP %(code)s): %(text)s",
                     name=self.name,
                     code=answer.status_code,
@@ -81,7 +94,7 @@ class CreditCollectionSmsGateway(models.Model):
         try:
             return answer.json().get("id")
         except ValueError:
-            raise UserError(_("SMS gateway %s sent an answer that is not JSON.", self.name)) from None
+            raise UserError(self.env._("SMS gateway %s sent an answer that is not JSON.", self.name)) from None
 
 
 def _connection_refused(error):

@@ -28,8 +28,9 @@ class CreditCollectionSolvencyReport(models.Model):
     @api.model
     def _latest(self, partners, company, states=("ok",)):
         """{commercial partner id: its latest report in the company}."""
-        reports = self.search([("partner_id", "in", partners.ids), ("company_id", "=", company.id),
-                               ("state", "in", list(states))])
+        reports = self.search(
+            [("partner_id", "in", partners.ids), ("company_id", "=", company.id), ("state", "in", list(states))]
+        )
         latest = {}
         for report in reports:  # newest first
             latest.setdefault(report.partner_id.id, report)
@@ -37,5 +38,8 @@ class CreditCollectionSolvencyReport(models.Model):
 
     def _differs_from(self, other):
         self.ensure_one()
-        return (self.rating != other.rating or self.status != other.status
-                or self.currency_id.compare_amounts(self.recommended_limit, other.recommended_limit) != 0)
+        return (
+            self.rating != other.rating
+            or self.status != other.status
+            or self.currency_id.compare_amounts(self.recommended_limit, other.recommended_limit) != 0
+        )

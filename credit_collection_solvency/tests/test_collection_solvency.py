@@ -7,9 +7,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
-from odoo.addons.credit_collection_solvency.models.credit_collection_solvency_provider import partner_identifiers
-
 from odoo.addons.credit_collection.tests.common import CollectionCommon
+from odoo.addons.credit_collection_solvency.models.credit_collection_solvency_provider import partner_identifiers
 
 VALID_SIREN = "732829320"
 VALID_SIRET = "73282932000074"
@@ -98,10 +97,15 @@ class TestSolvencyProvider(CollectionCommon):
         cls.server.answers = {}
         threading.Thread(target=cls.server.serve_forever, daemon=True).start()
         cls.addClassCleanup(cls.server.shutdown)
-        cls.provider = cls.env["credit.collection.solvency.provider"].create({
-            "name": "Local provider", "base_url": "http://127.0.0.1:%s/" % cls.server.server_port,
-            "api_key": "test-key", "timeout": 0.5, "retries": 1,
-        })
+        cls.provider = cls.env["credit.collection.solvency.provider"].create(
+            {
+                "name": "Local provider",
+                "base_url": "http://127.0.0.1:%s/" % cls.server.server_port,
+                "api_key": "test-key",
+                "timeout": 0.5,
+                "retries": 1,
+            }
+        )
         cls.company.collection_solvency_provider_id = cls.provider
         cls.company.account_use_credit_limit = True
         cls.customer.write({"company_registry": VALID_SIREN, "credit_limit": 10000.0})
@@ -181,31 +185,37 @@ class TestSolvencyProvider(CollectionCommon):
         self.company.partner_id.lang = "en_US"  # the scheduled monitoring writes in the company's language
         customer = self.customer.with_company(self.company)
         customer.collection_solvency_monitored = True
-        broken = self.env["res.partner"].create({
-            "name": "Sans Numéro SA", "is_company": True, "company_registry": "732829321"})
+        broken = self.env["res.partner"].create(
+            {"name": "Sans Numéro SA", "is_company": True, "company_registry": "732829321"}
+        )
         broken.with_company(self.company).collection_solvency_monitored = True
         Activity = self.env["mail.activity"]
         before = Activity.search_count([("res_model", "=", "res.partner"), ("res_id", "=", customer.id)])
         self.env["credit.collection.solvency.provider"]._cron_monitor()
         # First report: no previous one, no alert; the limit differs: proposed.
-        self.assertEqual(Activity.search_count([("res_model", "=", "res.partner"), ("res_id", "=", customer.id)]),
-                         before)
+        self.assertEqual(
+            Activity.search_count([("res_model", "=", "res.partner"), ("res_id", "=", customer.id)]), before
+        )
         self.assertAlmostEqual(customer.collection_proposed_limit, 15000.0)
         # The invalid identifier of the other monitored customer is said on it, the batch went on.
         self.assertTrue(broken.message_ids.filtered(lambda message: "not valid" in (message.body or "")))
         # Unchanged answer: no alert.
         self.env["credit.collection.solvency.provider"]._cron_monitor()
-        self.assertEqual(Activity.search_count([("res_model", "=", "res.partner"), ("res_id", "=", customer.id)]),
-                         before)
+        self.assertEqual(
+            Activity.search_count([("res_model", "=", "res.partner"), ("res_id", "=", customer.id)]), before
+        )
         # The rating falls and the status changes: one alert with both values.
-        self.server.answers = {VALID_SIREN: dict(self.server.report, rating=31, status="watch",
-                                                 recommended_limit=4000.0)}
+        self.server.answers = {
+            VALID_SIREN: dict(self.server.report, rating=31, status="watch", recommended_limit=4000.0)
+        }
         self.env["credit.collection.solvency.provider"]._cron_monitor()
-        alerts = Activity.search([("res_model", "=", "res.partner"), ("res_id", "=", customer.id),
-                                  ("summary", "like", "Solvency changed")])
+        alerts = Activity.search(
+            [("res_model", "=", "res.partner"), ("res_id", "=", customer.id), ("summary", "like", "Solvency changed")]
+        )
         self.assertEqual(len(alerts), 1)
-        self.assertEqual(Activity.search_count([("res_model", "=", "res.partner"), ("res_id", "=", customer.id)]),
-                         before + 1)
+        self.assertEqual(
+            Activity.search_count([("res_model", "=", "res.partner"), ("res_id", "=", customer.id)]), before + 1
+        )
         self.assertIn("Rating 72 -&gt; 31", alerts.note)
         self.assertIn("Active -&gt; Under watch", alerts.note)
         last = self.env["credit.collection.solvency.report"].search([("partner_id", "=", customer.id)], limit=1)

@@ -69,6 +69,7 @@ def ensure_database(odoo, args, addon="credit_collection"):
     """Creates the benchmark database with ``addon`` (the engine, or an add-on and its dependencies), unless it
     is there already."""
     import psycopg2
+
     _name, info = odoo.sql_db.connection_info_for("postgres")
     cnx = psycopg2.connect(**info)
     cnx.autocommit = True
@@ -90,8 +91,19 @@ def ensure_database(odoo, args, addon="credit_collection"):
     if installed:
         return
     odoo_bin = generate_ledger.odoo_bin(odoo)
-    command = [sys.executable, odoo_bin, "-c", args.conf, "-d", args.db, "-i", addon,
-               "--without-demo=all", "--stop-after-init", "--log-level=warn"]
+    command = [
+        sys.executable,
+        odoo_bin,
+        "-c",
+        args.conf,
+        "-d",
+        args.db,
+        "-i",
+        addon,
+        "--without-demo=all",
+        "--stop-after-init",
+        "--log-level=warn",
+    ]
     print("creating database %s: %s" % (args.db, " ".join(command)), flush=True)
     start = time.time()
     subprocess.run(command, check=True)
@@ -101,6 +113,7 @@ def ensure_database(odoo, args, addon="credit_collection"):
 def vacuum(odoo, db, tables):
     """VACUUM ANALYZE outside the transaction: the reset updates every line, leaving dead rows."""
     import psycopg2
+
     _name, info = odoo.sql_db.connection_info_for(db)
     cnx = psycopg2.connect(**info)
     cnx.autocommit = True
@@ -176,9 +189,23 @@ def py_spy(output):
         yield
         return
     binary = shutil.which("py-spy") or os.path.join(os.path.dirname(sys.executable), "py-spy")
-    process = subprocess.Popen([binary, "record", "--pid", str(os.getpid()), "--rate", "100",
-                                "--format", "raw", "--output", output, "--nonblocking"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [
+            binary,
+            "record",
+            "--pid",
+            str(os.getpid()),
+            "--rate",
+            "100",
+            "--format",
+            "raw",
+            "--output",
+            output,
+            "--nonblocking",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     time.sleep(1.0)  # let it attach
     try:
         yield
@@ -261,20 +288,27 @@ def count_rows(cr, company_id, run_id=None):
     where, params = ("run_id = %s", [run_id]) if run_id else ("company_id = %s", [company_id])
     cr.execute("SELECT count(*) FROM credit_collection_action WHERE " + where, params)
     actions = cr.fetchone()[0]
-    cr.execute("""SELECT count(*) FROM credit_collection_action_line
-                   WHERE action_id IN (SELECT id FROM credit_collection_action WHERE %s)""" % where, params)
+    cr.execute(
+        """SELECT count(*) FROM credit_collection_action_line
+                   WHERE action_id IN (SELECT id FROM credit_collection_action WHERE %s)"""
+        % where,
+        params,
+    )
     return actions, cr.fetchone()[0]
 
 
 def open_invoices(cr, company_id):
-    cr.execute("""
+    cr.execute(
+        """
         SELECT count(DISTINCT aml.move_id), count(*)
           FROM account_move_line aml JOIN account_account a ON a.id = aml.account_id
           JOIN account_move m ON m.id = aml.move_id
          WHERE aml.company_id = %s AND a.account_type = 'asset_receivable' AND aml.parent_state = 'posted'
            AND aml.reconciled IS NOT TRUE AND aml.amount_residual > 0
            AND m.move_type IN ('out_invoice', 'out_receipt')
-    """, [company_id])
+    """,
+        [company_id],
+    )
     return cr.fetchone()
 
 
@@ -284,25 +318,44 @@ def benchmark(odoo, args):
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
         banner("Ledger")
-        info = generate_ledger.generate(env, args.customers, args.invoices, today=args.date,
-                                        force=args.regenerate)
+        info = generate_ledger.generate(env, args.customers, args.invoices, today=args.date, force=args.regenerate)
         company = env["res.company"].browse(info["company_id"])
         args.date = args.date or generate_ledger.ledger_date(cr, company.id)
         env = env(context=dict(env.context, allowed_company_ids=[company.id]))
         runs = generate_ledger.reset_collection(cr, company.id)
         cr.commit()
-        vacuum(odoo, args.db, ["account_move_line", "account_move", "credit_collection_action",
-                               "credit_collection_action_line", "credit_collection_run"])
+        vacuum(
+            odoo,
+            args.db,
+            [
+                "account_move_line",
+                "account_move",
+                "credit_collection_action",
+                "credit_collection_action_line",
+                "credit_collection_run",
+            ],
+        )
         print("reset: %s previous runs deleted; vacuumed" % runs)
         invoices, items = open_invoices(cr, company.id)
         figures["open invoices"] = invoices
         policy = company.collection_policy_id
-        print("company %s (id %s), policy %s (id %s): %s open invoices, %s open receivable items, "
-              "%s customers, run date %s" % (company.name, company.id, policy.name, policy.id, invoices, items,
-                                             args.customers, args.date))
-        print(" | ".join("%s %sd%s%s" % (level.name, level.delay_days, " " + "+".join(level._channels()),
-                                         "" if level.auto_send else " (review)")
-                         for level in policy._levels_by_delay()))
+        print(
+            "company %s (id %s), policy %s (id %s): %s open invoices, %s open receivable items, "
+            "%s customers, run date %s"
+            % (company.name, company.id, policy.name, policy.id, invoices, items, args.customers, args.date)
+        )
+        print(
+            " | ".join(
+                "%s %sd%s%s"
+                % (
+                    level.name,
+                    level.delay_days,
+                    " " + "+".join(level._channels()),
+                    "" if level.auto_send else " (review)",
+                )
+                for level in policy._levels_by_delay()
+            )
+        )
         run_model = env["credit.collection.run"].with_company(company)
 
         # (a) the selection alone
@@ -318,9 +371,15 @@ def benchmark(odoo, args):
         for row in rows:
             by_level[row["level_id"]] += 1
         levels = env["credit.collection.level"].browse(list(by_level))
-        print("selected %s items in %.2fs (%.0f open invoices/s): %s" % (
-            len(rows), seconds, invoices / seconds,
-            ", ".join("%s %s" % (level.name, by_level[level.id]) for level in levels.sorted("delay_days"))))
+        print(
+            "selected %s items in %.2fs (%.0f open invoices/s): %s"
+            % (
+                len(rows),
+                seconds,
+                invoices / seconds,
+                ", ".join("%s %s" % (level.name, by_level[level.id]) for level in levels.sorted("delay_days")),
+            )
+        )
         figures["selected"] = len(rows)
         banner("EXPLAIN (ANALYZE, BUFFERS) of the selection query")
         explain(cr, records)
@@ -340,13 +399,18 @@ def benchmark(odoo, args):
             cr.commit()
             commit_seconds = time.perf_counter() - start - plan_seconds
         actions, action_lines = count_rows(cr, company.id, run.id)
-        figures.update({"planned": run.planned_items, "actions": actions, "action lines": action_lines,
-                        "plan s": plan_seconds})
-        print("planned %s items into %s actions (%s action lines) in %.2fs (+ commit %.2fs); "
-              "the run records %.2fs" % (run.planned_items, actions, action_lines, plan_seconds,
-                                         commit_seconds, run.duration))
-        print("rows per second: %.0f open invoices/s, %.0f planned items/s" % (
-            invoices / plan_seconds, run.planned_items / plan_seconds))
+        figures.update(
+            {"planned": run.planned_items, "actions": actions, "action lines": action_lines, "plan s": plan_seconds}
+        )
+        print(
+            "planned %s items into %s actions (%s action lines) in %.2fs (+ commit %.2fs); "
+            "the run records %.2fs"
+            % (run.planned_items, actions, action_lines, plan_seconds, commit_seconds, run.duration)
+        )
+        print(
+            "rows per second: %.0f open invoices/s, %.0f planned items/s"
+            % (invoices / plan_seconds, run.planned_items / plan_seconds)
+        )
         print_phases(stats, plan_seconds)
         sql_seconds = print_sql(records)
         print("Python (outside PostgreSQL): %.2fs of %.2fs" % (plan_seconds - sql_seconds, plan_seconds))
@@ -362,8 +426,9 @@ def benchmark(odoo, args):
             again_seconds = time.perf_counter() - start
             cr.commit()
         again_actions, _again_lines = count_rows(cr, company.id, again.id)
-        figures.update({"second planned": again.planned_items, "second actions": again_actions,
-                        "second s": again_seconds})
+        figures.update(
+            {"second planned": again.planned_items, "second actions": again_actions, "second s": again_seconds}
+        )
         print("planned %s items, %s actions in %.2fs" % (again.planned_items, again_actions, again_seconds))
         print_sql(records, top=5)
         banner("EXPLAIN (ANALYZE, BUFFERS) of the selection query of the second run")
@@ -372,13 +437,25 @@ def benchmark(odoo, args):
 
     banner("Summary   [%s]" % load())
     print("open invoices            %10d   (%s customers)" % (figures["open invoices"], args.customers))
-    print("selection alone          %10.2f s  %10.0f open invoices/s  (%d items selected)" % (
-        figures["selection s"], figures["open invoices"] / figures["selection s"], figures["selected"]))
-    print("full planning            %10.2f s  %10.0f open invoices/s  (%d items planned, %d actions, "
-          "%d action lines)" % (figures["plan s"], figures["open invoices"] / figures["plan s"],
-                                figures["planned"], figures["actions"], figures["action lines"]))
-    print("second run, same date    %10.2f s  (%d items planned, %d actions)" % (
-        figures["second s"], figures["second planned"], figures["second actions"]))
+    print(
+        "selection alone          %10.2f s  %10.0f open invoices/s  (%d items selected)"
+        % (figures["selection s"], figures["open invoices"] / figures["selection s"], figures["selected"])
+    )
+    print(
+        "full planning            %10.2f s  %10.0f open invoices/s  (%d items planned, %d actions, "
+        "%d action lines)"
+        % (
+            figures["plan s"],
+            figures["open invoices"] / figures["plan s"],
+            figures["planned"],
+            figures["actions"],
+            figures["action lines"],
+        )
+    )
+    print(
+        "second run, same date    %10.2f s  (%d items planned, %d actions)"
+        % (figures["second s"], figures["second planned"], figures["second actions"])
+    )
     print("goal: full planning under 60 s: %s" % ("met" if figures["plan s"] < 60 else "NOT met"))
     if figures["second planned"] or figures["second actions"]:
         print("IDEMPOTENCY BROKEN: the second run planned again")
@@ -388,14 +465,20 @@ def benchmark(odoo, args):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--conf", default=os.path.join(REPO, ".local", "odoo-bench.conf"),
-                        help="odoo configuration file (run_benchmark.sh writes .local/odoo-bench.conf)")
+    parser.add_argument(
+        "--conf",
+        default=os.path.join(REPO, ".local", "odoo-bench.conf"),
+        help="odoo configuration file (run_benchmark.sh writes .local/odoo-bench.conf)",
+    )
     parser.add_argument("--db", default="cc_bench", help="database, named cc_bench* (default cc_bench)")
     parser.add_argument("--customers", type=int, default=20000)
     parser.add_argument("--invoices", type=int, default=200000)
-    parser.add_argument("--date", type=Date.fromisoformat,
-                        help="run date, ISO (default: the date the ledger was generated for, so that its "
-                             "due dates stay 10 days ahead to 200 days late)")
+    parser.add_argument(
+        "--date",
+        type=Date.fromisoformat,
+        help="run date, ISO (default: the date the ledger was generated for, so that its "
+        "due dates stay 10 days ahead to 200 days late)",
+    )
     parser.add_argument("--odoo-src", help="Odoo 19.0 source tree (default: from the configuration)")
     parser.add_argument("--regenerate", action="store_true", help="regenerate the ledger even if it is there")
     parser.add_argument("--py-spy", metavar="FILE", help="sample the full planning with py-spy into FILE (raw)")

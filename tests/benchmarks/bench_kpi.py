@@ -22,7 +22,8 @@ import os
 import statistics
 import sys
 import time
-from datetime import date as Date, timedelta
+from datetime import date as Date
+from datetime import timedelta
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
@@ -46,11 +47,14 @@ def timed(label, function, figures):
 
 
 def receivable_lines(cr, company_id):
-    cr.execute("""
+    cr.execute(
+        """
         SELECT count(*), count(*) FILTER (WHERE l.reconciled IS NOT TRUE)
           FROM account_move_line l JOIN account_account a ON a.id = l.account_id
          WHERE l.company_id = %s AND a.account_type = 'asset_receivable'
-    """, [company_id])
+    """,
+        [company_id],
+    )
     return cr.fetchone()
 
 
@@ -69,9 +73,22 @@ def benchmark(odoo, args):
         lines, open_lines = receivable_lines(cr, company.id)
         cr.execute("SELECT count(*) FROM account_partial_reconcile WHERE company_id = %s", [company.id])
         partials = cr.fetchone()[0]
-        print("company %s (id %s): %s receivable lines (%s open), %s invoices, %s payments, %s reconciliations, "
-              "%s customers; date %s; %s" % (company.name, company.id, lines, open_lines, args.invoices, payments,
-                                              partials, args.customers, date, bench_collection_run.load()))
+        print(
+            "company %s (id %s): %s receivable lines (%s open), %s invoices, %s payments, %s reconciliations, "
+            "%s customers; date %s; %s"
+            % (
+                company.name,
+                company.id,
+                lines,
+                open_lines,
+                args.invoices,
+                payments,
+                partials,
+                args.customers,
+                date,
+                bench_collection_run.load(),
+            )
+        )
         figures["receivable lines"] = lines
         env = env(context=dict(env.context, allowed_company_ids=[company.id]))
         Kpi = env["credit.collection.kpi"]
@@ -79,14 +96,20 @@ def benchmark(odoo, args):
 
         bench_collection_run.banner("Aged balance")
         today_rows = timed("aged balance as of %s" % date, lambda: Kpi._aged_rows(date, company), figures)
-        past_rows = timed("aged balance as of %s (90 days before)" % past, lambda: Kpi._aged_rows(past, company),
-                          figures)
+        past_rows = timed(
+            "aged balance as of %s (90 days before)" % past, lambda: Kpi._aged_rows(past, company), figures
+        )
         total = sum(row["total"] for row in today_rows)
-        print("as of %s: %s customers, total %.2f; as of %s: %s customers, total %.2f" % (
-            date, len(today_rows), total, past, len(past_rows), sum(row["total"] for row in past_rows)))
-        cr.execute("""SELECT sum(l.amount_residual) FROM account_move_line l
+        print(
+            "as of %s: %s customers, total %.2f; as of %s: %s customers, total %.2f"
+            % (date, len(today_rows), total, past, len(past_rows), sum(row["total"] for row in past_rows))
+        )
+        cr.execute(
+            """SELECT sum(l.amount_residual) FROM account_move_line l
                         JOIN account_account a ON a.id = l.account_id
-                       WHERE l.company_id = %s AND a.account_type = 'asset_receivable'""", [company.id])
+                       WHERE l.company_id = %s AND a.account_type = 'asset_receivable'""",
+            [company.id],
+        )
         residual = cr.fetchone()[0]
         assert abs(float(residual) - total) < 0.01, "aged balance %s != open residual %s" % (total, residual)
         Aged = env["credit.collection.aged.balance"]
@@ -96,11 +119,16 @@ def benchmark(odoo, args):
         bench_collection_run.banner("KPIs of the 30 days to %s" % date)
         # The parameters credit.collection.kpi._compute passes its parts (the day a reminder was sent is
         # taken in the company's time zone).
-        params = {"company": company.id, "from": date - timedelta(days=29), "to": date,
-                  "tz": company.partner_id.tz or env.user.tz or "UTC"}
+        params = {
+            "company": company.id,
+            "from": date - timedelta(days=29),
+            "to": date,
+            "tz": company.partner_id.tz or env.user.tz or "UTC",
+        }
         timed("open totals at the end (receivables, not due)", lambda: Kpi._open_totals(date, company), figures)
-        timed("open totals at the start", lambda: Kpi._open_totals(params["from"] - timedelta(days=1), company),
-              figures)
+        timed(
+            "open totals at the start", lambda: Kpi._open_totals(params["from"] - timedelta(days=1), company), figures
+        )
         timed("sales and contractual terms", lambda: Kpi._sales(params), figures)
         timed("average days to pay", lambda: Kpi._days_to_pay(params), figures)
         timed("recovery rate", lambda: Kpi._recovery(params, company.currency_id), figures)
@@ -109,17 +137,25 @@ def benchmark(odoo, args):
         timed("promises kept", lambda: Kpi._promises(params), figures)
         timed("disputes by reason", lambda: Kpi._disputes(params), figures)
         for registration in Kpi._kpi_registrations():  # the add-ons' KPIs (provisions, transfers...)
-            timed(registration["name"], lambda registration=registration: getattr(Kpi, registration["compute"])(
-                company, params, {}), figures)
+            timed(
+                registration["name"],
+                lambda registration=registration: getattr(Kpi, registration["compute"])(company, params, {}),
+                figures,
+            )
         kpi = timed("the whole KPI set", lambda: Kpi._compute(company, params["from"], date), figures)
-        print("DSO %.1f, terms %.1f, best DSO %.1f, CEI %.1f %%, days to pay %.1f (%s invoices paid)" % (
-            kpi["dso"], kpi["terms"], kpi["best_dso"], kpi["cei"], kpi["days_to_pay"], kpi["paid_count"]))
+        print(
+            "DSO %.1f, terms %.1f, best DSO %.1f, CEI %.1f %%, days to pay %.1f (%s invoices paid)"
+            % (kpi["dso"], kpi["terms"], kpi["best_dso"], kpi["cei"], kpi["days_to_pay"], kpi["paid_count"])
+        )
 
         bench_collection_run.banner("EXPLAIN of the aged balance as of %s" % past)
         accounts = Kpi._receivable_accounts(company)
         from odoo.addons.credit_collection.models.credit_collection_kpi import OPEN_AT_SQL
-        cr.execute("EXPLAIN (ANALYZE, BUFFERS) " + OPEN_AT_SQL + " SELECT COUNT(*), SUM(open_amount) FROM open_lines",
-                   {"date": past, "companies": [company.id], "receivable_accounts": accounts})
+
+        cr.execute(
+            "EXPLAIN (ANALYZE, BUFFERS) " + OPEN_AT_SQL + " SELECT COUNT(*), SUM(open_amount) FROM open_lines",
+            {"date": past, "companies": [company.id], "receivable_accounts": accounts},
+        )
         print("\n".join(row[0] for row in cr.fetchall()))
         cr.rollback()
     return figures
@@ -130,8 +166,12 @@ def main():
     parser.add_argument("--conf", default=os.path.join(REPO, ".local", "odoo-bench.conf"))
     parser.add_argument("--db", default="cc_bench_kpi", help="database, named cc_bench* (default cc_bench_kpi)")
     parser.add_argument("--customers", type=int, default=20000)
-    parser.add_argument("--invoices", type=int, default=600000,
-                        help="invoices; 2 in 3 get a payment: 600,000 make 1,000,000 receivable lines")
+    parser.add_argument(
+        "--invoices",
+        type=int,
+        default=600000,
+        help="invoices; 2 in 3 get a payment: 600,000 make 1,000,000 receivable lines",
+    )
     parser.add_argument("--date", type=Date.fromisoformat, help="ledger date, ISO (default: the generated one)")
     parser.add_argument("--odoo-src")
     parser.add_argument("--regenerate", action="store_true")

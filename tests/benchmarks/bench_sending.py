@@ -96,13 +96,30 @@ def odoo_env(odoo, db):
 
 
 def ensure_database(args):
-    result = subprocess.run(["psql", "-d", "postgres", "-Atc", f"SELECT 1 FROM pg_database WHERE datname='{args.db}'"],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        ["psql", "-d", "postgres", "-Atc", f"SELECT 1 FROM pg_database WHERE datname='{args.db}'"],
+        capture_output=True,
+        text=True,
+    )
     if result.stdout.strip() == "1":
         return
     print(f"creating {args.db} with credit_collection_sms (a minute or two)", flush=True)
-    subprocess.run([sys.executable, args.odoo_bin, "-c", args.conf, "-d", args.db, "-i", "credit_collection_sms",
-                    "--without-demo=all", "--stop-after-init", "--log-level=warn"], check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            args.odoo_bin,
+            "-c",
+            args.conf,
+            "-d",
+            args.db,
+            "-i",
+            "credit_collection_sms",
+            "--without-demo=all",
+            "--stop-after-init",
+            "--log-level=warn",
+        ],
+        check=True,
+    )
 
 
 def prepare_company(env, customers, invoices_per_customer, mail_port, sms_port):
@@ -110,16 +127,26 @@ def prepare_company(env, customers, invoices_per_customer, mail_port, sms_port):
     info = generate_ledger.generate(env, customers=customers, invoices=customers * invoices_per_customer)
     company = env["res.company"].browse(info["company_id"])
     cr = env.cr
-    cr.execute("""UPDATE res_partner SET street = 'rue ' || id, zip = '69000', city = 'Lyon',
+    cr.execute(
+        """UPDATE res_partner SET street = 'rue ' || id, zip = '69000', city = 'Lyon',
                          phone = '+33 6 ' || lpad((id %% 100000000)::text, 8, '0')
-                   WHERE company_id = %s AND ref LIKE %s""", [company.id, generate_ledger.PARTNER_REF_PREFIX + "%"])
+                   WHERE company_id = %s AND ref LIKE %s""",
+        [company.id, generate_ledger.PARTNER_REF_PREFIX + "%"],
+    )
     env["ir.mail_server"].search([]).unlink()
-    env["ir.mail_server"].create({"name": "benchmark sink", "smtp_host": "127.0.0.1", "smtp_port": mail_port,
-                                  "smtp_encryption": "none"})
-    gateway = env["credit.collection.sms.gateway"].create({
-        "name": "benchmark gateway", "url": f"http://127.0.0.1:{sms_port}/sms", "timeout": 10, "retries": 0})
-    company.write({"collection_sms_gateway_id": gateway.id, "email": "relances@bench.example",
-                   "collection_fee_product_id": env.ref("credit_collection.product_collection_fee").id})
+    env["ir.mail_server"].create(
+        {"name": "benchmark sink", "smtp_host": "127.0.0.1", "smtp_port": mail_port, "smtp_encryption": "none"}
+    )
+    gateway = env["credit.collection.sms.gateway"].create(
+        {"name": "benchmark gateway", "url": f"http://127.0.0.1:{sms_port}/sms", "timeout": 10, "retries": 0}
+    )
+    company.write(
+        {
+            "collection_sms_gateway_id": gateway.id,
+            "email": "relances@bench.example",
+            "collection_fee_product_id": env.ref("credit_collection.product_collection_fee").id,
+        }
+    )
     env.ref("base.user_admin").write({"company_ids": [(4, company.id)], "password": "admin"})
     cr.commit()
     return company, info
@@ -139,12 +166,27 @@ def reset(env, company):
 
 def scenario_policy(env, company, name, channels):
     """One level reached by every generated invoice (the furthest due is 10 days ahead), sent automatically."""
-    policy = env["credit.collection.policy"].create({
-        "name": "benchmark %s" % name, "company_id": company.id,
-        "level_ids": [(0, 0, {"name": "Relance", "delay_days": generate_ledger.MIN_DAYS_LATE, "tone": "courteous",
-                              "case_stage": "reminder_1", "auto_send": True,
-                              "email_template_id": env.ref("credit_collection.mail_template_reminder_courteous").id,
-                              **channels})]})
+    policy = env["credit.collection.policy"].create(
+        {
+            "name": "benchmark %s" % name,
+            "company_id": company.id,
+            "level_ids": [
+                (
+                    0,
+                    0,
+                    {
+                        "name": "Relance",
+                        "delay_days": generate_ledger.MIN_DAYS_LATE,
+                        "tone": "courteous",
+                        "case_stage": "reminder_1",
+                        "auto_send": True,
+                        "email_template_id": env.ref("credit_collection.mail_template_reminder_courteous").id,
+                        **channels,
+                    },
+                )
+            ],
+        }
+    )
     company.collection_policy_id = policy
     env.cr.commit()
     return policy
@@ -153,11 +195,16 @@ def scenario_policy(env, company, name, channels):
 def restrict(env, company, count):
     """Only the first ``count`` customers are under the company's policy; the others under one never reached."""
     idle = env["credit.collection.policy"].search([("name", "=", "benchmark idle"), ("company_id", "=", company.id)])
-    idle = idle or env["credit.collection.policy"].create({
-        "name": "benchmark idle", "company_id": company.id,
-        "level_ids": [(0, 0, {"name": "Never", "delay_days": 10000, "channel_email": True})]})
-    partners = env["res.partner"].search([("company_id", "=", company.id),
-                                          ("ref", "like", generate_ledger.PARTNER_REF_PREFIX + "%")], order="id")
+    idle = idle or env["credit.collection.policy"].create(
+        {
+            "name": "benchmark idle",
+            "company_id": company.id,
+            "level_ids": [(0, 0, {"name": "Never", "delay_days": 10000, "channel_email": True})],
+        }
+    )
+    partners = env["res.partner"].search(
+        [("company_id", "=", company.id), ("ref", "like", generate_ledger.PARTNER_REF_PREFIX + "%")], order="id"
+    )
     partners.with_company(company).write({"collection_policy_id": False})
     partners[count:].with_company(company).write({"collection_policy_id": idle.id})
     env.cr.commit()
@@ -168,11 +215,24 @@ class Server:
     def __init__(self, args, cron_workers):
         self.port = free_port()
         self.log = os.path.join(args.logdir, "bench-sending-%s.log" % cron_workers)
-        self.process = subprocess.Popen([
-            sys.executable, args.odoo_bin, "-c", args.conf, "-d", args.db, f"--db-filter=^{args.db}$",
-            f"--http-port={self.port}", f"--gevent-port={free_port()}", "--workers=1",
-            f"--max-cron-threads={cron_workers}", "--limit-time-real-cron=600", "--limit-time-real=600",
-            f"--logfile={self.log}"])
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                args.odoo_bin,
+                "-c",
+                args.conf,
+                "-d",
+                args.db,
+                f"--db-filter=^{args.db}$",
+                f"--http-port={self.port}",
+                f"--gevent-port={free_port()}",
+                "--workers=1",
+                f"--max-cron-threads={cron_workers}",
+                "--limit-time-real-cron=600",
+                "--limit-time-real=600",
+                f"--logfile={self.log}",
+            ]
+        )
         self.url = f"http://127.0.0.1:{self.port}"
         deadline = time.time() + 180
         while time.time() < deadline:
@@ -202,8 +262,9 @@ def run_and_wait(args, server, company, inbox, expected, kind):
         values = rpc("credit.collection.run", "read", [run], fields=["state", "duration", "action_count"])[0]
         if values["state"] == "done" and planned_at is None:
             planned_at = time.time()
-        busy = rpc("credit.collection.action", "search_count",
-                   [("run_id", "=", run), ("state", "in", ["queued", "sending"])])
+        busy = rpc(
+            "credit.collection.action", "search_count", [("run_id", "=", run), ("state", "in", ["queued", "sending"])]
+        )
         if values["state"] == "done" and not busy and (kind != "email" or inbox.count >= expected):
             break
         time.sleep(0.2)
@@ -265,9 +326,12 @@ def main():
                 server.stop()
             rate = count / elapsed
             results.append((kind, workers, count, elapsed, rate))
-            print(f"{kind:10} {workers} cron worker(s): {count:5} reminders in {elapsed:7.1f} s "
-                  f"= {rate:6.2f}/s end to end (planning {planning:.1f} s; states {states}; "
-                  f"SMTP received {inbox.count}) [{load()}]", flush=True)
+            print(
+                f"{kind:10} {workers} cron worker(s): {count:5} reminders in {elapsed:7.1f} s "
+                f"= {rate:6.2f}/s end to end (planning {planning:.1f} s; states {states}; "
+                f"SMTP received {inbox.count}) [{load()}]",
+                flush=True,
+            )
     if args.daily:
         daily(args, odoo, env, cr, smtp, gateway, inbox)
     cr.close()
@@ -283,12 +347,14 @@ def daily(args, odoo, env, cr, smtp, gateway, inbox):
     # Its own ledger: the benchmark company is regenerated with the daily size.
     company, info = prepare_company(env, args.daily, 5, smtp.port, gateway.server_port)
     shipped = env.ref("credit_collection.policy_france_b2b")
-    policy = env["credit.collection.policy"].search([("name", "=", "%s (daily benchmark)" % shipped.name),
-                                                     ("company_id", "=", company.id)], limit=1)
+    policy = env["credit.collection.policy"].search(
+        [("name", "=", "%s (daily benchmark)" % shipped.name), ("company_id", "=", company.id)], limit=1
+    )
     policy = policy or shipped.copy({"company_id": company.id, "name": "%s (daily benchmark)" % shipped.name})
     company.collection_policy_id = policy
     env["res.partner"].search([("company_id", "=", company.id)]).with_company(company).write(
-        {"collection_policy_id": False})
+        {"collection_policy_id": False}
+    )
     reset(env, company)
     args.date = generate_ledger.ledger_date(cr, company.id).isoformat()
     workers = max(int(n) for n in args.workers.split(","))
@@ -298,12 +364,16 @@ def daily(args, odoo, env, cr, smtp, gateway, inbox):
     finally:
         server.stop()
     delivered = states.get("sent", 0)
-    print(f"\ndaily run: {args.daily} customers, {args.daily * 5} open invoices: planned in {planning:.1f} s, "
-          f"{delivered} reminders delivered (states {states}; {inbox.count} emails received, "
-          f"{gateway.count} SMS posted) in {elapsed:.1f} s = {delivered / elapsed:.2f}/s [{load()}]")
+    print(
+        f"\ndaily run: {args.daily} customers, {args.daily * 5} open invoices: planned in {planning:.1f} s, "
+        f"{delivered} reminders delivered (states {states}; {inbox.count} emails received, "
+        f"{gateway.count} SMS posted) in {elapsed:.1f} s = {delivered / elapsed:.2f}/s [{load()}]"
+    )
     factor = 20000 / args.daily
-    print(f"linear extrapolation to 20,000 customers (x{factor:g}): {elapsed * factor / 3600:.2f} h "
-          f"(goal: under 2 h)", flush=True)
+    print(
+        f"linear extrapolation to 20,000 customers (x{factor:g}): {elapsed * factor / 3600:.2f} h (goal: under 2 h)",
+        flush=True,
+    )
 
 
 if __name__ == "__main__":

@@ -25,7 +25,8 @@ import logging
 import os
 import sys
 import time
-from datetime import date as Date, timedelta
+from datetime import date as Date
+from datetime import timedelta
 
 _logger = logging.getLogger(__name__)
 
@@ -58,41 +59,52 @@ def ensure_company(env):
         shipped = env.ref("credit_collection.policy_france_b2b")
         policy = shipped.copy({"company_id": company.id, "name": "%s (benchmark)" % shipped.name})
         company.collection_policy_id = policy
-        _log("policy %s: levels %s", policy.name,
-             ", ".join("%s@%sd" % (level.name, level.delay_days) for level in policy._levels_by_delay()))
+        _log(
+            "policy %s: levels %s",
+            policy.name,
+            ", ".join("%s@%sd" % (level.name, level.delay_days) for level in policy._levels_by_delay()),
+        )
     env.flush_all()
     return company
 
 
 def _accounts(env, company):
     journal = env["account.journal"].search(
-        [("company_id", "=", company.id), ("type", "=", "sale")], order="sequence, id", limit=1)
+        [("company_id", "=", company.id), ("type", "=", "sale")], order="sequence, id", limit=1
+    )
     Account = env["account.account"].with_company(company)
     receivable = Account.search(
-        [*Account._check_company_domain(company), ("account_type", "=", "asset_receivable")], order="code", limit=1)
+        [*Account._check_company_domain(company), ("account_type", "=", "asset_receivable")], order="code", limit=1
+    )
     income = journal.default_account_id or Account.search(
-        [*Account._check_company_domain(company), ("account_type", "=", "income")], order="code", limit=1)
+        [*Account._check_company_domain(company), ("account_type", "=", "income")], order="code", limit=1
+    )
     assert journal and receivable and income, "the chart of accounts of %s is incomplete" % company.name
     return journal, receivable, income
 
 
 # ---------------------------------------------------------------------------------------- state
 def counts(cr, company_id):
-    cr.execute("SELECT count(*) FROM res_partner WHERE company_id = %s AND ref LIKE %s",
-               [company_id, PARTNER_REF_PREFIX + "%"])
+    cr.execute(
+        "SELECT count(*) FROM res_partner WHERE company_id = %s AND ref LIKE %s", [company_id, PARTNER_REF_PREFIX + "%"]
+    )
     partners = cr.fetchone()[0]
-    cr.execute("""SELECT count(*) FROM account_move
+    cr.execute(
+        """SELECT count(*) FROM account_move
                    WHERE company_id = %s AND move_type = 'out_invoice' AND name LIKE %s""",
-               [company_id, MOVE_PREFIX + "%"])
+        [company_id, MOVE_PREFIX + "%"],
+    )
     moves = cr.fetchone()[0]
     return partners, moves
 
 
 def ledger_date(cr, company_id):
     """The date the ledger was generated for: its oldest due date is MAX_DAYS_LATE days before it."""
-    cr.execute("""SELECT min(invoice_date_due) FROM account_move
+    cr.execute(
+        """SELECT min(invoice_date_due) FROM account_move
                    WHERE company_id = %s AND move_type = 'out_invoice' AND name LIKE %s""",
-               [company_id, MOVE_PREFIX + "%"])
+        [company_id, MOVE_PREFIX + "%"],
+    )
     oldest = cr.fetchone()[0]
     return oldest + timedelta(days=MAX_DAYS_LATE) if oldest else Date.today()
 
@@ -104,8 +116,7 @@ def reset_collection(cr, company_id):
     cr.execute("DELETE FROM credit_collection_action_line WHERE company_id = %s", [company_id])
     cr.execute("DELETE FROM credit_collection_action WHERE company_id = %s", [company_id])
     if run_ids:
-        cr.execute("DELETE FROM mail_followers WHERE res_model = 'credit.collection.run' AND res_id IN %s",
-                   [run_ids])
+        cr.execute("DELETE FROM mail_followers WHERE res_model = 'credit.collection.run' AND res_id IN %s", [run_ids])
         cr.execute("DELETE FROM mail_message WHERE model = 'credit.collection.run' AND res_id IN %s", [run_ids])
         cr.execute("DELETE FROM credit_collection_run WHERE id IN %s", [run_ids])  # messages cascade
     return len(run_ids)
@@ -130,17 +141,19 @@ def delete_ledger(cr, company_id):
     _skip_foreign_keys(cr)
     cr.execute("""DELETE FROM account_partial_reconcile WHERE company_id = %s""", [company_id])
     for prefix in (MOVE_PREFIX, PAYMENT_PREFIX):
-        cr.execute("""DELETE FROM account_move_line WHERE move_id IN (
+        cr.execute(
+            """DELETE FROM account_move_line WHERE move_id IN (
                           SELECT id FROM account_move WHERE company_id = %s AND name LIKE %s)""",
-                   [company_id, prefix + "%"])
+            [company_id, prefix + "%"],
+        )
         cr.execute("DELETE FROM account_move WHERE company_id = %s AND name LIKE %s", [company_id, prefix + "%"])
-    cr.execute("DELETE FROM res_partner WHERE company_id = %s AND ref LIKE %s",
-               [company_id, PARTNER_REF_PREFIX + "%"])
+    cr.execute("DELETE FROM res_partner WHERE company_id = %s AND ref LIKE %s", [company_id, PARTNER_REF_PREFIX + "%"])
 
 
 # ---------------------------------------------------------------------------------------- inserts
 def _insert_partners(cr, company, count):
-    cr.execute("""
+    cr.execute(
+        """
         WITH new AS (SELECT nextval('res_partner_id_seq') AS id, g FROM generate_series(1, %(n)s) g)
         INSERT INTO res_partner (
             id, name, complete_name, commercial_partner_id, commercial_company_name, ref, company_id,
@@ -153,28 +166,42 @@ def _insert_partners(cr, company, count):
                'ap' || g || '@bench.example', 'ask', 0, 0, 1, 1, now() at time zone 'UTC',
                now() at time zone 'UTC'
           FROM new
-    """, {"n": count, "ref": PARTNER_REF_PREFIX, "company": company.id})
+    """,
+        {"n": count, "ref": PARTNER_REF_PREFIX, "company": company.id},
+    )
 
 
 def _insert_moves(cr, company, journal, receivable, income, count, today):
     """Invoices and their two lines, from a temporary table of generated values."""
     params = {
-        "n": count, "company": company.id, "journal": journal.id, "currency": company.currency_id.id,
-        "receivable": receivable.id, "income": income.id,
-        "prefix": MOVE_PREFIX, "today": today, "ref": PARTNER_REF_PREFIX, "label": INCOME_LABEL,
-        "min_late": MIN_DAYS_LATE, "span": MAX_DAYS_LATE - MIN_DAYS_LATE + 1,
+        "n": count,
+        "company": company.id,
+        "journal": journal.id,
+        "currency": company.currency_id.id,
+        "receivable": receivable.id,
+        "income": income.id,
+        "prefix": MOVE_PREFIX,
+        "today": today,
+        "ref": PARTNER_REF_PREFIX,
+        "label": INCOME_LABEL,
+        "min_late": MIN_DAYS_LATE,
+        "span": MAX_DAYS_LATE - MIN_DAYS_LATE + 1,
     }
-    cr.execute("""
+    cr.execute(
+        """
         CREATE TEMP TABLE bench_partner ON COMMIT DROP AS
         SELECT (row_number() OVER (ORDER BY id)) - 1 AS rn, id
           FROM res_partner WHERE company_id = %(company)s AND ref LIKE %(ref)s || '%%'
-    """, params)
+    """,
+        params,
+    )
     cr.execute("SELECT count(*) FROM bench_partner")
     partners = cr.fetchone()[0]
     assert partners, "no benchmark customer"
     params["partners"] = partners
     # Deterministic pseudo-random spread: due date from -10 to +200 days late, amounts 50.00 to 5049.99.
-    cr.execute("""
+    cr.execute(
+        """
         CREATE TEMP TABLE bench_move ON COMMIT DROP AS
         SELECT nextval('account_move_id_seq') AS id, g,
                %(prefix)s || extract(year FROM %(today)s::date)::int || '/' || lpad(g::text, 6, '0') AS name,
@@ -183,8 +210,11 @@ def _insert_moves(cr, company, journal, receivable, income, count, today):
                round(50 + ((g * 104729) %% 500000) / 100.0, 2)::numeric AS amount
           FROM generate_series(1::bigint, %(n)s::bigint) g
           JOIN bench_partner p ON p.rn = (g * 7) %% %(partners)s  -- 7 is prime to N: M/N invoices each
-    """, params)
-    cr.execute("""
+    """,
+        params,
+    )
+    cr.execute(
+        """
         INSERT INTO account_move (
             id, name, sequence_prefix, sequence_number, journal_id, company_id, currency_id,
             partner_id, commercial_partner_id, partner_shipping_id, state, move_type, auto_post,
@@ -200,8 +230,11 @@ def _insert_moves(cr, company, journal, receivable, income, count, today):
                b.amount, b.amount, FALSE, TRUE, FALSE, TRUE, 1, 1,
                now() at time zone 'UTC', now() at time zone 'UTC'
           FROM bench_move b
-    """, params)
-    cr.execute("""
+    """,
+        params,
+    )
+    cr.execute(
+        """
         INSERT INTO account_move_line (
             move_id, move_name, journal_id, company_id, company_currency_id, currency_id, account_id,
             partner_id, display_type, sequence, name, date, invoice_date, date_maturity,
@@ -220,7 +253,9 @@ def _insert_moves(cr, company, journal, receivable, income, count, today):
                FALSE, FALSE, 1, b.amount, b.amount, b.amount, 0, FALSE, 1, 1,
                now() at time zone 'UTC', now() at time zone 'UTC'
           FROM bench_move b
-    """, params)
+    """,
+        params,
+    )
     cr.execute("DROP TABLE bench_move; DROP TABLE bench_partner")
 
 
@@ -229,15 +264,26 @@ def _insert_payments(cr, company, today, share_mod=3):
     entry each (bank debit, receivable credit) dated from 15 days before to 55 days after the due date
     (never after ``today``), in full, or half for one invoice in ten; partial reconciliations, residuals
     and payment states updated like Odoo's reconciliation leaves them (no full-reconcile records)."""
-    cr.execute("""
+    cr.execute(
+        """
         SELECT j.id, j.default_account_id FROM account_journal j
          WHERE j.company_id = %s AND j.type = 'bank' ORDER BY j.sequence, j.id LIMIT 1
-    """, [company.id])
+    """,
+        [company.id],
+    )
     journal_id, bank_account_id = cr.fetchone()
-    params = {"company": company.id, "journal": journal_id, "bank": bank_account_id, "today": today,
-              "currency": company.currency_id.id, "prefix": MOVE_PREFIX, "pay_prefix": PAYMENT_PREFIX,
-              "mod": share_mod}
-    cr.execute("""
+    params = {
+        "company": company.id,
+        "journal": journal_id,
+        "bank": bank_account_id,
+        "today": today,
+        "currency": company.currency_id.id,
+        "prefix": MOVE_PREFIX,
+        "pay_prefix": PAYMENT_PREFIX,
+        "mod": share_mod,
+    }
+    cr.execute(
+        """
         CREATE TEMP TABLE bench_payment ON COMMIT DROP AS
         SELECT nextval('account_move_id_seq') AS id, nextval('account_move_line_id_seq') AS line_id,
                m.id AS invoice_id, l.id AS invoice_line_id, l.account_id, m.partner_id,
@@ -249,8 +295,11 @@ def _insert_payments(cr, company, today, share_mod=3):
           JOIN account_move_line l ON l.move_id = m.id AND l.display_type = 'payment_term'
          WHERE m.company_id = %(company)s AND m.move_type = 'out_invoice' AND m.name LIKE %(prefix)s || '%%'
            AND m.id %% %(mod)s != 0
-    """, params)
-    cr.execute("""
+    """,
+        params,
+    )
+    cr.execute(
+        """
         INSERT INTO account_move (
             id, name, sequence_prefix, sequence_number, journal_id, company_id, currency_id, partner_id,
             commercial_partner_id, state, move_type, auto_post, payment_state, date, amount_untaxed, amount_tax,
@@ -262,8 +311,11 @@ def _insert_payments(cr, company, today, share_mod=3):
                p.amount, 0, FALSE, TRUE, FALSE, TRUE, 1, 1,
                now() at time zone 'UTC', now() at time zone 'UTC'
           FROM bench_payment p
-    """, params)
-    cr.execute("""
+    """,
+        params,
+    )
+    cr.execute(
+        """
         INSERT INTO account_move_line (
             id, move_id, move_name, journal_id, company_id, company_currency_id, currency_id, account_id,
             partner_id, display_type, sequence, name, date, date_maturity, parent_state, debit, credit, balance,
@@ -279,15 +331,20 @@ def _insert_payments(cr, company, today, share_mod=3):
                p.amount, p.amount, 0, 0, FALSE, FALSE, 1, FALSE, 1, 1,
                now() at time zone 'UTC', now() at time zone 'UTC'
           FROM bench_payment p
-    """, params)
-    cr.execute("""
+    """,
+        params,
+    )
+    cr.execute(
+        """
         INSERT INTO account_partial_reconcile (
             debit_move_id, credit_move_id, amount, debit_amount_currency, credit_amount_currency, company_id,
             debit_currency_id, credit_currency_id, max_date, create_uid, write_uid, create_date, write_date)
         SELECT p.invoice_line_id, p.line_id, p.amount, p.amount, p.amount, %(company)s, %(currency)s,
                %(currency)s, p.date, 1, 1, now() at time zone 'UTC', now() at time zone 'UTC'
           FROM bench_payment p
-    """, params)
+    """,
+        params,
+    )
     cr.execute("""
         UPDATE account_move_line l
            SET amount_residual = p.invoice_amount - p.amount, amount_residual_currency = p.invoice_amount - p.amount,
@@ -307,8 +364,10 @@ def _insert_payments(cr, company, today, share_mod=3):
 
 
 def payment_count(cr, company_id):
-    cr.execute("SELECT count(*) FROM account_move WHERE company_id = %s AND move_type = 'entry' AND name LIKE %s",
-               [company_id, PAYMENT_PREFIX + "%"])
+    cr.execute(
+        "SELECT count(*) FROM account_move WHERE company_id = %s AND move_type = 'entry' AND name LIKE %s",
+        [company_id, PAYMENT_PREFIX + "%"],
+    )
     return cr.fetchone()[0]
 
 
@@ -335,8 +394,12 @@ def add_payments(env, company, today):
 def import_odoo(conf, src=None):
     """Imports odoo: from ``src``, $ODOO_SRC_DIR, or the Odoo tree the configuration's addons_path names."""
     try:
+        import odoo.api  # noqa: F401, E401
         import odoo.init  # noqa: F401 - already importable (Odoo 19: odoo is a namespace, odoo.init sets it up)
-        import odoo.api, odoo.modules.registry, odoo.sql_db, odoo.tools  # noqa: F401, E401
+        import odoo.modules.registry
+        import odoo.sql_db
+        import odoo.tools
+
         return sys.modules["odoo"]
     except ImportError:
         pass
@@ -352,8 +415,9 @@ def import_odoo(conf, src=None):
     for candidate in filter(None, candidates):
         if os.path.isfile(os.path.join(candidate, "odoo-bin")):
             sys.path.insert(0, candidate)
+            import odoo.api  # noqa: F401, E401
             import odoo.init  # noqa: F401
-            import odoo.api, odoo.modules.registry, odoo.sql_db, odoo.tools  # noqa: F401, E401
+
             return sys.modules["odoo"]
     raise SystemExit("cannot import odoo: pass --odoo-src or set ODOO_SRC_DIR")
 
@@ -361,6 +425,7 @@ def import_odoo(conf, src=None):
 def odoo_bin(odoo):
     """The odoo-bin of the imported Odoo: found from odoo.release, since odoo has no __file__ in 19.0."""
     import odoo.release  # noqa: F401
+
     return os.path.join(os.path.dirname(os.path.dirname(odoo.release.__file__)), "odoo-bin")
 
 
@@ -374,8 +439,15 @@ def generate(env, customers, invoices, today=None, force=False):
     company = ensure_company(env)
     cr.commit()
     partners, moves = counts(cr, company.id)
-    info = {"company_id": company.id, "company": company.name, "policy_id": company.collection_policy_id.id,
-            "customers": customers, "invoices": invoices, "reused": False, "seconds": 0.0}
+    info = {
+        "company_id": company.id,
+        "company": company.name,
+        "policy_id": company.collection_policy_id.id,
+        "customers": customers,
+        "invoices": invoices,
+        "reused": False,
+        "seconds": 0.0,
+    }
     if not force and partners == customers and moves == invoices:
         _log("reusing %s customers and %s invoices of %s (id %s)", partners, moves, company.name, company.id)
         info["reused"] = True
@@ -408,7 +480,8 @@ def generate(env, customers, invoices, today=None, force=False):
 
 def check(cr, company_id):
     """Every generated invoice is balanced and has exactly one open receivable line."""
-    cr.execute("""
+    cr.execute(
+        """
         SELECT count(*) FILTER (WHERE s.balance <> 0 OR s.receivables <> 1 OR s.residual <> m.amount_residual)
           FROM account_move m
           JOIN (SELECT l.move_id, sum(l.balance) AS balance,
@@ -417,7 +490,9 @@ def check(cr, company_id):
                   FROM account_move_line l JOIN account_account a ON a.id = l.account_id
                  WHERE l.company_id = %s GROUP BY l.move_id) s ON s.move_id = m.id
          WHERE m.company_id = %s AND m.name LIKE %s
-    """, [company_id, company_id, MOVE_PREFIX + "%"])
+    """,
+        [company_id, company_id, MOVE_PREFIX + "%"],
+    )
     bad = cr.fetchone()[0]
     assert not bad, "%s generated invoices are unbalanced or lack their receivable line" % bad
 

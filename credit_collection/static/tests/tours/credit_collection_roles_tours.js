@@ -1,4 +1,4 @@
-import { registry } from "@web/core/registry";
+import {registry} from "@web/core/registry";
 
 // A collector, who may not edit contacts, blocks the dunning of a customer with a reason, then resumes it.
 registry.category("web_tour.tours").add("credit_collection_block_dunning", {

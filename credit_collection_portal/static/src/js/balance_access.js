@@ -1,5 +1,5 @@
-import { Interaction } from "@web/public/interaction";
-import { registry } from "@web/core/registry";
+import {Interaction} from "@web/public/interaction";
+import {registry} from "@web/core/registry";
 
 // The link of a reminder carries its token in the URL fragment, which the browser never sends to a
 // server: this page reads it, removes it from the address bar and the history, and posts it once
