@@ -32,22 +32,28 @@ def install(settings, db, module):
     assert result.returncode == 0 and not errors, result.stderr[-3000:]
 
 
+# In an order where each add-on's dependencies come first: each brings in nothing but itself.
+ONE_BY_ONE = [
+    "credit_collection",
+    "credit_collection_portal",
+    "credit_collection_insurance",
+    "credit_collection_sms",
+    "credit_collection_accounting",
+    "credit_collection_litigation",
+    "credit_collection_kpi",
+    "credit_collection_solvency",
+    "credit_collection_scoring",
+    "credit_collection_credit_limit",
+    "credit_collection_segmentation",
+]
+
+
 def test_addons_install_one_by_one(odoo_settings, scratch_db):
-    install(odoo_settings, scratch_db, "credit_collection")
-    assert installed_modules(scratch_db) == {"credit_collection"}
-    install(odoo_settings, scratch_db, "credit_collection_portal")
-    assert installed_modules(scratch_db) == {"credit_collection", "credit_collection_portal"}
-    install(odoo_settings, scratch_db, "credit_collection_insurance")
-    assert installed_modules(scratch_db) == {
-        "credit_collection",
-        "credit_collection_portal",
-        "credit_collection_insurance",
-    }
-    # The sale bridge installs by itself once the sale app is there.
+    expected = set()
+    for module in ONE_BY_ONE:
+        install(odoo_settings, scratch_db, module)
+        expected.add(module)
+        assert installed_modules(scratch_db) == expected
+    # The sale bridge installs by itself once the sale app is there (with credit limits and scoring).
     install(odoo_settings, scratch_db, "sale")
-    assert installed_modules(scratch_db) == {
-        "credit_collection",
-        "credit_collection_portal",
-        "credit_collection_insurance",
-        "credit_collection_sale",
-    }
+    assert installed_modules(scratch_db) == expected | {"credit_collection_sale"}

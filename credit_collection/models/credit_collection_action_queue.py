@@ -109,7 +109,9 @@ class CreditCollectionAction(models.Model):
 
     def _fresh_snapshot(self):
         """Ends the transaction before picking work: Odoo's transactions are REPEATABLE READ, and a row
-        locked with FOR UPDATE must not have changed since the snapshot, which is taken at the first query."""
+        locked with FOR UPDATE must not have changed since the snapshot, which is taken at the first query.
+        A row another worker commits during the pick still fails it: the picks don't log that failure
+        (``log_exceptions=False``), it is the expected "try again" ``_retry_later`` handles."""
         self.env.flush_all()
         self._commit()
 
@@ -134,6 +136,7 @@ class CreditCollectionAction(models.Model):
                  ORDER BY id LIMIT %s FOR NO KEY UPDATE SKIP LOCKED
             """,
                 [only is None, only.ids if only is not None else [], BATCH_SIZE],
+                log_exceptions=False,
             )
             ids = [row[0] for row in self.env.cr.fetchall()]
             if not ids:
@@ -461,6 +464,7 @@ class CreditCollectionAction(models.Model):
                      ORDER BY id LIMIT 1 FOR NO KEY UPDATE SKIP LOCKED
                 """,
                     [only is None, only.ids if only is not None else []],
+                    log_exceptions=False,
                 )
                 row = self.env.cr.fetchone()
                 if not row:

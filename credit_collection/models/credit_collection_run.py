@@ -220,6 +220,7 @@ class CreditCollectionRun(models.Model):
                      ORDER BY id LIMIT 1 FOR NO KEY UPDATE SKIP LOCKED
                 """,
                     [busy],
+                    log_exceptions=False,
                 )
                 row = self.env.cr.fetchone()
                 if not row:
