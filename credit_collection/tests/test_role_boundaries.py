@@ -244,7 +244,7 @@ class TestRoleBoundaries(CollectionCommon, HttpCase):
             rules = self.env["ir.rule"].sudo().search([("model_id.model", "=", model._name), ("global", "=", True)])
             if not any("company_ids" in rule.domain_force and "company_id" in rule.domain_force for rule in rules):
                 missing.append(model._name)
-        self.assertGreater(checked, 15)
+        self.assertGreater(checked, 10)  # the engine alone has 12
         self.assertFalse(missing, "models with a company and no multi-company rule")
 
     def test_run_messages_stay_in_their_company(self):
