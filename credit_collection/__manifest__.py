@@ -2,7 +2,7 @@
     "name": "Credit Collection",
     "summary": "Automated multi-channel dunning, collection cases, disputes, promises, "
     "payment plans, legal interest and insolvency proceedings on Odoo's receivables",
-    "version": "19.0.1.1.0",
+    "version": "19.0.2.0.0",
     "category": "Accounting/Accounting",
     "license": "LGPL-3",
     "author": "Credit Collection contributors",
