@@ -16,6 +16,8 @@ from . import credit_collection_payment_plan
 from . import credit_collection_payment_plan_line
 from . import credit_collection_alert
 from . import account_move
+from . import account_move_line
+from . import account_partial_reconcile
 from . import res_company
 from . import res_config_settings
 from . import res_partner

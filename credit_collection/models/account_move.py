@@ -76,6 +76,17 @@ class AccountMove(models.Model):
         help="An open dispute, a pending payment promise or a running payment plan holds the reminders.",
     )
 
+    # What the invoice is decides whether the credit limit applies, never a context key (client input).
+    collection_charge = fields.Selection(
+        [("fee", "Recovery fees and late interest"), ("plan_interest", "Payment plan interest")],
+        "Collection charge",
+        readonly=True,
+        copy=False,
+        groups="base.group_user",
+        help="Set by the collection engine on the invoices of its own charges: they add no credit, so the "
+        "customer's credit limit does not apply to them.",
+    )
+
     @api.depends("collection_dispute_ids.state", "collection_promise_ids.state", "collection_plan_ids.state")
     def _compute_collection_hold(self):
         for move in self:
@@ -180,58 +191,6 @@ class AccountMove(models.Model):
                             next_date = max(next_date, move.collection_last_date + timedelta(days=level.min_gap_days))
                         break
             move.collection_next_date = next_date
-
-
-class AccountMoveLine(models.Model):
-    _inherit = ["account.move.line", "credit.collection.field.access.mixin"]
-
-    # The engine's selection: open receivable items of a company by due date.
-    _collection_due_idx = models.Index(
-        "(company_id, date_maturity, account_id)"
-        " WHERE reconciled IS NOT TRUE AND parent_state = 'posted' AND amount_residual > 0"
-    )
-    # The aged balance's open lines with every column it reads: an index-only scan.
-    _collection_aged_idx = models.Index(
-        "(account_id, date) INCLUDE (company_id, partner_id, date_maturity, amount_residual)"
-        " WHERE reconciled IS NOT TRUE AND parent_state = 'posted'"
-    )
-
-
-class AccountPartialReconcile(models.Model):
-    _inherit = "account.partial.reconcile"
-
-    # "What was reconciled after the date" is the aged balance's only scan of the history.
-    _collection_max_date_idx = models.Index("(max_date, company_id)")
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        partials = super().create(vals_list)
-        lines = partials.debit_move_id | partials.credit_move_id
-        lines.flush_recordset(["reconciled", "amount_residual"])
-        self.env["credit.collection.action"]._cancel_for_paid_items(lines)
-        # Reconciling a payment settles promises, instalments and cases by itself.
-        moves = lines.move_id.filtered(lambda move: move.is_sale_document(include_receipts=True))
-        if moves:
-            self.env["credit.collection.promise"]._evaluate_for_moves(moves)
-            self.env["credit.collection.payment.plan"]._evaluate_for_moves(moves)
-            self.env["credit.collection.case"]._close_paid_cases(moves.commercial_partner_id)
-        return partials
-
-
-# Not merged with the other extension of account.move: credit limits become their own add-on (issue 16).
-class AccountMoveCreditLimit(models.Model):
-    _inherit = "account.move"  # pylint: disable=consider-merging-classes-inherited
-
-    # What the invoice is decides whether the credit limit applies, never a context key (client input).
-    collection_charge = fields.Selection(
-        [("fee", "Recovery fees and late interest"), ("plan_interest", "Payment plan interest")],
-        "Collection charge",
-        readonly=True,
-        copy=False,
-        groups="base.group_user",
-        help="Set by the collection engine on the invoices of its own charges: they add no credit, so the "
-        "customer's credit limit does not apply to them.",
-    )
 
     @api.model_create_multi
     def create(self, vals_list):

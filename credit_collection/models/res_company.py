@@ -1,9 +1,8 @@
 from odoo import fields, models
 
 
-# Not merged with the other extension of res.company: outcome accounts move to their own add-on (issue 16).
 class ResCompany(models.Model):
-    _inherit = "res.company"  # pylint: disable=consider-merging-classes-inherited
+    _inherit = "res.company"
 
     collection_policy_id = fields.Many2one(
         "credit.collection.policy",
