@@ -1,7 +1,7 @@
 """Fixtures for the tests that run against a live Odoo: the server, RPC and SMTP clients.
 
 setup/test exports CC_ODOO_CONF, CC_TEST_DB, CC_ODOO_SRC and CC_TEST_HTTP_PORT; the database
-already holds the three add-ons and the demo ledger.
+already holds every add-on and the demo ledger.
 """
 
 import email
