@@ -2,6 +2,7 @@
 
     $VENV/bin/python setup/screenshots.py [http://localhost:8069]            # the backend, as admin
     $VENV/bin/python setup/screenshots.py [http://localhost:8069] --portal   # the customer portal
+    $VENV/bin/python setup/screenshots.py [URL] --user=claire --out=/tmp/shots  # as another user (password = login)
 
 The portal pages are taken as the demo portal user (customer / customer, added by the
 credit_collection_portal demo data) at desktop (1366 px) and phone (390 px) widths.
@@ -20,9 +21,11 @@ import requests
 import websocket
 
 ARGS = [arg for arg in sys.argv[1:] if not arg.startswith("--")]
+OPTIONS = dict(arg[2:].split("=", 1) for arg in sys.argv[1:] if arg.startswith("--") and "=" in arg)
 URL = ARGS[0] if ARGS else "http://localhost:8069"
 PORTAL = "--portal" in sys.argv
-OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+USER = OPTIONS.get("user", "admin")
+OUT = Path(OPTIONS.get("out") or Path(__file__).resolve().parent.parent / "docs" / "screenshots")
 PAGES = {
     "collection-actions.png": "/odoo/action-credit_collection.action_collection_overview",
     "collection-policy.png": "/odoo/action-credit_collection.action_collection_policies",
@@ -32,13 +35,20 @@ PAGES = {
     "collection-cases.png": "/odoo/action-credit_collection.action_collection_cases",
     "collection-disputes.png": "/odoo/action-credit_collection.action_collection_disputes",
     "collection-plans.png": "/odoo/action-credit_collection.action_collection_payment_plans",
-    "collection-dashboard.png": "/odoo/action-credit_collection.action_collection_dashboard",
-    "collection-aged-balance.png": "/odoo/action-credit_collection.action_collection_aged_balance?view_type=pivot",
-    "collection-kpi-history.png": "/odoo/action-credit_collection.action_collection_kpi_snapshots",
+    "collection-dashboard.png": "/odoo/action-credit_collection_kpi.action_collection_dashboard",
+    "collection-aged-balance.png": "/odoo/action-credit_collection_kpi.action_collection_aged_balance?view_type=pivot",
+    "collection-kpi-history.png": "/odoo/action-credit_collection_kpi.action_collection_kpi_snapshots",
     "collection-risk-customers.png": "/odoo/action-credit_collection.action_collection_risk_customers",
     "collection-payer-profiles.png": "/odoo/action-credit_collection_scoring.action_collection_payer_profiles",
     "insurance-coverage.png": "/odoo/action-credit_collection_insurance.action_insurance_coverage_report",
     "insurance-declarations.png": "/odoo/action-credit_collection_insurance.action_insurance_declarations",
+    "litigation-transfers.png": "/odoo/action-credit_collection_litigation.action_collection_case_transfers",
+    "accounting-outcomes.png": "/odoo/action-credit_collection_accounting.action_collection_outcomes",
+    "solvency-reports.png": "/odoo/action-credit_collection_solvency.action_collection_solvency_reports",
+    "credit-groups.png": "/odoo/action-credit_collection_credit_limit.action_collection_credit_groups",
+    "credit-overrides.png": "/odoo/action-credit_collection_credit_limit.action_collection_credit_overrides",
+    "segment-rules.png": "/odoo/action-credit_collection_segmentation.action_collection_segment_rules",
+    "sms-gateways.png": "/odoo/action-credit_collection_sms.action_collection_sms_gateways",
 }
 # name: (path, script run once the page is loaded: it may submit a form to reach the page to take)
 PORTAL_PAGES = {
@@ -111,7 +121,7 @@ def main():
             )
             portal_shots(call)
             return
-        sid = session_id()
+        sid = session_id(USER, USER)
         call("Network.setCookie", name="session_id", value=sid, domain=host, path="/")
         # The aged balance page lists the rows the user asked for: ask for today's first.
         requests.post(
@@ -132,12 +142,24 @@ def main():
         call("Emulation.setDeviceMetricsOverride", width=1440, height=900, deviceScaleFactor=1, mobile=False)
         for name, path in PAGES.items():
             call("Page.navigate", url=URL + path)
-            time.sleep(6)
+            wait_for(call, "document.querySelector('.o_action_manager .o_view_controller, .o_action_manager .o_action')")
             shot = call("Page.captureScreenshot", format="png")
             (OUT / name).write_bytes(base64.b64decode(shot["data"]))
             print("wrote", OUT / name)
     finally:
         browser.terminate()
+
+
+def wait_for(call, expression, timeout=60):
+    """Until the page shows what the expression looks for (a busy machine takes its time), then a moment
+    for the rest of the page to settle."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        time.sleep(1)
+        found = call("Runtime.evaluate", expression="!!(%s)" % expression, returnByValue=True)
+        if found.get("result", {}).get("value"):
+            break
+    time.sleep(3)
 
 
 def portal_shots(call):
