@@ -142,7 +142,9 @@ def main():
         call("Emulation.setDeviceMetricsOverride", width=1440, height=900, deviceScaleFactor=1, mobile=False)
         for name, path in PAGES.items():
             call("Page.navigate", url=URL + path)
-            wait_for(call, "document.querySelector('.o_action_manager .o_view_controller, .o_action_manager .o_action')")
+            wait_for(
+                call, "document.querySelector('.o_action_manager .o_view_controller, .o_action_manager .o_action')"
+            )
             shot = call("Page.captureScreenshot", format="png")
             (OUT / name).write_bytes(base64.b64decode(shot["data"]))
             print("wrote", OUT / name)
