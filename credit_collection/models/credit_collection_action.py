@@ -11,6 +11,8 @@ from odoo.tools.mail import generate_tracking_message_id
 from odoo.tools.misc import format_date, formatLang
 from odoo.tools.pdf import merge_pdf
 
+from odoo.addons.base.models.ir_actions_report import _wkhtml
+
 from ..tools.i18n import selection_label
 from ..tools.transactions import is_transient
 from .credit_collection_level import CHANNELS
@@ -399,6 +401,8 @@ class CreditCollectionAction(models.Model):
         whose statement of the day exists reuses it. When the batch cannot be rendered or split, nothing is
         set: each reminder then renders its own (``_statement_attachment``), and a failure is reported on
         the reminder it belongs to."""
+        if not _wkhtml().is_patched_qt:
+            return  # an unpatched wkhtmltopdf renders one document a call: one by one
         wanted = self.filtered(
             lambda action: action.channel == "email"
             and action.level_id.email_attach_statement
