@@ -339,7 +339,7 @@ def main():
     print(f"ledger: {customers} customers of {company.name}, one open invoice each; run date {args.date}")
     print("=" * 100, flush=True)
     results = []
-    for kind in args.scenarios.split(","):
+    for kind in filter(None, args.scenarios.split(",")):
         count = args.emails if kind == "email" else args.documents
         scenario_policy(env, company, kind, SCENARIOS[kind])
         restrict(env, company, count)
