@@ -5,6 +5,7 @@ Each test starts its own Odoo server(s) on the test database, in the prefork mod
 of its own, and counts what the customers receive.
 """
 
+import asyncio
 import calendar
 import json
 import random
@@ -30,6 +31,20 @@ class SmtpSink:
         self.lock = Lock()
         self.received = []  # (recipient, subject, message-id)
         self.refused = set()
+        self.held = False  # while True, a new SMTP session waits after connecting, before its EHLO is answered
+        self.waiting = 0
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        with self.lock:
+            self.waiting += 1
+        try:
+            while self.held:
+                await asyncio.sleep(0.05)
+        finally:
+            with self.lock:
+                self.waiting -= 1
+        session.host_name = hostname
+        return responses
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.refused:
@@ -413,6 +428,44 @@ def test_kill_9_of_the_sending_workers_then_restart(
     print(f"\n{kills} cron workers killed, then the server; {reposted} SMS posted again with their reference")
 
 
+def test_kill_9_between_the_lane_commit_and_its_delivery(odoo_settings, tmp_path, admin_rpc, company, smtp_sink):
+    """A lane delivers the emails it has just committed; killed (-9) after that commit, before the SMTP
+    server took them, it leaves them outgoing: the mail queue, its backstop, delivers each of them once."""
+    rpc = admin_rpc
+    policy = make_policy(rpc, company, "Filet")
+    partners, _invoices = make_customers(rpc, company, "filet", 12, policy)
+    emails = addresses(rpc, partners)
+    smtp_sink.held = True
+    server = server_with_cron(odoo_settings, tmp_path, "backstop", crons=1)
+    try:
+        run, _click, _answer = start_run(company)
+        deadline = time.time() + 120
+        while not smtp_sink.waiting:
+            assert time.time() < deadline, "no lane connected to the SMTP server"
+            time.sleep(0.1)
+        held = rpc(
+            "credit.collection.action",
+            "search_read",
+            [("run_id", "=", run), ("state", "=", "sending")],
+            fields=["partner_id", "mail_id"],
+        )
+        assert held and all(action["mail_id"] for action in held), held
+        for pid in cron_worker_pids(server):
+            psutil.Process(pid).kill()
+        smtp_sink.held = False
+        wait_until_delivered(rpc, run, timeout=300)
+    finally:
+        smtp_sink.held = False
+        server.stop()
+    actions = rpc("credit.collection.action", "search_read", [("run_id", "=", run)], fields=["partner_id", "state"])
+    assert len(actions) == 12
+    assert {a["state"] for a in actions} == {"sent"}, actions
+    for address in emails.values():
+        assert smtp_sink.count(address) == 1, address
+    mails = rpc("mail.mail", "search_read", [("id", "in", [a["mail_id"][0] for a in held])], fields=["state"])
+    assert all(mail["state"] == "sent" for mail in mails), mails
+
+
 def test_two_servers_share_the_queue(odoo_settings, tmp_path, admin_rpc, company, smtp_sink):
     """Two servers on one database, plus a manual send: no reminder twice, no deadlock, none failed."""
     rpc = admin_rpc
@@ -567,26 +620,31 @@ def stop_slow_job(rpc, cron):
 
 def test_an_email_locked_by_another_transaction_is_retried_soon(odoo_server, admin_rpc, company, smtp_sink):
     """The mail queue meets a reminder's email locked by another transaction (a payment cancelling it, another
-    sender): it skips it and asks for a run of the queue shortly, not at the scheduler's next hourly run."""
+    sender): it skips it and asks for a run of the queue shortly, not at the scheduler's next hourly run.
+    The lanes are told to leave their emails to the mail queue, so that the email waits in it."""
     rpc = admin_rpc
     policy = make_policy(rpc, company, "Verrou")
     partners, _invoices = make_customers(rpc, company, "verrou", 1, policy)
     run, _click, _answer = start_run(company)
-    for xmlid in ("credit_collection.ir_cron_plan_runs", "credit_collection.ir_cron_send_queued_actions"):
-        rpc("ir.cron", "method_direct_trigger", [rpc.ref(xmlid)])
-    action = rpc("credit.collection.action", "search_read", [("run_id", "=", run)], fields=["state", "mail_id"])
-    assert action and action[0]["state"] == "sending" and action[0]["mail_id"], action
-    mail_cron = rpc.ref("mail.ir_cron_mail_scheduler_action")
-    rpc("ir.cron.trigger", "unlink", rpc("ir.cron.trigger", "search", [("cron_id", "=", mail_cron)]))
-    with psycopg2.connect(dbname=odoo_server["db"]) as cnx, cnx.cursor() as cr:
-        cr.execute("SELECT id FROM mail_mail WHERE id = %s FOR UPDATE", [action[0]["mail_id"][0]])
-        asked = time.time()
+    rpc("ir.config_parameter", "set_param", "credit_collection.lane_delivery", "0")
+    try:
+        for xmlid in ("credit_collection.ir_cron_plan_runs", "credit_collection.ir_cron_send_queued_actions"):
+            rpc("ir.cron", "method_direct_trigger", [rpc.ref(xmlid)])
+        action = rpc("credit.collection.action", "search_read", [("run_id", "=", run)], fields=["state", "mail_id"])
+        assert action and action[0]["state"] == "sending" and action[0]["mail_id"], action
+        mail_cron = rpc.ref("mail.ir_cron_mail_scheduler_action")
+        rpc("ir.cron.trigger", "unlink", rpc("ir.cron.trigger", "search", [("cron_id", "=", mail_cron)]))
+        with psycopg2.connect(dbname=odoo_server["db"]) as cnx, cnx.cursor() as cr:
+            cr.execute("SELECT id FROM mail_mail WHERE id = %s FOR UPDATE", [action[0]["mail_id"][0]])
+            asked = time.time()
+            rpc("ir.cron", "method_direct_trigger", [mail_cron])
+            cnx.rollback()
+        triggers = rpc("ir.cron.trigger", "search_read", [("cron_id", "=", mail_cron)], fields=["call_at"])
+        assert triggers, "the locked email would wait for the next hourly run of the mail queue"
+        soonest = min(calendar.timegm(time.strptime(row["call_at"], "%Y-%m-%d %H:%M:%S")) for row in triggers)
+        assert soonest < asked + 120, triggers
         rpc("ir.cron", "method_direct_trigger", [mail_cron])
-        cnx.rollback()
-    triggers = rpc("ir.cron.trigger", "search_read", [("cron_id", "=", mail_cron)], fields=["call_at"])
-    assert triggers, "the locked email would wait for the next hourly run of the mail queue"
-    soonest = min(calendar.timegm(time.strptime(row["call_at"], "%Y-%m-%d %H:%M:%S")) for row in triggers)
-    assert soonest < asked + 120, triggers
-    rpc("ir.cron", "method_direct_trigger", [mail_cron])
-    assert rpc("credit.collection.action", "read", [action[0]["id"]], fields=["state"])[0]["state"] == "sent"
-    assert smtp_sink.count(addresses(rpc, partners)[partners[0]]) == 1
+        assert rpc("credit.collection.action", "read", [action[0]["id"]], fields=["state"])[0]["state"] == "sent"
+        assert smtp_sink.count(addresses(rpc, partners)[partners[0]]) == 1
+    finally:
+        rpc("ir.config_parameter", "set_param", "credit_collection.lane_delivery", "1")

@@ -11,7 +11,10 @@ from odoo.tools.mail import generate_tracking_message_id
 from odoo.tools.misc import format_date, formatLang
 from odoo.tools.pdf import merge_pdf
 
+from odoo.addons.base.models.ir_actions_report import _wkhtml
+
 from ..tools.i18n import selection_label
+from ..tools.transactions import is_transient
 from .credit_collection_level import CHANNELS
 
 _logger = logging.getLogger(__name__)
@@ -365,7 +368,20 @@ class CreditCollectionAction(models.Model):
         self.ensure_one()
         if self.statement_attachment_id:
             return self.statement_attachment_id
-        same_day = self.search(
+        same_day = self._same_day_statement()
+        if same_day:
+            self.statement_attachment_id = same_day.statement_attachment_id
+            return self.statement_attachment_id
+        report = self.env.ref("credit_collection.action_report_statement")
+        partner = self.partner_id.with_context(collection_company_id=self.company_id.id)
+        content, _kind = report.with_company(self.company_id)._render_qweb_pdf(report.report_name, partner.ids)
+        self.statement_attachment_id = self._attach(self._customer_file_name("statement"), content)
+        return self.statement_attachment_id
+
+    def _same_day_statement(self):
+        """A reminder of the same customer and company whose statement was rendered today."""
+        self.ensure_one()
+        return self.search(
             [
                 ("partner_id", "=", self.partner_id.id),
                 ("company_id", "=", self.company_id.id),
@@ -378,14 +394,56 @@ class CreditCollectionAction(models.Model):
             ],
             limit=1,
         )
-        if same_day:
-            self.statement_attachment_id = same_day.statement_attachment_id
-            return self.statement_attachment_id
-        report = self.env.ref("credit_collection.action_report_statement")
-        partner = self.partner_id.with_context(collection_company_id=self.company_id.id)
-        content, _kind = report.with_company(self.company_id)._render_qweb_pdf(report.report_name, partner.ids)
-        self.statement_attachment_id = self._attach(self._customer_file_name("statement"), content)
-        return self.statement_attachment_id
+
+    def _prepare_statements(self):
+        """The statements these email reminders attach, for several customers in one wkhtmltopdf call per
+        company, split per customer: starting wkhtmltopdf costs more than rendering a page. A customer
+        whose statement of the day exists reuses it. When the batch cannot be rendered or split, nothing is
+        set: each reminder then renders its own (``_statement_attachment``), and a failure is reported on
+        the reminder it belongs to."""
+        if not _wkhtml().is_patched_qt:
+            return  # an unpatched wkhtmltopdf renders one document a call: one by one
+        wanted = self.filtered(
+            lambda action: action.channel == "email"
+            and action.level_id.email_attach_statement
+            and not action.statement_attachment_id
+        )
+        for company, actions in wanted.grouped("company_id").items():
+            by_partner = {}
+            for action in actions:
+                same_day = action._same_day_statement()
+                if same_day:
+                    action.statement_attachment_id = same_day.statement_attachment_id
+                else:
+                    by_partner.setdefault(action.partner_id, self.browse())
+                    by_partner[action.partner_id] |= action
+            if len(by_partner) < 2:
+                continue
+            partner_ids = [partner.id for partner in by_partner]
+            report = self.env.ref("credit_collection.action_report_statement").with_company(company)
+            report = report.with_context(collection_company_id=company.id)
+            try:
+                with self.env.cr.savepoint():
+                    streams, kind = report._pre_render_qweb_pdf(
+                        report.report_name, res_ids=partner_ids, data={"report_type": "pdf"}
+                    )
+            except Exception as error:  # noqa: BLE001 - rendered one by one, where the failure is reported
+                if is_transient(error):
+                    raise
+                _logger.info("statements of %s rendered one by one", partner_ids, exc_info=True)
+                continue
+            if (
+                kind != "pdf"
+                or set(streams) != set(partner_ids)
+                or not all(streams[pid]["stream"] for pid in partner_ids)
+            ):
+                continue  # not split per customer: one by one
+            for partner, its_actions in by_partner.items():
+                first = its_actions[0]
+                attachment = first._attach(
+                    first._customer_file_name("statement"), streams[partner.id]["stream"].getvalue()
+                )
+                its_actions.statement_attachment_id = attachment
 
     def _twin(self, channel):
         """The action of the same run, customer and level on another channel."""

@@ -13,6 +13,7 @@ import math
 import re
 import threading
 import time
+from datetime import timedelta
 
 import psycopg2
 from markupsafe import Markup
@@ -29,6 +30,9 @@ SEND_CRON_CODE = "model._cron_send_queued()"
 # One @, something before it, a dotted domain after it; non-ASCII is fine (SMTPUTF8).
 ADDRESS = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")
 BATCH_SIZE = 4
+# Seconds after an email is handed over before the mail queue, the backstop, looks for it if the lane that
+# committed it did not deliver it (killed, out of time); the mail queue leaves younger ones to the lanes.
+BACKSTOP_DELAY = 30
 # The longest a cron worker process sleeps between two runs of jobs (Odoo: 60 s + up to 9 s of jitter).
 CRON_SLEEP = 70
 
@@ -148,7 +152,49 @@ class CreditCollectionAction(models.Model):
             self._retry_later(error, "a batch")
             return handled + 1
         self._commit()
+        self._deliver_emails(ids)
         return handled + len(ids) + self._post_pending_deliveries(only, deadline)
+
+    @api.model
+    def _lanes_deliver_emails(self):
+        """Whether a lane delivers the emails it has just committed (the default), or leaves them to Odoo's
+        mail queue (``credit_collection.lane_delivery`` set to 0, e.g. to let the queue throttle an outgoing
+        server). Never in Odoo's tests, which run in one transaction that is never committed."""
+        if in_test_mode(self.env):
+            return False
+        return self.env["ir.config_parameter"].sudo().get_param("credit_collection.lane_delivery", "1") not in (
+            "0",
+            "False",
+            "false",
+        )
+
+    @api.model
+    def _deliver_emails(self, action_ids):
+        """Delivers the emails of these reminders, committed just before, over one SMTP connection.
+
+        The external effect comes after the commit that records the email: a lane killed before or during
+        the delivery leaves the email outgoing, and the mail queue (triggered as a backstop when the email
+        was handed over) delivers it later. ``mail.mail._send`` locks each email and checks its claim, so
+        an email is never sent twice whoever sends it.
+        """
+        if not self._lanes_deliver_emails():
+            return
+        self.env.cr.execute(
+            """
+            SELECT mail_id FROM credit_collection_action
+             WHERE id = ANY(%s) AND channel = 'email' AND state = 'sending' AND mail_id IS NOT NULL
+        """,
+            [list(action_ids)],
+        )
+        mail_ids = [row[0] for row in self.env.cr.fetchall()]
+        if not mail_ids:
+            return
+        try:
+            self.env["mail.mail"].sudo().browse(mail_ids).send(auto_commit=True)
+        except Exception:  # noqa: BLE001 - the backstop delivers what is left outgoing
+            _logger.warning("collection sending: the lane could not deliver mails %s", mail_ids, exc_info=True)
+            self.env.cr.rollback()
+        self.env.invalidate_all()
 
     def _hand_over(self, deadline=None):
         """Renders the batch and hands each reminder to its channel, each in its own savepoint.
@@ -162,9 +208,14 @@ class CreditCollectionAction(models.Model):
             actions.with_context(lang=lang)._recheck_items()
         queued = self.filtered(lambda action: action.state == "queued")
         if queued.filtered(lambda action: action.channel == "email"):
-            self.env.ref("mail.ir_cron_mail_scheduler_action")._collection_trigger()
+            mail_queue = self.env.ref("mail.ir_cron_mail_scheduler_action")
+            if self._lanes_deliver_emails():
+                mail_queue._trigger(fields.Datetime.now() + timedelta(seconds=BACKSTOP_DELAY))
+            else:
+                mail_queue._collection_trigger()
         if queued.filtered(lambda action: action.channel == "sms" and action._sms_through_odoo()):
             self.env.ref("sms.ir_cron_sms_scheduler_action")._collection_trigger()
+        queued._prepare_statements()
         # The documents, one reminder at a time: the slow part, checked against the deadline.
         documents = {}
         for action in queued:
@@ -487,6 +538,7 @@ class CreditCollectionAction(models.Model):
 
     # ------------------------------------------------------------------ outcomes
     def _delivered(self):
+        self = self.with_context(tracking_disable=True)
         for action in self:
             action.write(
                 {
@@ -500,6 +552,7 @@ class CreditCollectionAction(models.Model):
 
     def _fail(self, reason, uncertain=False):
         """Failed, with a reason the collector can act on; the reminder shows in the default views."""
+        self = self.with_context(tracking_disable=True)
         values = {"state": "failed", "error_message": reason}
         if not uncertain:
             # The next attempt is a new message: the gateway must not take it for this refused one.

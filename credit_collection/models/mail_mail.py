@@ -1,6 +1,8 @@
 """A reminder's state follows its email: sent when the SMTP server accepted it, failed with the reason.
 
-Odoo's mail queue sends the reminders' emails. Around each one:
+The sending lane that commits a reminder's email delivers it right after that commit; Odoo's mail queue
+is the backstop for an email a lane could not deliver (killed, interrupted). Around each one, whoever
+sends it:
 - before the SMTP transaction, the reminder's items are checked again (a payment may have arrived
   since the email was handed over) and an email already accepted by the server (see below) is not
   sent again;
@@ -27,6 +29,9 @@ REMINDER_MODEL = "credit.collection.action"
 DATA_END = b"\r\n.\r\n"
 # Seconds before the mail queue tries again emails it could not move.
 RETRY_DELAY = 30
+# Seconds during which the mail queue leaves a reminder's new email to the sending lane that committed it
+# (below the delay after which the lane's hand-over triggers the queue as a backstop).
+LANE_GRACE = 20
 
 
 class MailMail(models.Model):
@@ -49,6 +54,10 @@ class MailMail(models.Model):
         )
 
     def _reminder_actions(self):
+        known = self.env.context.get("collection_reminder_of_mail")
+        if known is not None and all(mail.id in known for mail in self):
+            # Found once for the whole batch being sent (see _send).
+            return self.env[REMINDER_MODEL].sudo().browse([known[mail.id] for mail in self if known[mail.id]])
         reminder_mails = self.filtered(lambda mail: mail.model == REMINDER_MODEL)
         if not reminder_mails:
             return self.env[REMINDER_MODEL]
@@ -77,6 +86,13 @@ class MailMail(models.Model):
         if others:
             super(MailMail, others)._send(**options)
         deadline = self.env.context.get("collection_deadline")
+        if reminders:
+            self.env.cr.execute(
+                "SELECT mail_id, id FROM credit_collection_action WHERE mail_id = ANY(%s)", [reminders.ids]
+            )
+            known = dict.fromkeys(reminders.ids, False)
+            known.update(self.env.cr.fetchall())
+            reminders = reminders.with_context(collection_reminder_of_mail=known)
         for mail in reminders:
             if deadline and time.monotonic() >= deadline:
                 break  # the queue's time is up: the rest stays outgoing for its next run
@@ -193,12 +209,17 @@ class MailMail(models.Model):
 
     @api.model
     def _due_domain(self):
-        return [
+        domain = [
             ("state", "=", "outgoing"),
             "|",
             ("scheduled_date", "=", False),
             ("scheduled_date", "<=", fields.Datetime.now()),
         ]
+        if self.env[REMINDER_MODEL]._lanes_deliver_emails():
+            # A reminder's email just handed over is the lane's to deliver; the queue is its backstop.
+            grace = fields.Datetime.now() - timedelta(seconds=LANE_GRACE)
+            domain += ["|", ("model", "!=", REMINDER_MODEL), ("create_date", "<=", grace)]
+        return domain
 
 
 class _ClaimingSend:

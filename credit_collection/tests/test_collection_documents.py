@@ -15,6 +15,8 @@ from datetime import timedelta
 from odoo.tests import tagged
 from odoo.tools.misc import format_date
 
+from odoo.addons.base.models.ir_actions_report import _wkhtml
+
 from .test_collection_law import LawCommon
 
 
@@ -122,6 +124,33 @@ class TestDocumentsPdf(DocumentsCommon):
         self.assertIn("Accounts receivable department", closing, "the signature stays with the closing")
         self.assertIn("This letter constitutes a formal notice", closing, "the closing stays with the end of the body")
         self.assertIn("If you have paid in the meantime", closing)
+
+    def test_statements_of_a_batch_rendered_together_and_split_per_customer(self):
+        """The sending lane renders the statements of its batch in one wkhtmltopdf call and splits them: each
+        reminder attaches its own customer's statement, whole (one of them runs onto a second page)."""
+        if not _wkhtml().is_patched_qt:
+            self.skipTest("an unpatched wkhtmltopdf renders one document a call: statements one by one")
+        self.level_1.write({"email_attach_statement": True, "auto_send": False})
+        other = self.env["res.partner"].create(
+            {"name": "Martin Frères", "email": "compta@martin.example", "is_company": True, "lang": "en_US"}
+        )
+        for index in range(40):
+            self._invoice(100.0 + index, self.today - days(6), partner=other)
+        self._invoice(777.0, self.today - days(6))
+        actions = self._run(self.today).action_ids.filtered(lambda a: a.channel == "email")
+        self.assertEqual(actions.partner_id, self.customer | other)
+        actions.sudo().with_context(force_report_rendering=True)._prepare_statements()
+        pages = {}
+        for action in actions:
+            self.assertTrue(action.statement_attachment_id, "rendered with the batch")
+            pages[action.partner_id] = self._pages(action.statement_attachment_id.raw, "statement-%s" % action.id)
+        self.assertEqual(len(pages[self.customer]), 1)
+        self.assertIn("777.00", pages[self.customer][0])
+        self.assertNotIn("Martin Frères", " ".join(pages[self.customer]))
+        self.assertGreater(len(pages[other]), 1, "a long statement stays whole")
+        self.assertIn("Martin Frères", pages[other][0])
+        self.assertNotIn("777.00", " ".join(pages[other]))
+        self.assertNotEqual(actions[0].statement_attachment_id, actions[1].statement_attachment_id)
 
     def test_consumer_letter_in_french(self):
         self.consumer.write({"lang": "fr_FR", "street": "3 allée des Tilleuls", "zip": "69100", "city": "Villeurbanne"})
