@@ -51,7 +51,7 @@ class ResCompany(models.Model):
             [
                 "|",
                 "|",
-                ("country_id.code", "=", "FR"),
+                ("partner_id.country_id.code", "=", "FR"),
                 ("account_fiscal_country_id.code", "=", "FR"),
                 ("chart_template", "=like", "fr%"),
             ]
