@@ -9,7 +9,7 @@ from conftest import odoo_command
 
 def installed_modules(db):
     with psycopg2.connect(dbname=db) as conn, conn.cursor() as cr:
-        cr.execute("SELECT name FROM ir_module_module WHERE state = 'installed' AND name LIKE 'credit_collection%%'")
+        cr.execute("SELECT name FROM ir_module_module WHERE state = 'installed' AND name LIKE '%%credit_collection%%'")
         return {row[0] for row in cr.fetchall()}
 
 
@@ -57,3 +57,6 @@ def test_addons_install_one_by_one(odoo_settings, scratch_db):
     # The sale bridge installs by itself once the sale app is there (with credit limits and scoring).
     install(odoo_settings, scratch_db, "sale")
     assert installed_modules(scratch_db) == expected | {"credit_collection_sale"}
+    # The French localisation brings the French collection defaults by itself, as Odoo's l10n bridges do.
+    install(odoo_settings, scratch_db, "l10n_fr_account")
+    assert installed_modules(scratch_db) == expected | {"credit_collection_sale", "l10n_fr_credit_collection"}

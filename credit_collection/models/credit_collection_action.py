@@ -297,9 +297,7 @@ class CreditCollectionAction(models.Model):
                             "quantity": 1,
                             "price_unit": line.fee_amount,
                             "tax_ids": [(5, 0, 0)],
-                            "name": self.env._(
-                                "Fixed compensation for recovery costs (art. L441-10 C. com.) - %s", line.move_id.name
-                            ),
+                            "name": line._recovery_fee_label(),
                         },
                     )
                 )

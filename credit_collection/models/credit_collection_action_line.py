@@ -34,13 +34,23 @@ class CreditCollectionActionLine(models.Model):
         "UNIQUE(move_line_id, level_id, channel)", "An item is reminded once per level and channel."
     )
 
+    def _interest_ground(self):
+        """The first words of the interest invoice line. Neutral default; a localisation names the
+        article of its law (France: L441-10 C. com., 1231-6 C. civ.)."""
+        self.ensure_one()
+        if self.level_id.interest_mode == "legal_consumer":
+            return self.env._("Late-payment interest at the legal interest rate")
+        return self.env._("Late-payment interest")
+
+    def _recovery_fee_label(self):
+        """The fee invoice line of this item. Neutral default; a localisation names its law."""
+        self.ensure_one()
+        return self.env._("Fixed compensation for recovery costs - %s", self.move_id.name)
+
     def _interest_label(self):
         """The interest invoice line: the legal ground, then each half-year with its rate."""
         self.ensure_one()
-        if self.level_id.interest_mode == "legal_consumer":
-            ground = self.env._("Late-payment interest at the legal interest rate (art. 1231-6 C. civ.)")
-        else:
-            ground = self.env._("Late-payment interest (art. L441-10 C. com.)")
+        ground = self._interest_ground()
         periods = "; ".join(
             self.env._(
                 "%(date_from)s to %(date_to)s, %(days)s days at %(rate)s %%",

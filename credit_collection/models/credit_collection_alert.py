@@ -140,10 +140,12 @@ class CreditCollectionAlert(models.AbstractModel):
     def _alert_limitation(self, company, today):
         """Open invoices whose limitation period (prescription) ends within the warning window.
 
-        The period runs from the due date: 5 years between merchants (Code de commerce L110-4),
-        2 years against a consumer (Code de la consommation L218-2), both configurable. A consumer
+        The period runs from the due date, its length is the company's (the law's: a localisation sets
+        it, e.g. France 5 years between merchants, 2 against a consumer); 0 years: no alert. A consumer
         is a customer whose type is consumer (no VAT number nor company ID, see res.partner).
         """
+        if not company.collection_limitation_years_b2b and not company.collection_limitation_years_b2c:
+            return
         warning = company.collection_limitation_warning_days
         b2b_start = today - relativedelta(years=company.collection_limitation_years_b2b) + relativedelta(days=warning)
         b2c_start = today - relativedelta(years=company.collection_limitation_years_b2c) + relativedelta(days=warning)
@@ -163,6 +165,8 @@ class CreditCollectionAlert(models.AbstractModel):
                 if partner.collection_customer_type == "consumer"
                 else company.collection_limitation_years_b2b
             )
+            if not years:
+                continue
             limit_date = move.invoice_date_due + relativedelta(years=years)
             if limit_date - relativedelta(days=warning) > today:
                 continue

@@ -345,10 +345,7 @@ class CreditCollectionDemo(models.AbstractModel):
         self.env["account.chart.template"]._load(template, company, install_demo=False)
         company.write(
             {
-                "collection_policy_id": self._demo_copy_policy("credit_collection.policy_france_b2b", company).id,
-                "collection_policy_consumer_id": self._demo_copy_policy(
-                    "credit_collection.policy_france_b2c", company
-                ).id,
+                **self._demo_company_policies(company),
                 "collection_fee_product_id": self.env.ref("credit_collection.product_collection_fee").id,
             }
         )
@@ -360,19 +357,15 @@ class CreditCollectionDemo(models.AbstractModel):
         self._demo_users(company)
         return company
 
+    def _demo_company_policies(self, company):
+        """The demo company's default policies: the engine's neutral one; a localisation's demo part
+        replaces them with its country's (l10n_fr_credit_collection: the French policies)."""
+        if company.collection_policy_id:  # set when the company was created, e.g. by its chart
+            return {}
+        return {"collection_policy_id": self._demo_copy_policy("credit_collection.policy_default", company).id}
+
     def _demo_copy_policy(self, xmlid, company):
-        policy = self.env.ref(xmlid)
-        copy = policy.copy({"company_id": company.id, "name": policy.name})
-        for lang, _name in self.env["res.lang"].get_installed():  # copy() keeps one language only
-            copy.with_context(lang=lang).write(
-                {"name": policy.with_context(lang=lang).name, "description": policy.with_context(lang=lang).description}
-            )
-            for source, target in zip(
-                policy.level_ids.sorted("delay_days"), copy.level_ids.sorted("delay_days"), strict=False
-            ):
-                source = source.with_context(lang=lang)
-                target.with_context(lang=lang).write({"name": source.name, "call_script": source.call_script})
-        return copy
+        return self.env.ref(xmlid)._copy_for_company(company)
 
     def _demo_company_layout(self, company):
         """Logo, document layout and bank account: what the letters and statements show of the sender."""

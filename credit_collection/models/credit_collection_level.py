@@ -49,30 +49,30 @@ class CreditCollectionLevel(models.Model):
     recovery_fee = fields.Monetary(
         "Recovery fee per invoice",
         currency_field="currency_id",
-        help="Fixed compensation for recovery costs, charged once per invoice "
-        "(France: EUR 40, article L441-10 of the Code de commerce).",
+        help="Fixed compensation for recovery costs, charged once per invoice, between professionals only "
+        "(Directive 2011/7/EU: at least EUR 40).",
     )
     interest_mode = fields.Selection(
         [
             ("none", "No late interest"),
-            ("legal_b2b", "Legal rate (B2B: ECB + 10 points)"),
+            ("legal_b2b", "Legal rate (B2B: ECB + margin)"),
             ("legal_consumer", "Legal rate (consumer)"),
             ("contract", "Contract rate"),
         ],
         "Late interest",
         default="none",
         required=True,
-        help="Legal rate (B2B): the ECB main refinancing rate in force on 1 January or 1 July plus 10 points "
-        "(article L441-10 of the Code de commerce). Legal rate (consumer): the legal interest rate of the "
-        "half-year, for a creditor that is a company the rate of the other cases (article 1231-6 of the "
-        "Code civil). Contract rate: the rate agreed, never below three times the legal interest rate. "
-        "A delay over several half-years is computed half-year by half-year.",
+        help="Legal rate (B2B): the ECB main refinancing rate in force on 1 January or 1 July plus the margin "
+        "of the creditor's law (at least 8 points, Directive 2011/7/EU; France: 10 points). Legal rate "
+        "(consumer): the legal interest rate of the half-year. Contract rate: the rate agreed, never below "
+        "the floor of the creditor's law (France: three times the legal interest rate). A delay over several "
+        "half-years is computed half-year by half-year.",
     )
     interest_rate = fields.Float(
         "Contract rate (% a year)",
         digits=(16, 4),
-        help="The late-payment rate of the contract (general terms of sale); never below three times the "
-        "legal interest rate (article L441-10 of the Code de commerce): below it, the floor applies.",
+        help="The late-payment rate of the contract (general terms of sale); below the floor of the "
+        "creditor's law (France: three times the legal interest rate), the floor applies.",
     )
     interest_day_count = fields.Selection([("365", "Actual/365"), ("360", "Actual/360")], default="365", required=True)
     interest_start = fields.Selection(
@@ -80,16 +80,15 @@ class CreditCollectionLevel(models.Model):
         "Interest runs",
         default="due_date",
         required=True,
-        help="Between professionals late interest runs from the day after the due date (L441-10 C. com.); "
-        "against a consumer only from the formal notice (articles 1231-6 and 1344-1 of the Code civil).",
+        help="Between professionals late interest runs from the day after the due date (Directive "
+        "2011/7/EU); against a consumer, in France, only from the formal notice.",
     )
     is_formal_notice = fields.Boolean(
         "Formal notice",
         compute="_compute_is_formal_notice",
         store=True,
         readonly=False,
-        help="This level puts the customer on notice to pay (mise en demeure, article 1344 of the "
-        "Code civil): levels that require a formal notice wait for it.",
+        help="This level puts the customer on notice to pay: levels that require a formal notice wait for it.",
     )
     notice_days = fields.Integer(
         "Days given to pay",
@@ -147,19 +146,11 @@ class CreditCollectionLevel(models.Model):
         computation applies the floor of each later half-year (a rate lawful today may fall below it)."""
         today = fields.Date.context_today(self)
         for level in self.filtered(lambda level: level.interest_mode == "contract"):
-            kind = level._legal_rate_kind()
-            legal = self.env["credit.collection.legal.rate"]._rates_by_half_year(kind, today, today)
-            floor = 3 * legal.get(half_year_start(today), 0.0)
+            floor_kind = level._contract_rate_floor_kind()
+            legal = self.env["credit.collection.legal.rate"]._rates_by_half_year(floor_kind, today, today)
+            floor = level._contract_rate_floor(legal.get(half_year_start(today), 0.0)) if floor_kind else 0.0
             if level.interest_rate <= 0 or level.interest_rate < floor:
-                raise ValidationError(
-                    self.env._(
-                        "Level %(level)s: the contract rate (%(rate).2f %%) cannot be below three times the legal "
-                        "interest rate of the half-year, %(floor).2f %% (article L441-10 of the Code de commerce).",
-                        level=level.name,
-                        rate=level.interest_rate,
-                        floor=floor,
-                    )
-                )
+                raise ValidationError(level._contract_rate_floor_error(floor))
 
     @api.constrains("recovery_fee", "interest_start", "interest_mode", "policy_id")
     def _check_consumer_charges(self):
@@ -167,27 +158,52 @@ class CreditCollectionLevel(models.Model):
             if level.recovery_fee:
                 raise ValidationError(
                     self.env._(
-                        "Level %s: the fixed recovery indemnity (article L441-10 of the Code de commerce) applies "
-                        "between professionals only, not to consumers.",
+                        "Level %s: the fixed recovery indemnity applies between professionals only, not to "
+                        "consumers (Directive 2011/7/EU).",
                         level.name,
                     )
                 )
             if level.interest_mode == "legal_b2b":
                 raise ValidationError(
                     self.env._(
-                        "Level %s: the rate of article L441-10 of the Code de commerce (ECB + 10 points) applies "
-                        "between professionals only; a consumer owes the legal interest rate.",
+                        "Level %s: the late-payment rate between professionals (ECB + margin) does not apply to "
+                        "consumers; a consumer owes the legal interest rate.",
                         level.name,
                     )
                 )
-            if level.interest_mode != "none" and level.interest_start != "formal_notice":
-                raise ValidationError(
-                    self.env._(
-                        "Level %s: a consumer owes late interest only from the formal notice (article 1231-6 of "
-                        "the Code civil).",
-                        level.name,
-                    )
-                )
+
+    # ------------------------------------------------------------------ extension points of a country's law
+    def _late_interest_margin(self):
+        """Points added to the ECB rate for late interest between professionals ("legal_b2b").
+
+        Neutral default: the minimum of Directive 2011/7/EU (article 2, 8 points). A localisation overrides
+        it for its companies (France: 10 points, article L441-10 of the Code de commerce)."""
+        self.ensure_one()
+        return 8.0
+
+    def _contract_rate_floor_kind(self):
+        """The kind of legal rate the floor of a contract rate is computed from, or False for no floor
+        (the neutral default). A localisation names the rate its law takes (France: the legal interest
+        rate of the creditor)."""
+        self.ensure_one()
+        return False
+
+    def _contract_rate_floor(self, legal_rate):
+        """The lowest contract rate allowed given the half-year's ``legal_rate`` of the floor's kind
+        (France: three times the legal interest rate). Neutral default: the legal rate itself."""
+        self.ensure_one()
+        return legal_rate
+
+    def _contract_rate_floor_error(self, floor):
+        """The message of a contract rate below the floor (a localisation names its law)."""
+        self.ensure_one()
+        return self.env._(
+            "Level %(level)s: the contract rate (%(rate).2f %%) must be positive and not below the legal floor "
+            "of the half-year, %(floor).2f %%.",
+            level=self.name,
+            rate=self.interest_rate,
+            floor=floor,
+        )
 
     def _channels(self):
         self.ensure_one()
@@ -220,14 +236,19 @@ class CreditCollectionLevel(models.Model):
             return []
         rates = self.env["credit.collection.legal.rate"]
         first = start + timedelta(days=1)
-        kind = "ecb_mro" if self.interest_mode == "legal_b2b" else self._legal_rate_kind()
-        table = rates._rates_by_half_year(kind, first, end)
+        if self.interest_mode == "legal_b2b":
+            kind = "ecb_mro"
+        elif self.interest_mode == "contract":
+            kind = self._contract_rate_floor_kind()
+        else:
+            kind = self._legal_rate_kind()
+        table = rates._rates_by_half_year(kind, first, end) if kind else {}
         periods = []
         period_start = first
         while period_start <= end:
             period_end = min(half_year_end(period_start), end)
             half = half_year_start(period_start)
-            if half not in table:
+            if kind and half not in table:
                 raise MissingLegalRate(
                     self.env._(
                         "no %(rate)s: enter it under Collection > Configuration > Legal rates",
@@ -235,9 +256,9 @@ class CreditCollectionLevel(models.Model):
                     )
                 )
             if self.interest_mode == "legal_b2b":
-                rate = table[half] + 10
+                rate = table[half] + self._late_interest_margin()
             elif self.interest_mode == "contract":
-                rate = max(self.interest_rate, 3 * table[half])
+                rate = max(self.interest_rate, self._contract_rate_floor(table[half])) if kind else self.interest_rate
             else:
                 rate = table[half]
             days = (period_end - period_start).days + 1

@@ -31,3 +31,18 @@ class CreditCollectionPolicy(models.Model):
     def _levels_by_delay(self):
         self.ensure_one()
         return self.level_ids.filtered("active").sorted("delay_days")
+
+    def _copy_for_company(self, company):
+        """A copy of this policy and its levels for ``company``, in every installed language."""
+        self.ensure_one()
+        copy = self.copy({"company_id": company.id, "name": self.name})
+        for lang, _name in self.env["res.lang"].get_installed():  # copy() keeps one language only
+            copy.with_context(lang=lang).write(
+                {"name": self.with_context(lang=lang).name, "description": self.with_context(lang=lang).description}
+            )
+            for source, target in zip(
+                self.level_ids.sorted("delay_days"), copy.level_ids.sorted("delay_days"), strict=False
+            ):
+                source = source.with_context(lang=lang)
+                target.with_context(lang=lang).write({"name": source.name, "call_script": source.call_script})
+        return copy

@@ -37,13 +37,13 @@ class ResCompany(models.Model):
     )
     collection_limitation_years_b2b = fields.Integer(
         "Limitation period between merchants (years)",
-        default=5,
-        help="France: 5 years (Code de commerce, article L110-4).",
+        help="Years from the due date after which an invoice can no longer be claimed in court; 0: no alert "
+        "(the French localisation sets 5 years, article L110-4 of the Code de commerce).",
     )
     collection_limitation_years_b2c = fields.Integer(
         "Limitation period against consumers (years)",
-        default=2,
-        help="France: 2 years (Code de la consommation, article L218-2).",
+        help="Years from the due date after which an invoice to a consumer can no longer be claimed in court; "
+        "0: no alert (the French localisation sets 2 years, article L218-2 of the Code de la consommation).",
     )
     collection_limitation_warning_days = fields.Integer(
         "Warn before limitation (days)",

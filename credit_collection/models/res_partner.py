@@ -32,7 +32,7 @@ class ResPartner(models.Model):
         groups=COLLECTION_USER,
         help="A consumer is a person without VAT number nor company ID (SIREN): a sole trader with a SIREN is "
         "a professional. Set by hand when the rule guesses wrong. Consumers get the consumer dunning "
-        "policy, wording and limitation period (2 years, article L218-2 of the Code de la consommation).",
+        "policy, wording and limitation period.",
     )
     collection_insolvency_ids = fields.One2many(
         "credit.collection.insolvency", "partner_id", "Insolvency proceedings", groups=COLLECTION_USER

@@ -418,7 +418,14 @@ class TestAlerts(CollectionCommon):
         self.assertEqual(self._alerts(case).mapped("summary"), ["Reminders to review today"])
 
     def test_limitation_period(self):
-        self.company.collection_limitation_warning_days = 90
+        # The periods as a manager sets them (the engine ships none: a country's law gives them).
+        self.company.write(
+            {
+                "collection_limitation_years_b2b": 5,
+                "collection_limitation_years_b2c": 2,
+                "collection_limitation_warning_days": 90,
+            }
+        )
         consumer = self.env["res.partner"].create({"name": "Jean Martin", "is_company": False})
         # Merchant: 5 years from the due date; warned 90 days before.
         b2b_due = self.today - relativedelta(years=5) + days(60)
@@ -435,3 +442,12 @@ class TestAlerts(CollectionCommon):
         self.assertNotIn(not_yet.name, " ".join(b2b_alerts.mapped("summary")))
         consumer_case = self.env["credit.collection.case"]._get_or_open(consumer, self.company)
         self.assertEqual(self._alerts(consumer_case).mapped("date_deadline"), [b2c_due + relativedelta(years=2)])
+
+    def test_no_limitation_period_without_a_law(self):
+        """The engine alone knows no country's limitation period: no alert until one is set."""
+        self.assertEqual(self.company.collection_limitation_years_b2b, 0)
+        self.assertEqual(self.company.collection_limitation_years_b2c, 0)
+        self._invoice(1000.0, self.today - relativedelta(years=10))
+        self.env["credit.collection.alert"]._send_alerts(self.company, self.today)
+        case = self.env["credit.collection.case"]._get_or_open(self.customer, self.company)
+        self.assertFalse(self._alerts(case).filtered(lambda alert: "Limitation" in (alert.summary or "")))

@@ -56,6 +56,12 @@ class DocumentsCommon(LawCommon):
         cls.customer.write({"street": "4 rue Pasteur", "zip": "69003", "city": "Lyon"})
         cls.level_formal.auto_send = True
 
+    def _pdf(self, xmlid, records, **context):
+        report = self.env.ref(xmlid).with_context(force_report_rendering=True, **context)
+        content, kind = report._render_qweb_pdf(report.report_name, records.ids)
+        self.assertEqual(kind, "pdf")
+        return content
+
     def _pages(self, pdf, name):
         """Text of each page (pdftotext) after checking that every page turns into a PNG (pdftoppm)."""
         self.assertTrue(pdf.startswith(b"%PDF"), "%s is a PDF, not HTML" % name)
@@ -92,12 +98,6 @@ class DocumentsCommon(LawCommon):
 
 @tagged("post_install", "-at_install")
 class TestDocumentsPdf(DocumentsCommon):
-    def _pdf(self, xmlid, records, **context):
-        report = self.env.ref(xmlid).with_context(force_report_rendering=True, **context)
-        content, kind = report._render_qweb_pdf(report.report_name, records.ids)
-        self.assertEqual(kind, "pdf")
-        return content
-
     def test_formal_notice_letter(self):
         # Enough invoices for the letter to run onto a second page.
         for index in range(22):
@@ -151,21 +151,6 @@ class TestDocumentsPdf(DocumentsCommon):
         self.assertIn("Martin Frères", pages[other][0])
         self.assertNotIn("777.00", " ".join(pages[other]))
         self.assertNotEqual(actions[0].statement_attachment_id, actions[1].statement_attachment_id)
-
-    def test_consumer_letter_in_french(self):
-        self.consumer.write({"lang": "fr_FR", "street": "3 allée des Tilleuls", "zip": "69100", "city": "Villeurbanne"})
-        self._invoice(102.0, self.today - days(41), partner=self.consumer)
-        run = self._run_and_send(self.today)
-        letter = run.action_ids.filtered(lambda a: a.channel == "letter")
-        pages = self._pages(self._pdf("credit_collection.action_report_collection_letter", letter), "letter_fr")
-        text = " ".join(pages)
-        self.assertIn("732829320", pages[0])
-        self.assertIn("Lettre recommandée avec accusé de réception", pages[0])
-        self.assertIn("article 1344 du Code civil", text)
-        self.assertIn("article 1231-6 du Code civil", text)
-        self.assertNotIn("L441-10", text)
-        self.assertNotIn("40,00", text)
-        self.assertIn("au capital de", pages[-1])
 
     def test_statement(self):
         self._invoice(1200.0, self.today - days(20))

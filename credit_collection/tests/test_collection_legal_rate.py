@@ -1,5 +1,6 @@
-"""Late interest as French law computes it: legal rates by half-year, computed half-year by half-year, the
-floor of a contract rate, the ECB fetch against a local server speaking the ECB API's SDMX-JSON."""
+"""Late interest of the engine alone (no country's law): rates by half-year, computed half-year by
+half-year, the ECB fetch against a local server speaking the ECB API's SDMX-JSON. French law's hand cases
+are l10n_fr_credit_collection's."""
 
 import contextlib
 import json
@@ -84,7 +85,9 @@ class EcbHandler(BaseHTTPRequestHandler):
 
 @tagged("post_install", "-at_install")
 class TestLegalRateInterest(CollectionCommon):
-    """Hand cases: 10,000 EUR due 2023-05-15, claimed 2024-02-10, Actual/365, published rates."""
+    """Hand cases of the engine alone (no country's law): 10,000 EUR due 2023-05-15, claimed 2024-02-10,
+    Actual/365. Between professionals the ECB rate plus the minimum margin of Directive 2011/7/EU (8
+    points); a contract rate applies as agreed (no floor); the legal rate is the one a manager enters."""
 
     @classmethod
     def setUpClass(cls):
@@ -100,100 +103,68 @@ class TestLegalRateInterest(CollectionCommon):
     def _assert_amount(self, amount, expected):
         self.assertEqual(self.company.currency_id.compare_amounts(amount, expected), 0, (amount, expected))
 
-    def test_shipped_rates_are_the_published_ones(self):
+    def test_engine_ships_no_country_rate_nor_policy(self):
         rates = self.env["credit.collection.legal.rate"]
         self.assertEqual(
             rates._rates_by_half_year("ecb_mro", date(2023, 1, 1), date(2023, 12, 31)),
             {date(2023, 1, 1): 2.5, date(2023, 7, 1): 4.0},
         )
-        self.assertEqual(
-            rates._rates_by_half_year("legal_other", date(2024, 1, 1), date(2024, 12, 31)),
-            {date(2024, 1, 1): 5.07, date(2024, 7, 1): 4.92},
-        )
-        self.assertEqual(
-            rates._rates_by_half_year("legal_individual", date(2015, 1, 1), date(2015, 6, 30)), {date(2015, 1, 1): 4.06}
-        )
-        shipped = self.env.ref("credit_collection.level_france_b2b_formal_notice").sudo()  # main company's
-        self.assertEqual(shipped.interest_mode, "legal_b2b")
-        self.assertEqual(
-            self.env.ref("credit_collection.level_france_b2c_formal_notice").sudo().interest_mode, "legal_consumer"
-        )
+        neutral = self.env.ref("credit_collection.policy_default").sudo()
+        self.assertEqual(set(neutral.level_ids.mapped("interest_mode")), {"none"})
+        self.assertFalse(any(neutral.level_ids.mapped("recovery_fee")))
+        self.assertTrue(neutral.level_ids.filtered("is_formal_notice"))
 
     def test_b2b_half_year_by_half_year(self):
-        # 2023-05-16..06-30: 46 days at 2.50 + 10 = 12.50 %: 10000 x 12.50 % x 46/365 = 157.534 -> 157.53
-        # 2023-07-01..12-31: 184 days at 4.00 + 10 = 14.00 %: 10000 x 14.00 % x 184/365 = 705.753 -> 705.75
-        # 2024-01-01..02-10: 41 days at 4.50 + 10 = 14.50 %: 10000 x 14.50 % x 41/365 = 162.877 -> 162.88
-        # total 1026.164 -> 1026.16
+        # 2023-05-16..06-30: 46 days at 2.50 + 8 = 10.50 %: 10000 x 10.50 % x 46/365 = 132.329 -> 132.33
+        # 2023-07-01..12-31: 184 days at 4.00 + 8 = 12.00 %: 10000 x 12.00 % x 184/365 = 604.932 -> 604.93
+        # 2024-01-01..02-10: 41 days at 4.50 + 8 = 12.50 %: 10000 x 12.50 % x 41/365 = 140.411 -> 140.41
+        # total 877.671 -> 877.67
         level = self.level_formal
+        self.assertEqual(level._late_interest_margin(), 8.0)
         self.assertEqual(
             self._periods(level, 10000.0, date(2023, 5, 15), date(2024, 2, 10)),
             [
-                ("2023-05-16", "2023-06-30", 46, 12.5, 157.53),
-                ("2023-07-01", "2023-12-31", 184, 14.0, 705.75),
-                ("2024-01-01", "2024-02-10", 41, 14.5, 162.88),
+                ("2023-05-16", "2023-06-30", 46, 10.5, 132.33),
+                ("2023-07-01", "2023-12-31", 184, 12.0, 604.93),
+                ("2024-01-01", "2024-02-10", 41, 12.5, 140.41),
             ],
         )
-        self._assert_amount(level._interest_between(10000.0, date(2023, 5, 15), date(2024, 2, 10)), 1026.16)
+        self._assert_amount(level._interest_between(10000.0, date(2023, 5, 15), date(2024, 2, 10)), 877.67)
 
-    def test_b2b_2025_2026_and_actual_360(self):
-        # 5000 due 2025-11-20, claimed 2026-03-10: 2025 S2 (2.15 + 10) 41 days, 2026 S1 (2.15 + 10) 69 days:
-        # 5000 x 12.15 % x 110/365 = 183.082 -> 183.08 (periods 68.24 + 114.84)
+    def test_consumer_legal_rate_entered_by_a_manager(self):
+        # The rates of the creditor's country, entered by hand (the engine ships none): 4.22 % then 5.07 %.
+        # 10000 x 4.22 % x 41/365 = 47.403; 10000 x 5.07 % x 41/365 = 56.951; total 104.353 -> 104.35
+        self._set_legal_rate("legal_other", 2023, 2, 4.22)
+        self._set_legal_rate("legal_other", 2024, 1, 5.07)
         level = self.level_formal
-        self._set_legal_rate("ecb_mro", 2026, 1, 2.15)  # as shipped
-        self.assertEqual(
-            self._periods(level, 5000.0, date(2025, 11, 20), date(2026, 3, 10)),
-            [("2025-11-21", "2025-12-31", 41, 12.15, 68.24), ("2026-01-01", "2026-03-10", 69, 12.15, 114.84)],
-        )
-        self._assert_amount(level._interest_between(5000.0, date(2025, 11, 20), date(2026, 3, 10)), 183.08)
-        # Actual/360: 5000 x 12.15 % x 110/360 = 185.625 -> 185.63 (half up)
-        level.interest_day_count = "360"
-        self._assert_amount(level._interest_between(5000.0, date(2025, 11, 20), date(2026, 3, 10)), 185.63)
-
-    def test_consumer_legal_rate_from_the_notice(self):
-        # Notice sent 2023-11-20, claimed 2024-02-10; the creditor is a company: "other cases".
-        # 2023-11-21..12-31: 41 days at 4.22 %: 10000 x 4.22 % x 41/365 = 47.403 -> 47.40
-        # 2024-01-01..02-10: 41 days at 5.07 %: 10000 x 5.07 % x 41/365 = 56.951 -> 56.95; total 104.353 -> 104.35
-        level = self.level_formal
-        level.interest_mode = "legal_consumer"
-        level.interest_start = "formal_notice"
-        self.assertIsNone(level._interest_start_date(date(2023, 5, 15), None), "no notice, no interest")
+        level.write({"interest_mode": "legal_consumer", "interest_start": "formal_notice"})
         start = level._interest_start_date(date(2023, 5, 15), date(2023, 11, 20))
         self.assertEqual(
             self._periods(level, 10000.0, start, date(2024, 2, 10)),
             [("2023-11-21", "2023-12-31", 41, 4.22, 47.40), ("2024-01-01", "2024-02-10", 41, 5.07, 56.95)],
         )
         self._assert_amount(level._interest_between(10000.0, start, date(2024, 2, 10)), 104.35)
-        # A creditor who is an individual (not for its trade): 6.82 % then 8.01 %:
-        # 10000 x 6.82 % x 41/365 = 76.608; 10000 x 8.01 % x 41/365 = 89.975; total 166.583 -> 166.58
-        self.company.partner_id.write(
-            {"is_company": False, "vat": False, "company_registry": False, "collection_customer_type": "consumer"}
-        )
-        self.assertEqual(level._legal_rate_kind(), "legal_individual")
-        self._assert_amount(level._interest_between(10000.0, start, date(2024, 2, 10)), 166.58)
 
-    def test_contract_rate_floor(self):
-        # Contract 12 %: 2023 S1 floor 3 x 2.06 = 6.18 (12 applies), 2023 S2 floor 3 x 4.22 = 12.66,
-        # 2024 S1 floor 3 x 5.07 = 15.21:
-        # 10000 x (12 % x 46 + 12.66 % x 184 + 15.21 % x 41) / 365 = (55200 + 232944 + 62361) / 365
-        # = 350505 / 365 = 960.288 -> 960.29
+    def test_contract_rate_applies_as_agreed(self):
+        # No floor without a country's law: 4 % a year over 271 days: 10000 x 4 % x 271/365 = 296.986 -> 296.99
         level = self.level_formal
-        level.write({"interest_mode": "contract", "interest_rate": 12.0})
+        level.write({"interest_mode": "contract", "interest_rate": 4.0})
         self.assertEqual(
-            [p[3] for p in self._periods(level, 10000.0, date(2023, 5, 15), date(2024, 2, 10))], [12.0, 12.66, 15.21]
+            [p[3] for p in self._periods(level, 10000.0, date(2023, 5, 15), date(2024, 2, 10))], [4.0, 4.0, 4.0]
         )
-        self._assert_amount(level._interest_between(10000.0, date(2023, 5, 15), date(2024, 2, 10)), 960.29)
-        # Today's legal rate is 2.62 % (the test's): a contract rate below 7.86 % is refused.
-        with self.assertRaises(ValidationError):
-            level.interest_rate = 7.5
+        self._assert_amount(level._interest_between(10000.0, date(2023, 5, 15), date(2024, 2, 10)), 296.99)
         with self.assertRaises(ValidationError):
             level.interest_rate = 0.0
-        level.interest_rate = 7.86
-        self.assertEqual(level.interest_rate, 7.86)
 
-    def test_consumer_policy_refuses_the_b2b_rate(self):
-        consumer_level = self.env.ref("credit_collection.level_france_b2c_formal_notice")
+    def test_consumer_policy_refuses_professional_charges(self):
+        consumer_policy = self.policy.copy({"customer_type": "professional"})
+        consumer_policy.level_ids.write({"recovery_fee": 0.0, "interest_mode": "none"})
+        consumer_policy.customer_type = "consumer"
+        level = consumer_policy.level_ids.filtered("is_formal_notice")[:1] or consumer_policy.level_ids[:1]
         with self.assertRaises(ValidationError):
-            consumer_level.sudo().interest_mode = "legal_b2b"
+            level.interest_mode = "legal_b2b"
+        with self.assertRaises(ValidationError):
+            level.recovery_fee = 40.0
 
     def test_missing_half_year_holds_the_reminder(self):
         """No rate for the half-year: the reminder is held with a clear error, then planned once entered."""
@@ -207,8 +178,8 @@ class TestLegalRateInterest(CollectionCommon):
         self.assertEqual(len(error), 1)
         self.assertIn("Formal notice held: no ECB main refinancing rate of 2026 S2", error.reason)
         # A manager enters it: the next run plans the notice with it.
-        # 1000 x (2.15 + 10) % x 29 days (2026-06-02..06-30) / 365 = 9.653
-        #  + 1000 x (1.90 + 10) % x 41 days (2026-07-01..08-10) / 365 = 13.367; total 23.021 -> 23.02
+        # 1000 x (2.15 + 8) % x 29 days (2026-06-02..06-30) / 365 = 8.0644
+        #  + 1000 x (1.90 + 8) % x 41 days (2026-07-01..08-10) / 365 = 11.1205; total 19.185 -> 19.18
         manager = self._collection_user("rate_manager", "credit_collection.group_collection_manager")
         self.env["credit.collection.legal.rate"].with_user(manager).create(
             {"kind": "ecb_mro", "year": 2026, "half": "2", "rate": 1.90}
@@ -217,37 +188,36 @@ class TestLegalRateInterest(CollectionCommon):
         notice = self._actions(invoice).filtered(lambda a: a.level_id == self.level_formal)
         self.assertTrue(notice)
         for action in notice:
-            self._assert_amount(action.interest_amount, 23.02)
+            self._assert_amount(action.interest_amount, 19.18)
         line = notice[:1].line_ids
         self.assertEqual(
-            [(p["date_from"], p["rate"]) for p in line.interest_periods], [("2026-06-02", 12.15), ("2026-07-01", 11.9)]
+            [(p["date_from"], p["rate"]) for p in line.interest_periods], [("2026-06-02", 10.15), ("2026-07-01", 9.9)]
         )
 
-    def test_letter_and_invoice_show_rates_periods_and_law(self):
+    def test_letter_and_invoice_without_a_countrys_law(self):
+        """The engine alone quotes no country's law: no French article on the letter nor the invoice."""
         self.level_formal.write({"auto_send": True, "invoice_fees": True})
         self.level_escalation.active = False  # 271 days late: the formal notice is the level reached
         invoice = self._invoice(10000.0, date(2023, 5, 15))
         run = self._run(date(2024, 2, 10))
         letter_action = run.action_ids.filtered(lambda a: a.channel == "letter" and a.level_id == self.level_formal)
-        self._assert_amount(letter_action.interest_amount, 1026.16)
+        self._assert_amount(letter_action.interest_amount, 877.67)
         report = self.env.ref("credit_collection.action_report_collection_letter")
         html = report._render_qweb_html(report.report_name, letter_action.ids)[0].decode()
-        self.assertIn("plus 10 points (article L441-10", html)
-        for shown in ("05/16/2023", "06/30/2023", "12.50", "14.00", "14.50", "157.53", "705.75", "162.88"):
+        self.assertIn("plus 8 points:", html)
+        self.assertIn("fixed compensation for recovery costs of", html)
+        self.assertIn("This letter constitutes a formal notice to pay.", html)
+        for french_law in ("L441-10", "1344", "1231-6", "French"):
+            self.assertNotIn(french_law, html)
+        for shown in ("05/16/2023", "06/30/2023", "10.50", "12.00", "12.50", "132.33", "604.93", "140.41"):
             self.assertIn(shown, html)
-        self.customer.lang = "fr_FR"
-        html = report._render_qweb_html(report.report_name, letter_action.ids)[0].decode()
-        self.assertIn("majoré de 10 points (article L441-10 du Code de commerce)", html)
-        for shown in ("16/05/2023", "12,50", "157,53"):
-            self.assertIn(shown, html)
-        self.customer.lang = "en_US"
         letter_action.line_ids.state = "done"
         letter_action._invoice_fees()
-        interest_line = letter_action.fee_invoice_id.invoice_line_ids.filtered(lambda line: "interest" in line.name)
-        self.assertIn("(art. L441-10 C. com.)", interest_line.name)
-        self.assertIn(invoice.name, interest_line.name)
-        self.assertIn("07/01/2023 to 12/31/2023, 184 days at 14.00 %", interest_line.name)
-        self._assert_amount(interest_line.price_unit, 1026.16)
+        lines = letter_action.fee_invoice_id.invoice_line_ids
+        interest_line = lines.filtered(lambda line: "interest" in line.name)
+        self.assertTrue(interest_line.name.startswith("Late-payment interest - %s" % invoice.name), interest_line.name)
+        self.assertNotIn("art.", " ".join(lines.mapped("name")))
+        self.assertIn("07/01/2023 to 12/31/2023, 184 days at 12.00 %", interest_line.name)
 
 
 @tagged("post_install", "-at_install")
@@ -256,8 +226,8 @@ class TestLegalRateRights(CollectionCommon):
         collector = self._collection_user("rate_collector")
         manager = self._collection_user("rate_manager", "credit_collection.group_collection_manager")
         rates = self.env["credit.collection.legal.rate"]
-        rate = self.env.ref("credit_collection.legal_rate_legal_other_2024_1")
-        self.assertEqual(rate.with_user(collector).rate, 5.07)
+        rate = self.env.ref("credit_collection.legal_rate_ecb_mro_2024_1")
+        self.assertEqual(rate.with_user(collector).rate, 4.5)
         self.assertTrue(rates.with_user(collector).search_count([("kind", "=", "ecb_mro")]))
         with self.assertRaises(AccessError):
             rate.with_user(collector).write({"rate": 6.0})
@@ -265,8 +235,8 @@ class TestLegalRateRights(CollectionCommon):
             rates.with_user(collector).create({"kind": "legal_other", "year": 2014, "half": "2", "rate": 0.04})
         with self.assertRaises(AccessError):
             rate.with_user(collector).unlink()
-        rate.with_user(manager).write({"rate": 5.08})
-        self.assertEqual(rate.rate, 5.08)
+        rate.with_user(manager).write({"rate": 4.55})
+        self.assertEqual(rate.rate, 4.55)
         created = rates.with_user(manager).create({"kind": "legal_other", "year": 2014, "half": "2", "rate": 0.04})
         self.assertEqual(created.date_start, date(2014, 7, 1))
         self.assertEqual(created.date_end, date(2014, 12, 31))

@@ -17,7 +17,7 @@ from odoo.tools.translate import trans_export
 
 from .common import CollectionCommon
 
-ADDONS_PREFIX = "credit_collection"  # the engine and every credit_collection* add-on
+ADDONS_PREFIX = "credit_collection"  # the engine, every credit_collection* add-on and l10n_*_credit_collection
 MODEL_PREFIXES = ("credit.collection.", "credit.insurance.")
 # Words and names written the same in French and in English (compared without HTML tags).
 SAME_IN_FRENCH = {
@@ -179,7 +179,14 @@ class TestFrenchEverywhere(TransactionCase):
         super().setUpClass()
         cls.addons = (
             cls.env["ir.module.module"]
-            .search([("name", "=like", ADDONS_PREFIX + "%"), ("state", "=", "installed")])
+            .search(
+                [
+                    "|",
+                    ("name", "=like", ADDONS_PREFIX + "%"),
+                    ("name", "=like", "l10n\\_%\\_" + ADDONS_PREFIX),
+                    ("state", "=", "installed"),
+                ]
+            )
             .mapped("name")
         )
         if not cls.env["res.lang"]._lang_get("fr_FR").active:
@@ -307,7 +314,7 @@ class TestScheduledJobsWriteFrench(CollectionCommon):
             cls.env["res.lang"]._activate_lang("fr_FR")
             cls.env["ir.module.module"]._load_module_terms(["credit_collection"], ["fr_FR"])
         cls.company.partner_id.lang = "fr_FR"
-        shipped = cls.env.ref("credit_collection.policy_france_b2b")
+        shipped = cls.env.ref("credit_collection.policy_default")
         cls.company.collection_policy_id = shipped.sudo().copy({"company_id": cls.company.id})
         # As the scheduler runs it: as the system user, without a language.
         cls.cron_env = cls.env(user=cls.env.ref("base.user_root"), context={})

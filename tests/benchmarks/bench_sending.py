@@ -377,7 +377,7 @@ def daily(args, odoo, env, cr, smtp, gateway, inbox):
     """The daily run of ``args.daily`` customers with 5 invoices each under the French B2B policy."""
     # Its own ledger: the benchmark company is regenerated with the daily size.
     company, info = prepare_company(env, args.daily, 5, smtp.port, gateway.server_port)
-    shipped = env.ref("credit_collection.policy_france_b2b")
+    shipped = env.ref("l10n_fr_credit_collection.policy_france_b2b")
     policy = env["credit.collection.policy"].search(
         [("name", "=", "%s (daily benchmark)" % shipped.name), ("company_id", "=", company.id)], limit=1
     )

@@ -1,7 +1,7 @@
 """Set-based generator of a large open receivable ledger for the credit_collection benchmarks.
 
 Creates (or reuses) a benchmark company with a chart of accounts and a copy of the shipped
-``credit_collection.policy_france_b2b`` policy, then N customers and M posted customer invoices with
+``l10n_fr_credit_collection.policy_france_b2b`` policy, then N customers and M posted customer invoices with
 plain SQL (``generate_series``): one ``INSERT ... SELECT`` per table, no ORM call per record.
 
 Every invoice has one receivable line (``payment_term``) and one income line (``product``), balanced,
@@ -56,7 +56,7 @@ def ensure_company(env):
         env["account.chart.template"].try_loading(template, company, install_demo=False)
         _log("loaded chart template %s in %.1fs", template, time.time() - start)
     if not company.collection_policy_id or company.collection_policy_id.company_id != company:
-        shipped = env.ref("credit_collection.policy_france_b2b")
+        shipped = env.ref("l10n_fr_credit_collection.policy_france_b2b")
         policy = shipped.copy({"company_id": company.id, "name": "%s (benchmark)" % shipped.name})
         company.collection_policy_id = policy
         _log(
