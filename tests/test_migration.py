@@ -29,6 +29,7 @@ TAKEN_OVER_BY = [
     "credit_collection_scoring",
     "credit_collection_credit_limit",
     "credit_collection_segmentation",
+    "l10n_fr_credit_collection",
 ]
 
 # What the demo does not make, made with the code of the time (odoo-bin shell).
@@ -127,6 +128,11 @@ def test_upgrade_from_before_the_split_keeps_every_row(odoo_settings, pre_split_
         ("19.0.1.1.0",)
     ]
     rows_before = table_counts(db)
+    policies_before = {row[0] for row in query(db, "SELECT id FROM credit_collection_policy")}
+    levels_before = {row[0] for row in query(db, "SELECT id FROM credit_collection_level")}
+    companies_without_policy = [
+        row[0] for row in query(db, "SELECT id FROM res_company WHERE collection_policy_id IS NULL")
+    ]
     crons_before = counts_by(db, "ir_cron", "cron_name")
     sequences_before = counts_by(db, "ir_sequence", "code")
     partner_fields_before = partner_collection_columns(db)
@@ -134,13 +140,34 @@ def test_upgrade_from_before_the_split_keeps_every_row(odoo_settings, pre_split_
 
     result = run_odoo(odoo_command(odoo_settings, "-d", db, "-u", "credit_collection", "--stop-after-init"))
 
-    states = dict(query(db, "SELECT name, state FROM ir_module_module WHERE name LIKE 'credit\\_collection%%'"))
+    states = dict(query(db, "SELECT name, state FROM ir_module_module WHERE name LIKE %s", ["%credit_collection%"]))
     for addon in [*PRE_SPLIT_ADDONS, *TAKEN_OVER_BY]:
         assert states[addon] == "installed", (addon, states[addon])
     # Every row kept (the KPI snapshots lost a column, not a row), nothing made twice (the demo's parts,
     # the scheduled actions, the sequences, the policies of the moved data).
     rows_after = table_counts(db)
-    assert {table: rows_after.get(table) for table in rows_before} == rows_before
+    policy_tables = {"credit_collection_policy", "credit_collection_level"}
+    assert {table: rows_after.get(table) for table in rows_before if table not in policy_tables} == {
+        table: count for table, count in rows_before.items() if table not in policy_tables
+    }
+    # The policies: every one kept; new are only the engine's standard policy and the French policies of
+    # the French companies that had none (the French add-on's install gives them).
+    new_policies = query(
+        db,
+        """SELECT p.company_id, d.module || '.' || d.name FROM credit_collection_policy p
+        LEFT JOIN ir_model_data d ON d.model = 'credit.collection.policy' AND d.res_id = p.id
+            WHERE p.id NOT IN %s ORDER BY p.id""",
+        [tuple(policies_before)],
+    )
+    assert {xmlid for _company, xmlid in new_policies if xmlid} == {"credit_collection.policy_default"}
+    assert {company for company, xmlid in new_policies if not xmlid} <= set(companies_without_policy), new_policies
+    assert not policies_before - {row[0] for row in query(db, "SELECT id FROM credit_collection_policy")}
+    assert not levels_before - {row[0] for row in query(db, "SELECT id FROM credit_collection_level")}
+    assert not query(
+        db,
+        "SELECT id FROM credit_collection_level WHERE id NOT IN %s AND policy_id IN %s",
+        [tuple(levels_before), tuple(policies_before)],
+    ), "no level added to an existing policy"
     assert counts_by(db, "ir_cron", "cron_name") == crons_before
     assert counts_by(db, "ir_sequence", "code") == sequences_before
     assert partner_collection_columns(db) == partner_fields_before

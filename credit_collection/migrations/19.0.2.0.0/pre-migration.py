@@ -137,20 +137,32 @@ def keep_provisioned_in_snapshots(cr):
     )
 
 
+def demo_parts(manifest):
+    """The parts of the engine's demo an add-on's demo files load (``_load_demo_part``)."""
+    parts = []
+    for filename in manifest.get("demo", []):
+        if filename.endswith(".xml"):
+            for function in etree.parse(os.path.join(manifest.path, filename)).iter("function"):
+                if function.get("name") == "_load_demo_part":
+                    parts += [value.text.strip() for value in function.iter("value")]
+    return parts
+
+
 def mark_demo_parts_loaded(cr, addons):
     """The engine loaded every part of the demo before the split: the add-ons installed now must not
     load theirs a second time (``credit.collection.demo._load_demo_part`` skips a part marked done)."""
     cr.execute("SELECT demo FROM ir_module_module WHERE name = %s", [ENGINE])
     if not cr.fetchone()[0]:
         return
+    parts = [part for addon in addons for part in demo_parts(Manifest.for_addon(addon))]
     module, name = DEMO_COMPANY_XMLID.split(".")
     cr.execute(
         """
         INSERT INTO ir_model_data (module, name, model, res_id, noupdate)
-        SELECT addon, 'demo_part_done', 'res.company', d.res_id, TRUE
-          FROM ir_model_data d, unnest(%s::varchar[]) AS addon
+        SELECT 'credit_collection_' || part, 'demo_part_done', 'res.company', d.res_id, TRUE
+          FROM ir_model_data d, unnest(%s::varchar[]) AS part
          WHERE d.module = %s AND d.name = %s
         ON CONFLICT DO NOTHING
         """,
-        [list(addons), module, name],
+        [parts, module, name],
     )
