@@ -60,7 +60,11 @@ class CreditCollectionCall(models.Model):
         if self.outcome == "wrong_number":
             return "mail.mail_activity_data_todo", 1, self.env._("Find the right phone number")
         if self.outcome == "reached":
-            return "mail.mail_activity_data_call", company.collection_worklist_followup_days, self.env._("Follow-up call")
+            return (
+                "mail.mail_activity_data_call",
+                company.collection_worklist_followup_days,
+                self.env._("Follow-up call"),
+            )
         return None
 
     def _schedule_next_step(self):
@@ -78,7 +82,9 @@ class CreditCollectionCall(models.Model):
         """The call on the customer's and the case's chatter."""
         self.ensure_one()
         body = self.env._(
-            "Collection call by %(user)s: %(outcome)s.", user=self.user_id.name, outcome=selection_label(self, "outcome")
+            "Collection call by %(user)s: %(outcome)s.",
+            user=self.user_id.name,
+            outcome=selection_label(self, "outcome"),
         )
         if self.activity_summary:
             body = "%s %s" % (body, self.env._("Next step: %s.", self.activity_summary))

@@ -46,7 +46,8 @@ class CreditCollectionKpi(models.AbstractModel):
         self.env["credit.collection.call"].flush_model(["company_id", "date", "outcome"])
         self.env.cr.execute(
             """
-            SELECT COUNT(*), COUNT(*) FILTER (WHERE outcome IN %(reached)s), COUNT(*) FILTER (WHERE outcome = 'promised')
+            SELECT COUNT(*), COUNT(*) FILTER (WHERE outcome IN %(reached)s),
+                   COUNT(*) FILTER (WHERE outcome = 'promised')
               FROM credit_collection_call
              WHERE company_id = %(company)s
                AND (date AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date BETWEEN %(from)s AND %(to)s

@@ -2,7 +2,6 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 from odoo.tools.misc import format_date
 
-
 # One row per customer and company with an overdue balance, ranked by ``priority``: the open overdue
 # amount x the late-payment probability of the payer profile, raised and lowered by the company's weights.
 # "Today" is the reader's day, in their time zone (a collector in Paris at 00:30 works the new day).
@@ -46,7 +45,8 @@ WITH overdue AS (
     SELECT partner_id, company_id FROM credit_collection_insolvency WHERE state = 'open' GROUP BY partner_id, company_id
 ), contacts AS (
     SELECT partner_id, company_id, MAX(day) AS last_contact_date
-      FROM (SELECT partner_id, company_id, (date AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date AS day FROM credit_collection_call
+      FROM (SELECT partner_id, company_id, (date AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date AS day
+              FROM credit_collection_call
             UNION ALL
             SELECT partner_id, company_id, COALESCE((sent_date AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date, date)
               FROM credit_collection_action WHERE state = 'sent') AS contact
@@ -124,8 +124,8 @@ REASON_FLAGS = (
 class CreditCollectionWorklist(models.Model):
     """Today's work: each customer with an overdue balance, ranked by what acting today should recover.
 
-    A query model (``_table_query``): the ranking is one query over the ledger, the payer profiles and the engine's promises,
-    plans, disputes, proceedings, reminders and calls; nothing is stored that could go stale.
+    A query model (``_table_query``): the ranking is one query over the ledger, the payer profiles and the
+    engine's promises, plans, disputes, proceedings, reminders and calls; nothing is stored that could go stale.
     """
 
     _name = "credit.collection.worklist"
@@ -169,15 +169,30 @@ class CreditCollectionWorklist(models.Model):
     reasons = fields.Char("Why", compute="_compute_reasons")
 
     _depends = {
-        "account.move.line": ["account_id", "amount_residual", "company_id", "date_maturity", "parent_state",
-                              "partner_id", "reconciled"],
+        "account.move.line": [
+            "account_id",
+            "amount_residual",
+            "company_id",
+            "date_maturity",
+            "parent_state",
+            "partner_id",
+            "reconciled",
+        ],
         "res.partner": ["collection_blocked", "collection_user_id", "commercial_partner_id"],
-        "res.company": [name for name in (
-            "collection_worklist_default_probability", "collection_worklist_promise_due_weight",
-            "collection_worklist_broken_promise_weight", "collection_worklist_missed_instalment_weight",
-            "collection_worklist_dispute_overdue_weight", "collection_worklist_hold_factor",
-            "collection_worklist_contacted_factor", "collection_worklist_contact_days",
-            "collection_worklist_recent_days")],
+        "res.company": [
+            name
+            for name in (
+                "collection_worklist_default_probability",
+                "collection_worklist_promise_due_weight",
+                "collection_worklist_broken_promise_weight",
+                "collection_worklist_missed_instalment_weight",
+                "collection_worklist_dispute_overdue_weight",
+                "collection_worklist_hold_factor",
+                "collection_worklist_contacted_factor",
+                "collection_worklist_contact_days",
+                "collection_worklist_recent_days",
+            )
+        ],
         "credit.collection.payer.profile": ["company_id", "late_probability", "partner_id"],
         "credit.collection.promise": ["company_id", "partner_id", "promise_date", "state"],
         "credit.collection.payment.plan": ["company_id", "grace_days", "partner_id", "state"],

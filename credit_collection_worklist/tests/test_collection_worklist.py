@@ -50,9 +50,7 @@ class WorklistLedger(CollectionCommon):
             ("I", "I Autre Collecteur", 10000.0, 1.0),
         ):
             partner = cls.env["res.partner"].create({"name": name, "is_company": True, "phone": "+33 4 00 00 00 00"})
-            partner.with_company(cls.company).collection_user_id = (
-                cls.other_collector if key == "I" else cls.collector
-            )
+            partner.with_company(cls.company).collection_user_id = cls.other_collector if key == "I" else cls.collector
             cls._invoice(amount, today - days(20), partner=partner)
             if probability is not None:  # what the scoring's nightly job stores
                 cls.env["credit.collection.payer.profile"].create(
