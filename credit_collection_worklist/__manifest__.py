@@ -17,5 +17,8 @@
         "views/res_config_settings_views.xml",
         "views/credit_collection_worklist_menus.xml",
     ],
+    "demo": [
+        "demo/credit_collection_worklist_demo.xml",
+    ],
     "installable": True,
 }

@@ -5,3 +5,4 @@ from . import credit_collection_promise
 from . import credit_collection_dispute
 from . import credit_collection_worklist
 from . import credit_collection_kpi
+from . import credit_collection_demo
