@@ -17,6 +17,11 @@
         "views/res_config_settings_views.xml",
         "views/credit_collection_worklist_menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "credit_collection_worklist/static/tests/tours/*.js",
+        ],
+    },
     "demo": [
         "demo/credit_collection_worklist_demo.xml",
     ],

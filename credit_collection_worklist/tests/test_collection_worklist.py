@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from odoo import fields
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, HttpCase, tagged
 
 from odoo.addons.credit_collection.tests.common import CollectionCommon
 
@@ -265,3 +265,21 @@ class TestWorklistOutcomes(WorklistLedger):
         if "credit.collection.kpi.snapshot" in self.env:  # the KPI add-on computes them with its set
             kpi = Kpi._compute(self.company, today - days(29), today)
             self.assertAlmostEqual(kpi["call_promise_rate"], 50.0)
+
+
+@tagged("post_install", "-at_install")
+class TestWorklistInTheBrowser(WorklistLedger, HttpCase):
+    def test_collector_works_the_list_in_french(self):
+        if not self.env["res.lang"]._lang_get("fr_FR").active:
+            self.env["res.lang"]._activate_lang("fr_FR")
+        self.collector.lang = "fr_FR"
+        self.start_tour(
+            "/odoo/action-credit_collection_worklist.action_collection_worklist",
+            "credit_collection_worklist_calls",
+            login=self.collector.login,
+        )
+        calls = self.env["credit.collection.call"].search(
+            [("partner_id", "in", (self.customers["A"] | self.customers["H"]).ids)]
+        )
+        self.assertEqual(sorted(calls.mapped("outcome")), ["no_answer", "promised"])
+        self.assertEqual(calls.user_id, self.collector)

@@ -62,9 +62,7 @@ def ensure_users(env, company):
                     "login": login,
                     "company_id": company.id,
                     "company_ids": [(6, 0, company.ids)],
-                    "group_ids": [
-                        (6, 0, [env.ref("base.group_user").id, env.ref("credit_collection.%s" % group).id])
-                    ],
+                    "group_ids": [(6, 0, [env.ref("base.group_user").id, env.ref("credit_collection.%s" % group).id])],
                 }
             )
         users[login] = user
@@ -74,52 +72,65 @@ def ensure_users(env, company):
 def lay_facts(cr, company_id, collector_ids, today):
     """Collectors, payer profiles, promises, disputes and calls over the bench customers, in SQL."""
     start = time.time()
-    params = {"company": company_id, "collectors": collector_ids, "today": today, "ref": generate_ledger.PARTNER_REF_PREFIX}
-    for table in ("credit_collection_call", "credit_collection_promise", "credit_collection_dispute",
-                  "credit_collection_payer_profile"):
+    params = {
+        "company": company_id,
+        "collectors": collector_ids,
+        "today": today,
+        "ref": generate_ledger.PARTNER_REF_PREFIX,
+    }
+    for table in (
+        "credit_collection_call",
+        "credit_collection_promise",
+        "credit_collection_dispute",
+        "credit_collection_payer_profile",
+    ):
         cr.execute("DELETE FROM %s WHERE company_id = %%(company)s" % table, params)
     customers = "SELECT id FROM res_partner WHERE ref LIKE %(ref)s || '%%' AND company_id = %(company)s"
     cr.execute(
         """UPDATE res_partner
-              SET collection_user_id = jsonb_build_object(%%(company)s::text, (%%(collectors)s::int[])[id %% %s + 1])
+              SET collection_user_id = jsonb_build_object(%%(company)s::text, (%%(collectors)s::int[])[mod(id, %s) + 1])
             WHERE id IN (%s)"""
         % (len(collector_ids), customers),
         params,
     )
     cr.execute(
         """INSERT INTO credit_collection_payer_profile (partner_id, company_id, late_probability, score, date)
-           SELECT id, %%(company)s, (id * 7919 %% 1000) / 1000.0, 50, %%(today)s FROM (%s) c WHERE id %% 10 != 0"""
+           SELECT id, %%(company)s, mod(id * 7919, 1000) / 1000.0, 50, %%(today)s FROM (%s) c WHERE mod(id, 10) != 0"""
         % customers,
         params,
     )
     cr.execute(
         """INSERT INTO credit_collection_promise (partner_id, company_id, amount, promise_date, state, source,
                                                 reconcile_watermark)
-           SELECT id, %%(company)s, 500, %%(today)s::date + (id %% 7 - 3),
-                  CASE WHEN id %% 7 < 3 AND id %% 2 = 0 THEN 'broken' ELSE 'open' END, 'backend', 0
-             FROM (%s) c WHERE id %% 10 = 1"""
+           SELECT id, %%(company)s, 500, %%(today)s::date + (mod(id, 7) - 3),
+                  CASE WHEN mod(id, 7) < 3 AND mod(id, 2) = 0 THEN 'broken' ELSE 'open' END, 'backend', 0
+             FROM (%s) c WHERE mod(id, 10) = 1"""
         % customers,
         params,
     )
     cr.execute(
         """INSERT INTO credit_collection_dispute (name, partner_id, company_id, reason, state, source, deadline)
-           SELECT 'BENCH-D' || id, id, %%(company)s, 'other', 'open', 'backend', %%(today)s::date + (id %% 30 - 15)
-             FROM (%s) c WHERE id %% 20 = 2"""
+           SELECT 'BENCH-D' || id, id, %%(company)s, 'other', 'open', 'backend', %%(today)s::date + (mod(id, 30) - 15)
+             FROM (%s) c WHERE mod(id, 20) = 2"""
         % customers,
         params,
     )
     cr.execute(
         """INSERT INTO credit_collection_call (partner_id, company_id, user_id, outcome, date)
-           SELECT id, %%(company)s, (%%(collectors)s::int[])[id %% %s + 1], 'reached',
-                  %%(today)s::timestamp + interval '10 hours' - (id %% 5) * interval '1 day'
-             FROM (%s) c WHERE id %% 5 = 3"""
+           SELECT id, %%(company)s, (%%(collectors)s::int[])[mod(id, %s) + 1], 'reached',
+                  %%(today)s::timestamp + interval '10 hours' - mod(id, 5) * interval '1 day'
+             FROM (%s) c WHERE mod(id, 5) = 3"""
         % (len(collector_ids), customers),
         params,
     )
     cr.commit()
     counts = {}
-    for table in ("credit_collection_payer_profile", "credit_collection_promise", "credit_collection_dispute",
-                  "credit_collection_call"):
+    for table in (
+        "credit_collection_payer_profile",
+        "credit_collection_promise",
+        "credit_collection_dispute",
+        "credit_collection_call",
+    ):
         cr.execute("ANALYZE %s" % table)
         cr.execute("SELECT count(*) FROM %s WHERE company_id = %%(company)s" % table, params)
         counts[table] = cr.fetchone()[0]
@@ -155,8 +166,15 @@ def benchmark(odoo, args):
             return model.search_fetch([], FIELDS, limit=PAGE), model.search_count([])
 
         lines, total = timed("manager: first page of %s lines + count" % PAGE, lambda: page(manager), figures)
-        print("  %s lines ranked; first: %s" % (total, ", ".join(
-            "%s %.2f (%s)" % (line.partner_id.name, line.priority, line.reasons or "-") for line in lines[:3])))
+        print(
+            "  %s lines ranked; first: %s"
+            % (
+                total,
+                ", ".join(
+                    "%s %.2f (%s)" % (line.partner_id.name, line.priority, line.reasons or "-") for line in lines[:3]
+                ),
+            )
+        )
         priorities = lines.mapped("priority")
         assert priorities == sorted(priorities, reverse=True), "the first page is not in order"
         own, own_total = timed("collector: first page of %s lines + count" % PAGE, lambda: page(collector), figures)
@@ -177,7 +195,9 @@ def benchmark(odoo, args):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--conf", default=os.path.join(REPO, ".local", "odoo-bench.conf"))
-    parser.add_argument("--db", default="cc_bench_worklist", help="database, named cc_bench* (default cc_bench_worklist)")
+    parser.add_argument(
+        "--db", default="cc_bench_worklist", help="database, named cc_bench* (default cc_bench_worklist)"
+    )
     parser.add_argument("--customers", type=int, default=20000)
     parser.add_argument("--invoices", type=int, default=200000)
     parser.add_argument("--date", type=Date.fromisoformat, help="ledger date, ISO (default: the generated one)")
