@@ -2,6 +2,7 @@
 
     $VENV/bin/python setup/screenshots.py [http://localhost:8069]            # the backend, as admin
     $VENV/bin/python setup/screenshots.py [http://localhost:8069] --portal   # the customer portal
+    $VENV/bin/python setup/screenshots.py [http://localhost:8069] --collector  # as collector claire
 
 The portal pages are taken as the demo portal user (customer / customer, added by the
 credit_collection_portal demo data) at desktop (1366 px) and phone (390 px) widths.
@@ -9,6 +10,7 @@ credit_collection_portal demo data) at desktop (1366 px) and phone (390 px) widt
 
 import base64
 import json
+import os
 import re
 import subprocess
 import sys
@@ -22,6 +24,8 @@ import websocket
 ARGS = [arg for arg in sys.argv[1:] if not arg.startswith("--")]
 URL = ARGS[0] if ARGS else "http://localhost:8069"
 PORTAL = "--portal" in sys.argv
+COLLECTOR = "--collector" in sys.argv
+CDP_PORT = os.environ.get("CC_CDP_PORT", "9333")
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 PAGES = {
     "collection-actions.png": "/odoo/action-credit_collection.action_collection_overview",
@@ -39,6 +43,10 @@ PAGES = {
     "collection-payer-profiles.png": "/odoo/action-credit_collection_scoring.action_collection_payer_profiles",
     "insurance-coverage.png": "/odoo/action-credit_collection_insurance.action_insurance_coverage_report",
     "insurance-declarations.png": "/odoo/action-credit_collection_insurance.action_insurance_declarations",
+}
+# The collector's pages, as the demo collector claire (French).
+COLLECTOR_PAGES = {
+    "collection-worklist.png": "/odoo/action-credit_collection_worklist.action_collection_worklist",
 }
 # name: (path, script run once the page is loaded: it may submit a form to reach the page to take)
 PORTAL_PAGES = {
@@ -79,7 +87,7 @@ def main():
             "--disable-component-update",
             "--disable-sync",
             f"--user-data-dir={profile}",
-            "--remote-debugging-port=9333",
+            f"--remote-debugging-port={CDP_PORT}",
             "--window-size=1440,900",
             "about:blank",
         ],
@@ -88,7 +96,7 @@ def main():
     try:
         for _ in range(50):
             try:
-                target = requests.get("http://127.0.0.1:9333/json", timeout=2).json()[0]
+                target = requests.get(f"http://127.0.0.1:{CDP_PORT}/json", timeout=2).json()[0]
                 break
             except (requests.ConnectionError, IndexError):
                 time.sleep(0.2)
@@ -111,6 +119,11 @@ def main():
             )
             portal_shots(call)
             return
+        if COLLECTOR:
+            call("Network.setCookie", name="session_id", value=session_id("claire", "claire"), domain=host, path="/")
+            call("Emulation.setDeviceMetricsOverride", width=1440, height=900, deviceScaleFactor=1, mobile=False)
+            shoot(call, COLLECTOR_PAGES)
+            return
         sid = session_id()
         call("Network.setCookie", name="session_id", value=sid, domain=host, path="/")
         # The aged balance page lists the rows the user asked for: ask for today's first.
@@ -130,14 +143,18 @@ def main():
             },
         )
         call("Emulation.setDeviceMetricsOverride", width=1440, height=900, deviceScaleFactor=1, mobile=False)
-        for name, path in PAGES.items():
-            call("Page.navigate", url=URL + path)
-            time.sleep(6)
-            shot = call("Page.captureScreenshot", format="png")
-            (OUT / name).write_bytes(base64.b64decode(shot["data"]))
-            print("wrote", OUT / name)
+        shoot(call, PAGES)
     finally:
         browser.terminate()
+
+
+def shoot(call, pages):
+    for name, path in pages.items():
+        call("Page.navigate", url=URL + path)
+        time.sleep(6)
+        shot = call("Page.captureScreenshot", format="png")
+        (OUT / name).write_bytes(base64.b64decode(shot["data"]))
+        print("wrote", OUT / name)
 
 
 def portal_shots(call):
