@@ -3,6 +3,7 @@
     $VENV/bin/python setup/screenshots.py [http://localhost:8069]            # the backend, as admin
     $VENV/bin/python setup/screenshots.py [http://localhost:8069] --portal   # the customer portal
     $VENV/bin/python setup/screenshots.py [URL] --user=claire --out=/tmp/shots  # as another user (password = login)
+    $VENV/bin/python setup/screenshots.py [http://localhost:8069] --collector  # the collector's pages, as claire
 
 The portal pages are taken as the demo portal user (customer / customer, added by the
 credit_collection_portal demo data) at desktop (1366 px) and phone (390 px) widths.
@@ -10,6 +11,7 @@ credit_collection_portal demo data) at desktop (1366 px) and phone (390 px) widt
 
 import base64
 import json
+import os
 import re
 import subprocess
 import sys
@@ -24,7 +26,9 @@ ARGS = [arg for arg in sys.argv[1:] if not arg.startswith("--")]
 OPTIONS = dict(arg[2:].split("=", 1) for arg in sys.argv[1:] if arg.startswith("--") and "=" in arg)
 URL = ARGS[0] if ARGS else "http://localhost:8069"
 PORTAL = "--portal" in sys.argv
-USER = OPTIONS.get("user", "admin")
+COLLECTOR = "--collector" in sys.argv
+USER = OPTIONS.get("user", "claire" if COLLECTOR else "admin")
+CDP_PORT = os.environ.get("CC_CDP_PORT", "9333")
 OUT = Path(OPTIONS.get("out") or Path(__file__).resolve().parent.parent / "docs" / "screenshots")
 PAGES = {
     "collection-actions.png": "/odoo/action-credit_collection.action_collection_overview",
@@ -49,6 +53,10 @@ PAGES = {
     "credit-overrides.png": "/odoo/action-credit_collection_credit_limit.action_collection_credit_overrides",
     "segment-rules.png": "/odoo/action-credit_collection_segmentation.action_collection_segment_rules",
     "sms-gateways.png": "/odoo/action-credit_collection_sms.action_collection_sms_gateways",
+}
+# The collector's pages, as the demo collector claire (French).
+COLLECTOR_PAGES = {
+    "collection-worklist.png": "/odoo/action-credit_collection_worklist.action_collection_worklist",
 }
 # name: (path, script run once the page is loaded: it may submit a form to reach the page to take)
 PORTAL_PAGES = {
@@ -89,7 +97,7 @@ def main():
             "--disable-component-update",
             "--disable-sync",
             f"--user-data-dir={profile}",
-            "--remote-debugging-port=9333",
+            f"--remote-debugging-port={CDP_PORT}",
             "--window-size=1440,900",
             "about:blank",
         ],
@@ -98,7 +106,7 @@ def main():
     try:
         for _ in range(50):
             try:
-                target = requests.get("http://127.0.0.1:9333/json", timeout=2).json()[0]
+                target = requests.get(f"http://127.0.0.1:{CDP_PORT}/json", timeout=2).json()[0]
                 break
             except (requests.ConnectionError, IndexError):
                 time.sleep(0.2)
@@ -140,7 +148,7 @@ def main():
             },
         )
         call("Emulation.setDeviceMetricsOverride", width=1440, height=900, deviceScaleFactor=1, mobile=False)
-        for name, path in PAGES.items():
+        for name, path in (COLLECTOR_PAGES if COLLECTOR else PAGES).items():
             call("Page.navigate", url=URL + path)
             wait_for(
                 call, "document.querySelector('.o_action_manager .o_view_controller, .o_action_manager .o_action')"
