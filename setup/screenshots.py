@@ -2,6 +2,7 @@
 
     $VENV/bin/python setup/screenshots.py [http://localhost:8069]            # the backend, as admin
     $VENV/bin/python setup/screenshots.py [http://localhost:8069] --portal   # the customer portal
+    $VENV/bin/python setup/screenshots.py [http://localhost:8069] --collector   # as collector claire/claire
 
 The portal pages are taken as the demo portal user (customer / customer, added by the
 credit_collection_portal demo data) at desktop (1366 px) and phone (390 px) widths.
@@ -9,6 +10,7 @@ credit_collection_portal demo data) at desktop (1366 px) and phone (390 px) widt
 
 import base64
 import json
+import os
 import re
 import subprocess
 import sys
@@ -19,9 +21,13 @@ from pathlib import Path
 import requests
 import websocket
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from odoo_rpc import OdooRPC  # noqa: E402
+
 ARGS = [arg for arg in sys.argv[1:] if not arg.startswith("--")]
 URL = ARGS[0] if ARGS else "http://localhost:8069"
 PORTAL = "--portal" in sys.argv
+COLLECTOR = "--collector" in sys.argv
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 PAGES = {
     "collection-actions.png": "/odoo/action-credit_collection.action_collection_overview",
@@ -54,6 +60,8 @@ PORTAL_PAGES = {
     "portal-promise": ("/my/balance/promise", None),
     "portal-plan": ("/my/balance/plan", None),
 }
+# Several worktrees take screenshots on one machine: each its own debugging port.
+DEBUG_PORT = int(os.environ.get("CC_CHROMIUM_DEBUG_PORT", "9333"))
 WIDTHS = {"desktop": (1366, 900, False), "phone": (390, 844, True)}
 
 
@@ -79,7 +87,7 @@ def main():
             "--disable-component-update",
             "--disable-sync",
             f"--user-data-dir={profile}",
-            "--remote-debugging-port=9333",
+            f"--remote-debugging-port={DEBUG_PORT}",
             "--window-size=1440,900",
             "about:blank",
         ],
@@ -88,7 +96,7 @@ def main():
     try:
         for _ in range(50):
             try:
-                target = requests.get("http://127.0.0.1:9333/json", timeout=2).json()[0]
+                target = requests.get(f"http://127.0.0.1:{DEBUG_PORT}/json", timeout=2).json()[0]
                 break
             except (requests.ConnectionError, IndexError):
                 time.sleep(0.2)
@@ -110,6 +118,10 @@ def main():
                 "Network.setCookie", name="session_id", value=session_id("customer", "customer"), domain=host, path="/"
             )
             portal_shots(call)
+            return
+        if COLLECTOR:
+            call("Network.setCookie", name="session_id", value=session_id("claire", "claire"), domain=host, path="/")
+            collector_shots(call)
             return
         sid = session_id()
         call("Network.setCookie", name="session_id", value=sid, domain=host, path="/")
@@ -138,6 +150,32 @@ def main():
             print("wrote", OUT / name)
     finally:
         browser.terminate()
+
+
+def collector_shots(call):
+    """The case of Claire's customer who answered its reminder (credit_collection_reply's demo): the reply
+    on the chatter, the pause, the proposed promise waiting for her."""
+    rpc = OdooRPC(URL, db_name(), "claire", "claire")
+    replies = rpc(
+        "credit.collection.reply", "search_read", [("proposal_state", "=", "pending")], fields=["case_id"], limit=1
+    )
+    call("Emulation.setDeviceMetricsOverride", width=1440, height=1100, deviceScaleFactor=1, mobile=False)
+    pages = {"collection-reply-case.png": "/odoo/action-credit_collection_reply.action_collection_replies"}
+    if replies:
+        pages["collection-reply-case.png"] = (
+            "/odoo/action-credit_collection.action_collection_cases/%d" % replies[0]["case_id"][0]
+        )
+        pages["collection-replies.png"] = "/odoo/action-credit_collection_reply.action_collection_replies"
+    for name, path in pages.items():
+        call("Page.navigate", url=URL + path)
+        time.sleep(8)
+        shot = call("Page.captureScreenshot", format="png")
+        (OUT / name).write_bytes(base64.b64decode(shot["data"]))
+        print("wrote", OUT / name)
+
+
+def db_name():
+    return os.environ.get("CC_DB", "credit_collection")
 
 
 def portal_shots(call):
