@@ -40,11 +40,15 @@ def email(sender, to, subject, text, in_reply_to=None, headers=None, attachment=
 
 
 def minimal_pdf(text):
-    body = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode()
-    return (
-        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj "
-        b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Contents 4 0 R>>endobj "
-        b"4 0 obj<</Length %d>>stream\n%s\nendstream endobj\ntrailer<</Root 1 0 R>>\n%%%%EOF\n" % (len(body), body)
+    """A one-page PDF saying ``text``: the remittance advice a customer attaches."""
+    content = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode()
+    return b"".join(
+        [
+            b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj ",
+            b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Contents 4 0 R>>endobj ",
+            b"4 0 obj<</Length " + str(len(content)).encode() + b">>stream\n" + content + b"\nendstream endobj\n",
+            b"trailer<</Root 1 0 R>>\n%%EOF\n",
+        ]
     )
 
 

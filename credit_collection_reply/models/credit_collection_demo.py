@@ -14,7 +14,7 @@ class CreditCollectionDemo(models.AbstractModel):
         through Odoo's mail gateway like a real email, the case shows the reply, the pause and the proposal."""
         claire = self.env.ref("credit_collection.demo_user_claire")
         for partner, profile in customers:
-            if profile.code != "chronic_late" or partner.collection_user_id != claire or not partner.email:
+            if profile.code != "chronic_late" or partner.with_company(company).collection_user_id != claire or not partner.email:
                 continue
             case = env["credit.collection.case"]._get_or_open(partner, company)
             if company.currency_id.compare_amounts(case.amount_overdue, 0) <= 0:
