@@ -166,9 +166,11 @@ def collector_shots(call):
             "/odoo/action-credit_collection.action_collection_cases/%d" % replies[0]["case_id"][0]
         )
         pages["collection-replies.png"] = "/odoo/action-credit_collection_reply.action_collection_replies"
+    call("Page.navigate", url=URL + "/odoo")  # the web client's assets, compiled at the first visit
+    time.sleep(20)
     for name, path in pages.items():
         call("Page.navigate", url=URL + path)
-        time.sleep(8)
+        time.sleep(10)
         shot = call("Page.captureScreenshot", format="png")
         (OUT / name).write_bytes(base64.b64decode(shot["data"]))
         print("wrote", OUT / name)

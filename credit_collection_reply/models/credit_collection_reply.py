@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.fields import Domain
 from odoo.tools import email_normalize, email_normalize_all, html2plaintext
 from odoo.tools.mail import unfold_references
 from odoo.tools.misc import format_date
@@ -175,12 +176,13 @@ class CreditCollectionReply(models.Model):
             for address in email_normalize_all((message_dict or {}).get("recipients") or "")
             if "@" in address
         }
-        for company in self.env["res.company"].search([]):
-            company_domains = {
-                company.alias_domain_id.name,
-                (company.email or "").rsplit("@", 1)[-1].strip(" >").lower(),
-            }
-            if domains & company_domains:
+        if domains:
+            by_domain = Domain.OR(
+                [Domain("alias_domain_id.name", "in", list(domains))]
+                + [Domain("email", "=ilike", "%%@%s" % domain) for domain in domains]
+            )
+            company = self.env["res.company"].search(by_domain, limit=1)
+            if company:
                 return company
         return self.env.company
 
