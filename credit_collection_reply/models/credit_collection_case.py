@@ -36,12 +36,14 @@ class CreditCollectionCase(models.Model):
 
     def action_resume_dunning(self):
         """The collector ends the pause a reply started: the next run reminds the customer again."""
+        self.check_access("write")
         for case in self.filtered("collection_paused_until"):
             case.write({"collection_paused_until": False, "collection_pause_reason": False})
             case._message_log(body=self.env._("Automated dunning resumed by %s.", self.env.user.name))
         return True
 
     def action_open_replies(self):
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id("credit_collection_reply.action_collection_replies")
         action["domain"] = [("case_id", "=", self.id)]
         action["context"] = {}

@@ -35,7 +35,7 @@ class CreditCollectionReply(models.Model):
     subject = fields.Char(readonly=True)
     email_from = fields.Char("From", readonly=True)
     received_date = fields.Datetime("Received on", readonly=True, default=fields.Datetime.now)
-    message_ref = fields.Char("Message-Id", readonly=True, index="btree_not_null", copy=False)
+    message_ref = fields.Char("Email reference", readonly=True, index="btree_not_null", copy=False)
     body_text = fields.Text("Text written", readonly=True)
     company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
@@ -397,6 +397,7 @@ class CreditCollectionReply(models.Model):
     def action_assign(self):
         """Files a reply of an unknown sender on the case of the customer the collector chose; it is read
         then, but pauses nothing (the collector decides)."""
+        self.check_access("write")
         for reply in self.filtered(lambda reply: reply.state == "to_assign"):
             if not reply.partner_id:
                 raise UserError(self.env._("Choose the customer this reply comes from."))
@@ -417,6 +418,7 @@ class CreditCollectionReply(models.Model):
 
     def action_open_case(self):
         self.ensure_one()
+        self.check_access("read")
         return {
             "type": "ir.actions.act_window",
             "res_model": "credit.collection.case",
