@@ -13,7 +13,7 @@ VENV_DIR="${CC_VENV:-$CACHE_DIR/venv-odoo${ODOO_BRANCH%%.*}-py311}"
 ODOO_OFFICIAL_URL="https://github.com/odoo/odoo/archive/refs/heads/${ODOO_BRANCH}.tar.gz"
 HTTP_PORT="${CC_HTTP_PORT:-8069}"
 EMBEDDED_PG_PORT="${CC_PG_PORT:-54329}"
-ADDONS="credit_collection,credit_collection_insurance,credit_collection_portal,credit_collection_sale,credit_collection_sms,credit_collection_accounting,credit_collection_litigation,credit_collection_kpi,credit_collection_solvency,credit_collection_scoring,credit_collection_credit_limit,credit_collection_segmentation,l10n_fr_credit_collection,credit_collection_worklist"
+ADDONS="credit_collection,credit_collection_insurance,credit_collection_portal,credit_collection_sale,credit_collection_sms,credit_collection_accounting,credit_collection_litigation,credit_collection_kpi,credit_collection_solvency,credit_collection_scoring,credit_collection_credit_limit,credit_collection_segmentation,l10n_fr_credit_collection,credit_collection_worklist,credit_collection_reply"
 
 log() { printf '\033[1m[setup]\033[0m %s\n' "$*" >&2; }
 die() { printf '[setup] ERROR: %s\n' "$*" >&2; exit 1; }

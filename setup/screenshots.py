@@ -22,6 +22,9 @@ from pathlib import Path
 import requests
 import websocket
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from odoo_rpc import OdooRPC  # noqa: E402
+
 ARGS = [arg for arg in sys.argv[1:] if not arg.startswith("--")]
 OPTIONS = dict(arg[2:].split("=", 1) for arg in sys.argv[1:] if arg.startswith("--") and "=" in arg)
 URL = ARGS[0] if ARGS else "http://localhost:8069"
@@ -148,7 +151,7 @@ def main():
             },
         )
         call("Emulation.setDeviceMetricsOverride", width=1440, height=900, deviceScaleFactor=1, mobile=False)
-        for name, path in (COLLECTOR_PAGES if COLLECTOR else PAGES).items():
+        for name, path in (collector_pages() if COLLECTOR else PAGES).items():
             call("Page.navigate", url=URL + path)
             wait_for(
                 call, "document.querySelector('.o_action_manager .o_view_controller, .o_action_manager .o_action')"
@@ -158,6 +161,22 @@ def main():
             print("wrote", OUT / name)
     finally:
         browser.terminate()
+
+
+def collector_pages():
+    """The collector's pages, with the case of Claire's customer who answered its reminder
+    (credit_collection_reply's demo): the reply on the chatter, the pause, the proposed promise."""
+    pages = dict(COLLECTOR_PAGES)
+    rpc = OdooRPC(URL, os.environ.get("CC_DB", "credit_collection"), USER, USER)
+    replies = rpc(
+        "credit.collection.reply", "search_read", [("proposal_state", "=", "pending")], fields=["case_id"], limit=1
+    )
+    if replies:
+        pages["collection-reply-case.png"] = (
+            "/odoo/action-credit_collection.action_collection_cases/%d" % replies[0]["case_id"][0]
+        )
+    pages["collection-replies.png"] = "/odoo/action-credit_collection_reply.action_collection_replies"
+    return pages
 
 
 def wait_for(call, expression, timeout=60):

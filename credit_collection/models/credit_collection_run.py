@@ -453,6 +453,7 @@ class CreditCollectionRun(models.Model):
         partners = self.env["res.partner"].browse({row["partner_id"] for row in rows})
         collectors = {partner.id: partner.collection_user_id.id or None for partner in partners}
         already_charged = self._items_with_fee({row["move_id"] for row in rows})
+        paused = self._customers_paused({row["partner_id"] for row in rows})
 
         holds = dict(self.env["account.move"]._fields["collection_hold"]._description_selection(self.env))
         groups = defaultdict(list)
@@ -468,6 +469,8 @@ class CreditCollectionRun(models.Model):
             elif row["blocked"]:
                 reason = holds.get(row["hold"]) or row["block_reason"] or self.env._("dunning blocked")
                 skipped[(row["partner_id"], reason)].append(row)
+            elif row["partner_id"] in paused:
+                skipped[(row["partner_id"], paused[row["partner_id"]])].append(row)
             else:
                 groups[(row["partner_id"], row["level_id"])].append(row)
 
@@ -507,6 +510,14 @@ class CreditCollectionRun(models.Model):
         self._sum_action_amounts(short)
         self.env.invalidate_all()
         return len(inserted)
+
+    def _customers_paused(self, partner_ids):
+        """{customer id: reason} of the customers among ``partner_ids`` whose automated dunning is paused
+        for this run: their items are skipped with that reason in the run report.
+
+        None in the engine; an add-on that pauses dunning (a customer's reply...) says which, with ``super()``.
+        """
+        return {}
 
     def _item_charges(self, level, item, already_charged):
         """(recovery fee, late interest, its half-year periods) of one item at ``level``.

@@ -1,0 +1,22 @@
+{
+    "name": "Credit Collection - Customer Replies",
+    "summary": "A customer's reply to a reminder lands on the case, pauses dunning and proposes a promise or a dispute",
+    "version": "19.0.1.0.0",
+    "category": "Accounting/Accounting",
+    "license": "LGPL-3",
+    "author": "Credit Collection contributors",
+    "website": "https://github.com/credit-collection/credit-collection",
+    "maintainers": ["credit-collection"],
+    "depends": ["credit_collection"],
+    "data": [
+        "security/ir.model.access.csv",
+        "security/credit_collection_reply_security.xml",
+        "data/mail_alias_data.xml",
+        "views/credit_collection_reply_views.xml",
+        "views/credit_collection_case_views.xml",
+        "views/credit_collection_policy_views.xml",
+        "views/res_config_settings_views.xml",
+    ],
+    "demo": ["demo/credit_collection_reply_demo.xml"],
+    "installable": True,
+}

@@ -1,0 +1,2 @@
+from . import test_reply_reader
+from . import test_reply_gateway
