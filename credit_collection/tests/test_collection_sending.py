@@ -4,7 +4,7 @@ import contextlib
 import xmlrpc.client
 from datetime import timedelta
 
-from odoo import SUPERUSER_ID
+from odoo import SUPERUSER_ID, fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 from odoo.tools.safe_eval import safe_eval
@@ -348,13 +348,15 @@ class TestRunInTheBackground(SendingCommon):
     def test_daily_job_retried_leaves_one_run(self):
         self._invoice(300.0, self.today - days(6))
         Run = self.env(user=SUPERUSER_ID)["credit.collection.run"]  # the scheduler's user
+        # The scheduler's day is in its user's time zone: after 23:00 UTC it is already tomorrow in Paris.
+        today = fields.Date.context_today(Run)
         Run._cron_daily_run()
         Run._cron_daily_run()  # the scheduler retries the job (killed, time limit)
-        runs = Run.search([("company_id", "=", self.company.id), ("date", "=", self.today)])
+        runs = Run.search([("company_id", "=", self.company.id), ("date", "=", today)])
         self.assertEqual(len(runs), 1)
         Run._cron_plan_runs()
         Run._cron_daily_run()
-        self.assertEqual(Run.search_count([("company_id", "=", self.company.id), ("date", "=", self.today)]), 1)
+        self.assertEqual(Run.search_count([("company_id", "=", self.company.id), ("date", "=", today)]), 1)
         self.assertEqual((runs.state, runs.planned_items), ("done", 1))
 
     def test_run_report_escapes_what_users_typed(self):

@@ -47,6 +47,10 @@ class ResCompany(models.Model):
 
     @api.model
     def _collection_init_french_companies(self):
+        # Called from the add-on's data, before Odoo loads its translations: the copies of the policies
+        # take every language of the shipped ones, so these must have them already.
+        languages = [code for code, _name in self.env["res.lang"].get_installed()]
+        self.env["ir.module.module"]._load_module_terms(["l10n_fr_credit_collection"], languages)
         self.sudo().search(
             [
                 "|",
