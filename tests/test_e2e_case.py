@@ -153,7 +153,7 @@ def test_customer_from_first_reminder_to_litigation_and_case_file(odoo_server, a
     blocked = rpc("res.partner", "read", [customer], fields=["collection_blocked", "collection_block_reason"])[0]
     assert blocked["collection_blocked"] and "Huissier" in blocked["collection_block_reason"]
     judgment = b"%PDF-1.4\n% ordonnance portant injonction de payer\n%%EOF\n"
-    rpc(
+    document = rpc(
         "credit.collection.case.document",
         "create",
         {
@@ -166,6 +166,8 @@ def test_customer_from_first_reminder_to_litigation_and_case_file(odoo_server, a
     )
     case_values = case()
     assert case_values["stage"] == "litigation"
+    # Dated by the collector's day (Paris), which after 23:00 UTC is not the test machine's.
+    document_date = rpc("credit.collection.case.document", "read", [document], fields=["date"])[0]["date"]
 
     # The case file, downloaded over HTTP as the collector's browser would.
     action = rpc("credit.collection.case.transfer", "action_export_case_file", [transfer])
@@ -190,8 +192,10 @@ def test_customer_from_first_reminder_to_litigation_and_case_file(odoo_server, a
     emails = [a for a in sent if a["channel"] == "email"]
     letters = [a for a in sent if a["channel"] == "letter"]
     assert len(reminders) == len(emails) + len(letters), (reminders, sent)
-    assert [name for name in names if name.startswith("4_documents/")] == [f"4_documents/{today} Ordonnance IP.pdf"]
-    assert archive.read(f"4_documents/{today} Ordonnance IP.pdf") == judgment
+    assert [name for name in names if name.startswith("4_documents/")] == [
+        f"4_documents/{document_date} Ordonnance IP.pdf"
+    ]
+    assert archive.read(f"4_documents/{document_date} Ordonnance IP.pdf") == judgment
     for name in names:
         if name.endswith(".pdf"):
             assert archive.read(name).startswith(b"%PDF"), name

@@ -35,6 +35,7 @@ def install(settings, db, module):
 # In an order where each add-on's dependencies come first: each brings in nothing but itself.
 ONE_BY_ONE = [
     "credit_collection",
+    "credit_collection_reply",
     "credit_collection_portal",
     "credit_collection_insurance",
     "credit_collection_sms",
@@ -43,6 +44,7 @@ ONE_BY_ONE = [
     "credit_collection_kpi",
     "credit_collection_solvency",
     "credit_collection_scoring",
+    "credit_collection_worklist",
     "credit_collection_credit_limit",
     "credit_collection_segmentation",
 ]
@@ -57,6 +59,12 @@ def test_addons_install_one_by_one(odoo_settings, scratch_db):
     # The sale bridge installs by itself once the sale app is there (with credit limits and scoring).
     install(odoo_settings, scratch_db, "sale")
     assert installed_modules(scratch_db) == expected | {"credit_collection_sale"}
-    # The French localisation brings the French collection defaults by itself, as Odoo's l10n bridges do.
+    # The French localisation brings the French collection defaults by itself, as Odoo's l10n bridges do,
+    # to a database with a French company (the add-on is for France: Odoo auto-installs it only there).
+    with psycopg2.connect(dbname=scratch_db) as conn, conn.cursor() as cr:
+        cr.execute(
+            """UPDATE res_partner SET country_id = (SELECT id FROM res_country WHERE code = 'FR')
+                WHERE id = (SELECT partner_id FROM res_company ORDER BY id LIMIT 1)"""
+        )
     install(odoo_settings, scratch_db, "l10n_fr_account")
     assert installed_modules(scratch_db) == expected | {"credit_collection_sale", "l10n_fr_credit_collection"}
