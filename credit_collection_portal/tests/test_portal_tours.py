@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import date, timedelta
 
 from odoo.tests import tagged
 
@@ -19,7 +19,10 @@ class PortalFrenchTourCommon(PortalFrenchCommon):
 
     def _play_the_french_tour(self):
         # a long tour (three forms and a payment): more than the default minute on a loaded machine
+        # The tour picks "in 10 days" from the browser's day, which a run across midnight may change.
+        browser_days = {date.today()}
         self.start_tour("/my/balance", "credit_collection_portal_french", login=self.user_fr.login, timeout=600)
+        browser_days.add(date.today())
         self.env.invalidate_all()
         tx = self.env["payment.transaction"].sudo().search([("invoice_ids", "in", self.inv_old.ids)])
         self.assertEqual((tx.invoice_ids, tx.amount, tx.state), (self.inv_old | self.inv_late, 1200.0, "done"))
@@ -33,10 +36,8 @@ class PortalFrenchTourCommon(PortalFrenchCommon):
             ("portal", "quality", self.inv_next.with_env(as_collector), "open"),
         )
         promise = as_collector["credit.collection.promise"].search([("partner_id", "=", self.customer.id)])
-        self.assertEqual(
-            (promise.amount, promise.promise_date, promise.move_ids),
-            (300.0, self.today + timedelta(days=10), self.inv_late.with_env(as_collector)),
-        )
+        self.assertEqual((promise.amount, promise.move_ids), (300.0, self.inv_late.with_env(as_collector)))
+        self.assertIn(promise.promise_date, {day + timedelta(days=10) for day in browser_days})
         plan = as_collector["credit.collection.payment.plan"].search([("partner_id", "=", self.customer.id)])
         self.assertEqual(
             (plan.state, plan.instalment_count, plan.move_ids), ("draft", 4, self.inv_plan.with_env(as_collector))
